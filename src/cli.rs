@@ -1,0 +1,45 @@
+//! Command-line arguments (clap derive types only).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+use crate::output::ColorChoice;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the command ran and the answer is no (invalid files, refused screening, regressions)
+  2  usage, configuration, I/O, git or network error
+
+Start with `aispec init` for a new config repo, or `aispec validate` inside one.";
+
+/// Screen AI use cases, write specialists as files in git, review, approve, deploy to Open WebUI and evaluate.
+#[derive(Debug, Parser)]
+#[command(name = "aispec", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if started in this folder.
+    #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+    /// When to use colours (`NO_COLOR` is honoured in `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only data and errors: no progress or status lines.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new aispec config repo with an example specialist.
+    Init(commands::init::Args),
+    /// Check every file for schema and meaning errors.
+    Validate(commands::validate::Args),
+    /// Write the JSON Schemas for editor support.
+    Schemas(commands::schemas::Args),
+}

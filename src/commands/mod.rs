@@ -1,0 +1,5 @@
+//! One module per subcommand: parse-level `Args`, then load, call the library, render.
+
+pub mod init;
+pub mod schemas;
+pub mod validate;

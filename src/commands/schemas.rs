@@ -1,0 +1,76 @@
+//! `aispec schemas`: write the JSON Schemas and the Taplo config (VS Code's Even Better TOML, Helix, Zed…) that use them.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::Ctx;
+use crate::error::ExitStatus;
+use crate::fsutil::write_atomic;
+use crate::schema::FileKind;
+
+/// Where `init` puts the editor copies of the schemas (not an override location).
+pub const EDITOR_DIR: &str = ".aispec/schemas";
+
+/// Write the JSON Schemas (draft 2020-12) of every file kind, plus `.taplo.toml` for editors.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec schemas                      # refresh .aispec/schemas and .taplo.toml
+  aispec schemas --out /tmp/schemas   # only the schema files, somewhere else
+
+Editors with the Even Better TOML extension (Taplo) then check and complete aispec files as you type.")]
+pub struct Args {
+    /// Write only the schema files, into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// The schema files plus a Taplo config pointing at them, relative to the workspace root.
+pub fn editor_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = FileKind::ALL
+        .iter()
+        .map(|k| (dir.join(format!("{}.schema.json", k.name())), k.embedded().to_owned()))
+        .collect();
+    let dir_s = crate::diagnostic::display_path(dir);
+    let mut taplo = String::from("# Schema associations for Taplo / Even Better TOML (written by `aispec schemas`).\n");
+    for k in FileKind::ALL {
+        let globs: Vec<String> = k.file_globs().iter().map(|g| format!("\"{g}\"")).collect();
+        taplo.push_str(&format!(
+            "\n[[rule]]\ninclude = [{}]\n[rule.schema]\npath = \"./{dir_s}/{}.schema.json\"\n",
+            globs.join(", "),
+            k.name()
+        ));
+    }
+    files.push((PathBuf::from(".taplo.toml"), taplo));
+    files
+}
+
+/// Runs `schemas`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let (root, files) = match &args.out {
+        Some(out) => {
+            let dir = ctx.cwd.join(out);
+            let files = FileKind::ALL
+                .iter()
+                .map(|k| {
+                    (
+                        PathBuf::from(format!("{}.schema.json", k.name())),
+                        k.embedded().to_owned(),
+                    )
+                })
+                .collect();
+            (dir, files)
+        }
+        None => {
+            let ws = crate::workspace::Workspace::discover(&ctx.cwd)?;
+            (ws.root.clone(), editor_files(Path::new(EDITOR_DIR)))
+        }
+    };
+    for (rel, text) in &files {
+        let path = root.join(rel);
+        write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        ctx.out.print(&crate::diagnostic::display_path(&path))?;
+    }
+    Ok(ExitStatus::Success)
+}

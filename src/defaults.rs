@@ -1,0 +1,14 @@
+//! Files embedded in the binary so aispec works in any folder; a workspace's own copy of the same path wins.
+
+/// Every embedded default, by its path relative to a workspace root.
+const EMBEDDED: &[(&str, &str)] = &[("models.toml", include_str!("../models.toml"))];
+
+/// The embedded text of a default file, by workspace-relative path.
+pub fn embedded(rel: &str) -> Option<&'static str> {
+    EMBEDDED.iter().find(|(p, _)| *p == rel).map(|(_, text)| *text)
+}
+
+/// Paths of all embedded defaults.
+pub fn paths() -> impl Iterator<Item = &'static str> {
+    EMBEDDED.iter().map(|(p, _)| *p)
+}

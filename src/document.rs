@@ -1,0 +1,357 @@
+//! Reading one TOML file of a known kind: syntax, schema and type, with every problem as a diagnostic.
+
+use std::path::Path;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::schema::{FileKind, Schemas};
+use crate::source::{self, ReadError, SourceFile};
+
+/// A file that parsed and matched its schema, with the typed value.
+#[derive(Debug, Clone)]
+pub struct Document<T> {
+    /// The text and positions.
+    pub source: SourceFile,
+    /// The typed content.
+    pub value: T,
+}
+
+/// Reads `root/rel` as UTF-8 text, or records why it cannot be read.
+pub fn read_source(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let file = crate::diagnostic::display_path(rel);
+    match source::read_utf8(&root.join(rel)) {
+        Ok(text) => Some(SourceFile::new(rel, text)),
+        Err(ReadError::NotUtf8 { line, column }) => {
+            diags.push(
+                Diagnostic::at_path(
+                    file,
+                    line,
+                    column,
+                    Severity::Error,
+                    "not-utf8",
+                    "the file is not valid UTF-8",
+                )
+                .with_hint("save the file with UTF-8 encoding (æ, ø and å must be UTF-8, not Latin-1)"),
+            );
+            None
+        }
+        Err(ReadError::Io(e)) => {
+            diags.push(io_diagnostic(file, &e));
+            None
+        }
+    }
+}
+
+/// A diagnostic for a file the OS would not let us read.
+pub fn io_diagnostic(file: String, e: &std::io::Error) -> Diagnostic {
+    let (code, hint) = match e.kind() {
+        std::io::ErrorKind::NotFound => ("missing-file", "create the file or fix the path"),
+        std::io::ErrorKind::PermissionDenied => ("unreadable", "make the file readable (chmod u+r)"),
+        std::io::ErrorKind::IsADirectory => ("unreadable", "replace the folder with a file"),
+        _ if e.raw_os_error() == Some(40) => (
+            "symlink-loop",
+            "the path is a symbolic link that points back at itself; replace it with the real file",
+        ),
+        _ => ("unreadable", "check that the file exists and can be read"),
+    };
+    Diagnostic::at_path(file, 1, 1, Severity::Error, code, format!("cannot read the file: {e}")).with_hint(hint)
+}
+
+/// Parses, schema-checks and deserializes a TOML file; returns the value when it could be typed.
+pub fn parse<T: DeserializeOwned>(
+    source: SourceFile,
+    kind: FileKind,
+    schemas: &Schemas,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Document<T>> {
+    if source.text.trim().is_empty() {
+        diags.push(
+            Diagnostic::file(&source, Severity::Error, "empty-file", "the file is empty").with_hint(format!(
+                "fill in the {} fields; `aispec init` shows a complete example",
+                kind.name()
+            )),
+        );
+        return None;
+    }
+    let json = match source::toml_to_json(&source.text) {
+        Ok(json) => json,
+        Err(errors) => {
+            for e in errors {
+                let offset = e.span.map_or(0, |s| s.start);
+                diags.push(
+                    Diagnostic::at_offset(&source, offset, Severity::Error, "toml-syntax", e.message)
+                        .with_hint("fix the TOML syntax (https://toml.io); strings need quotes, tables [brackets]"),
+                );
+            }
+            return None;
+        }
+    };
+    let before = diags.len();
+    match schemas.get(kind) {
+        Ok(compiled) => {
+            for error in compiled.validator.iter_errors(&json) {
+                schema_diagnostics(&source, &error, Some(&compiled.json), diags);
+            }
+        }
+        Err(e) => diags.push(Diagnostic::file(&source, Severity::Error, "bad-schema", e.to_string())),
+    }
+    match T::deserialize(&json) {
+        Ok(value) => Some(Document { source, value }),
+        Err(e) => {
+            if diags.len() == before {
+                diags.push(Diagnostic::file(&source, Severity::Error, "invalid", e.to_string()));
+            }
+            None
+        }
+    }
+}
+
+/// The schema node a keyword lives in: `/$defs/Params/additionalProperties` → `/$defs/Params`.
+fn parent_node<'a>(schema: Option<&'a Value>, schema_path: &str) -> Option<&'a Value> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+    schema?.pointer(parent)
+}
+
+fn describe(schema: Option<&Value>, schema_path: &str) -> Option<String> {
+    let node = parent_node(schema, schema_path)?;
+    node.get("description")
+        .and_then(Value::as_str)
+        .map(|d| d.replace('\n', " "))
+}
+
+fn schema_diagnostics(
+    source: &SourceFile,
+    error: &jsonschema::ValidationError<'_>,
+    schema: Option<&Value>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let pointer = error.instance_path().as_str().to_owned();
+    let schema_path = error.schema_path().as_str().to_owned();
+    let instance = error.instance();
+    let err = |code: &'static str, msg: String| Diagnostic::at_pointer(source, &pointer, Severity::Error, code, msg);
+    let hint = describe(schema, &schema_path);
+    let with_desc = |d: Diagnostic| match &hint {
+        Some(h) => d.with_hint(h.clone()),
+        None => d,
+    };
+    match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let allowed: Vec<String> = parent_node(schema, &schema_path)
+                .and_then(|n| n.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            for key in unexpected {
+                let key_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let pos = source.key_position_of(&key_pointer);
+                let mut d = Diagnostic::at_path(
+                    crate::diagnostic::display_path(&source.path),
+                    pos.line,
+                    pos.column,
+                    Severity::Error,
+                    "unknown-key",
+                    format!("unknown key `{key}`"),
+                );
+                if let Some(f) = crate::diagnostic::field_from_pointer(&key_pointer) {
+                    d = d.with_field(f);
+                }
+                let hint = match closest(key, &allowed) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None if allowed.is_empty() => "remove it".to_owned(),
+                    None => format!("remove it; allowed keys here: {}", allowed.join(", ")),
+                };
+                diags.push(d.with_hint(hint));
+            }
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default().to_owned();
+            let desc = parent_node(schema, &schema_path)
+                .and_then(|n| n.pointer(&format!("/properties/{name}/description")))
+                .and_then(Value::as_str)
+                .map(|d| d.replace('\n', " "));
+            let place = crate::diagnostic::field_from_pointer(&pointer)
+                .map(|f| format!(" in `{f}`"))
+                .unwrap_or_default();
+            let mut d = err("missing-key", format!("missing required key `{name}`{place}"));
+            d.field = None;
+            let hint = match desc {
+                Some(desc) => format!("add `{name} = …`: {desc}"),
+                None => format!("add `{name} = …`"),
+            };
+            diags.push(d.with_hint(hint));
+        }
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => type_name(&t.to_string()),
+                TypeKind::Multiple(set) => {
+                    let names: Vec<String> = set.iter().map(|t| type_name(&t.to_string())).collect();
+                    names.join(" or ")
+                }
+            };
+            let found = json_type(instance);
+            diags.push(with_desc(err(
+                "wrong-type",
+                format!("expected {expected}, found {found}"),
+            )));
+        }
+        ValidationErrorKind::Enum { options } => {
+            let choices: Vec<String> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            let got = instance.as_str().map_or_else(|| instance.to_string(), str::to_owned);
+            let mut d = err(
+                "invalid-value",
+                format!("`{got}` is not allowed; use one of: {}", choices.join(", ")),
+            );
+            if let Some(best) = closest(&got, &choices) {
+                d = d.with_hint(format!("did you mean `{best}`?"));
+            }
+            diags.push(d);
+        }
+        ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
+            if const_choices(schema, &schema_path).is_some() =>
+        {
+            let choices = const_choices(schema, &schema_path).unwrap_or_default();
+            let got = instance.as_str().map_or_else(|| instance.to_string(), str::to_owned);
+            let mut d = err(
+                "invalid-value",
+                format!("`{got}` is not allowed; use one of: {}", choices.join(", ")),
+            );
+            if let Some(best) = closest(&got, &choices) {
+                d = d.with_hint(format!("did you mean `{best}`?"));
+            }
+            diags.push(d);
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            diags.push(with_desc(err("invalid-value", format!("must be {expected_value}"))));
+        }
+        ValidationErrorKind::Pattern { .. } => {
+            let got = instance.as_str().unwrap_or_default();
+            diags.push(with_desc(err(
+                "invalid-format",
+                format!("`{got}` has the wrong format"),
+            )));
+        }
+        ValidationErrorKind::MinLength { limit } if *limit == 1 => {
+            diags.push(with_desc(err("empty-value", "must not be empty".to_owned())));
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            diags.push(with_desc(err(
+                "too-short",
+                format!("must be at least {limit} characters"),
+            )));
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            let len = instance.as_str().map_or(0, |s| s.chars().count());
+            diags.push(with_desc(err(
+                "too-long",
+                format!("is {len} characters; at most {limit} allowed"),
+            )));
+        }
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            diags.push(with_desc(err(
+                "out-of-range",
+                format!("{instance} is below the minimum {limit}"),
+            )));
+        }
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            diags.push(with_desc(err(
+                "out-of-range",
+                format!("{instance} is above the maximum {limit}"),
+            )));
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            diags.push(with_desc(err("too-few", format!("needs at least {limit} entries"))));
+        }
+        ValidationErrorKind::UniqueItems => {
+            diags.push(with_desc(err(
+                "duplicate-entry",
+                "contains the same entry twice".to_owned(),
+            )));
+        }
+        _ => diags.push(with_desc(err("schema", error.to_string()))),
+    }
+}
+
+/// The allowed values when a `oneOf`/`anyOf` lists only constants (how enums with documented variants look).
+fn const_choices(schema: Option<&Value>, schema_path: &str) -> Option<Vec<String>> {
+    let alternatives = schema?.pointer(schema_path)?.as_array()?;
+    alternatives
+        .iter()
+        .map(|a| a.get("const").and_then(Value::as_str).map(str::to_owned))
+        .collect()
+}
+
+fn type_name(json: &str) -> String {
+    let name = match json {
+        "object" => "a table",
+        "array" => "an array",
+        "string" => "a string (in quotes)",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "null" => "nothing",
+        other => other,
+    };
+    name.to_owned()
+}
+
+fn json_type(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing".to_owned(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Number(n) if n.is_f64() => format!("decimal number {n}"),
+        Value::Number(n) => format!("number {n}"),
+        Value::String(s) => format!("string \"{}\"", s.chars().take(40).collect::<String>()),
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "a table".to_owned(),
+    }
+}
+
+/// The closest candidate by edit distance, when it is close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("æble", "æbler"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn closest_finds_typos_only() {
+        let c = vec!["temperature".to_owned(), "max_tokens".to_owned()];
+        assert_eq!(closest("tempreature", &c), Some("temperature"));
+        assert_eq!(closest("colour", &c), None);
+    }
+}

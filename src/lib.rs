@@ -1,0 +1,54 @@
+//! aispec: take an AI use case from screening to a deployed, evaluated Open WebUI specialist, with git as
+//! the database.
+
+pub mod cli;
+pub mod commands;
+pub mod defaults;
+pub mod diagnostic;
+pub mod document;
+pub mod error;
+pub mod fsutil;
+pub mod git;
+pub mod model;
+pub mod output;
+pub mod schema;
+pub mod source;
+pub mod tokens;
+pub mod validate;
+pub mod workspace;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
+use crate::cli::{Cli, Command};
+use crate::error::ExitStatus;
+use crate::output::Output;
+
+/// Shared context every command gets: where it runs and how it prints.
+pub struct Ctx {
+    /// The folder the command runs in (`-C` or the current directory).
+    pub cwd: PathBuf,
+    /// Output settings.
+    pub out: Output,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let cwd = match &cli.directory {
+        Some(dir) => std::path::absolute(dir).with_context(|| format!("cannot use folder {}", dir.display()))?,
+        None => std::env::current_dir().context("cannot read the current folder")?,
+    };
+    if !cwd.is_dir() {
+        return Err(error::UserError::new(format!("{} is not a folder", cwd.display())).into());
+    }
+    let ctx = Ctx {
+        cwd,
+        out: Output::new(cli.color, cli.quiet),
+    };
+    match cli.command {
+        Command::Init(args) => commands::init::run(&ctx, args),
+        Command::Validate(args) => commands::validate::run(&ctx, args),
+        Command::Schemas(args) => commands::schemas::run(&ctx, args),
+    }
+}

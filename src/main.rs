@@ -1,0 +1,21 @@
+//! The `aispec` binary: parse arguments, run, turn errors into messages and exit codes.
+#![allow(clippy::print_stderr)]
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = aispec::cli::Cli::parse();
+    match aispec::run(cli) {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(err) if aispec::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            if let Some(hint) = aispec::error::hint_of(&err) {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(aispec::error::ExitStatus::Error.code())
+        }
+    }
+}

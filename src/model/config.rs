@@ -1,0 +1,165 @@
+//! `aispec.toml`: the file that marks a config repo and holds its settings.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// File name that marks the root of a workspace.
+pub const CONFIG_FILE: &str = "aispec.toml";
+
+/// Settings of one aispec workspace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "aispec workspace settings", extend("$id" = "https://aispec.dev/schemas/aispec.schema.json"))]
+pub struct Config {
+    /// Name, language and branch of the workspace.
+    pub workspace: WorkspaceSettings,
+    /// Sign-off rules.
+    #[serde(default)]
+    pub signoff: SignoffSettings,
+    /// Group aliases: alias used in specialists → group name on the platform.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, String>,
+    /// Open WebUI instances aispec deploys to, by name (for example `staging`, `production`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub targets: BTreeMap<String, Target>,
+    /// OpenAI-compatible endpoints used by `aispec eval`, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub providers: BTreeMap<String, Provider>,
+    /// Evaluation settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eval: Option<EvalSettings>,
+}
+
+/// The workspace's identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceSettings {
+    /// Human name of the workspace (for example the municipality).
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Language of questionnaires, reports and generated prompts: `da` (default) or `en`.
+    #[serde(default)]
+    pub language: Language,
+    /// The branch reviews compare against (default `main`).
+    #[serde(default = "default_branch")]
+    pub main_branch: String,
+}
+
+impl Default for WorkspaceSettings {
+    fn default() -> Self {
+        WorkspaceSettings {
+            name: String::new(),
+            language: Language::default(),
+            main_branch: default_branch(),
+        }
+    }
+}
+
+fn default_branch() -> String {
+    "main".to_owned()
+}
+
+/// A language aispec speaks to people in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Danish.
+    #[default]
+    Da,
+    /// English.
+    En,
+}
+
+impl Language {
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Da => "da",
+            Language::En => "en",
+        }
+    }
+}
+
+/// Who must sign off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffSettings {
+    /// Roles whose sign-off every specialist needs (a screening can add more, such as `legal`).
+    #[serde(default = "default_roles")]
+    pub required_roles: Vec<String>,
+}
+
+impl Default for SignoffSettings {
+    fn default() -> Self {
+        SignoffSettings {
+            required_roles: default_roles(),
+        }
+    }
+}
+
+fn default_roles() -> Vec<String> {
+    vec!["faglig-systemejer".to_owned()]
+}
+
+/// An Open WebUI instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// Base URL, for example `https://ai.aarhus.dk`.
+    #[schemars(regex(pattern = r"^https?://"))]
+    pub url: String,
+    /// Name of the environment variable that holds the API key (never the key itself).
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub api_key_env: String,
+    /// Per-target group names: alias or group name in specialists → group name on this instance.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, String>,
+    /// Request timeout in seconds (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_secs: Option<u64>,
+}
+
+/// An OpenAI-compatible chat endpoint (LiteLLM in practice).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// Base URL up to and including `/v1`, or `platform:<target>` to chat with the deployed specialist.
+    pub base_url: String,
+    /// Model id sent in requests; defaults to the provider name. Ignored for `platform:` providers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// Name of the environment variable holding the API key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub api_key_env: Option<String>,
+    /// Price per 1,000 prompt tokens, for cost columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0))]
+    pub price_input_per_1k: Option<f64>,
+    /// Price per 1,000 completion tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0))]
+    pub price_output_per_1k: Option<f64>,
+    /// Request timeout in seconds (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub timeout_secs: Option<u64>,
+}
+
+/// Settings for `aispec eval`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvalSettings {
+    /// Provider used as judge for `llm-rubric` assertions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<String>,
+    /// Providers used when `--providers` is not given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_providers: Vec<String>,
+    /// Currency of the provider prices (default `USD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}

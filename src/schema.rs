@@ -1,0 +1,179 @@
+//! JSON Schemas for every file kind: generated from the serde types, committed in `schemas/`, embedded in the
+//! binary, overridable per workspace, compiled at most once per run.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use jsonschema::Validator;
+use schemars::JsonSchema;
+
+use crate::model::{cases::CaseFile, catalog::Catalog, config::Config, specialist::Specialist};
+
+/// The kinds of TOML file aispec reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// `aispec.toml`.
+    Config,
+    /// `models.toml`.
+    Catalog,
+    /// `specialists/<id>/specialist.toml`.
+    Specialist,
+    /// `specialists/<id>/tests.toml` and `suites/*.toml`.
+    Cases,
+}
+
+impl FileKind {
+    /// Every kind, in the order schemas are listed.
+    pub const ALL: &'static [FileKind] = &[
+        FileKind::Config,
+        FileKind::Catalog,
+        FileKind::Specialist,
+        FileKind::Cases,
+    ];
+
+    /// Base name of the schema file (`schemas/<name>.schema.json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Config => "aispec",
+            FileKind::Catalog => "models",
+            FileKind::Specialist => "specialist",
+            FileKind::Cases => "tests",
+        }
+    }
+
+    /// Which files editors should apply this schema to.
+    pub fn file_globs(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Config => &["aispec.toml"],
+            FileKind::Catalog => &["models.toml"],
+            FileKind::Specialist => &["specialists/*/specialist.toml"],
+            FileKind::Cases => &["specialists/*/tests.toml", "suites/*.toml"],
+        }
+    }
+
+    /// The schema as committed in this repository and embedded in the binary.
+    pub fn embedded(self) -> &'static str {
+        match self {
+            FileKind::Config => include_str!("../schemas/aispec.schema.json"),
+            FileKind::Catalog => include_str!("../schemas/models.schema.json"),
+            FileKind::Specialist => include_str!("../schemas/specialist.schema.json"),
+            FileKind::Cases => include_str!("../schemas/tests.schema.json"),
+        }
+    }
+
+    /// The schema generated from the Rust types (what `embedded` must equal).
+    pub fn generate(self) -> serde_json::Value {
+        match self {
+            FileKind::Config => generate::<Config>(),
+            FileKind::Catalog => generate::<Catalog>(),
+            FileKind::Specialist => generate::<Specialist>(),
+            FileKind::Cases => generate::<CaseFile>(),
+        }
+    }
+
+    /// Pretty JSON text of the generated schema, as written to `schemas/`.
+    pub fn generate_text(self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.generate()).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
+fn generate<T: JsonSchema>() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
+}
+
+/// Compiled validators, built on first use and shared across threads.
+#[derive(Default)]
+pub struct Schemas {
+    overrides: HashMap<FileKind, String>,
+    compiled: Mutex<HashMap<FileKind, Arc<Compiled>>>,
+}
+
+/// A schema as JSON (for descriptions in hints) and compiled (for validation).
+pub struct Compiled {
+    /// The schema document.
+    pub json: serde_json::Value,
+    /// The validator built from it.
+    pub validator: Validator,
+}
+
+/// A schema that does not compile (only possible for a workspace override).
+#[derive(Debug, thiserror::Error)]
+#[error("schemas/{name}.schema.json is not a valid JSON Schema: {message}")]
+pub struct SchemaError {
+    /// Schema base name.
+    pub name: &'static str,
+    /// Why.
+    pub message: String,
+}
+
+impl Schemas {
+    /// Uses the workspace's own `schemas/<name>.schema.json` where present.
+    pub fn new(overrides: HashMap<FileKind, String>) -> Self {
+        Schemas {
+            overrides,
+            compiled: Mutex::default(),
+        }
+    }
+
+    /// The validator for a kind, compiling it once.
+    pub fn get(&self, kind: FileKind) -> Result<Arc<Compiled>, SchemaError> {
+        let mut cache = self.compiled.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = cache.get(&kind) {
+            return Ok(Arc::clone(v));
+        }
+        let text = self.overrides.get(&kind).map_or(kind.embedded(), String::as_str);
+        let err = |message: String| SchemaError {
+            name: kind.name(),
+            message,
+        };
+        let schema: serde_json::Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let validator = jsonschema::draft202012::options()
+            .build(&schema)
+            .map_err(|e| err(e.to_string()))?;
+        let compiled = Arc::new(Compiled {
+            json: schema,
+            validator,
+        });
+        cache.insert(kind, Arc::clone(&compiled));
+        Ok(compiled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed schemas must equal what the types generate; `AISPEC_UPDATE_SCHEMAS=1` rewrites them.
+    #[test]
+    fn committed_schemas_match_the_types() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+        let update = std::env::var_os("AISPEC_UPDATE_SCHEMAS").is_some();
+        let mut stale = Vec::new();
+        for kind in FileKind::ALL {
+            let path = dir.join(format!("{}.schema.json", kind.name()));
+            let want = kind.generate_text();
+            let have = std::fs::read_to_string(&path).unwrap_or_default();
+            if have != want {
+                if update {
+                    std::fs::write(&path, &want).expect("write schema");
+                } else {
+                    stale.push(path.display().to_string());
+                }
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale schemas {stale:?}: run `AISPEC_UPDATE_SCHEMAS=1 cargo test schemas`"
+        );
+    }
+
+    #[test]
+    fn embedded_schemas_compile() {
+        let schemas = Schemas::default();
+        for kind in FileKind::ALL {
+            schemas.get(*kind).expect("compiles");
+        }
+    }
+}

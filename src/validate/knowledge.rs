@@ -1,0 +1,150 @@
+//! Knowledge files: listed files exist, have a supported type and size, every file on disk is listed, and
+//! text files carry no personal data.
+
+use std::collections::HashSet;
+
+use super::{KNOWLEDGE_TYPES, MAX_KNOWLEDGE_BYTES, specialist::scan_text};
+use crate::diagnostic::{Diagnostic, Severity, display_path};
+use crate::model::specialist::{KNOWLEDGE_DIR, Specialist};
+use crate::source::{self, SourceFile};
+use crate::workspace::{LoadedSpecialist, Workspace};
+
+/// Checks the `[[knowledge]]` entries against the `knowledge/` folder.
+pub fn check(ws: &Workspace, s: &LoadedSpecialist, spec: &Specialist, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
+    let on_disk: HashSet<&str> = s.knowledge.iter().map(|k| k.name.as_str()).collect();
+    let mut listed = HashSet::new();
+    for (i, entry) in spec.knowledge.iter().enumerate() {
+        let pointer = format!("/knowledge/{i}/file");
+        let name = entry.file.trim_start_matches("./");
+        if !listed.insert(name) {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &pointer,
+                    Severity::Error,
+                    "duplicate-knowledge",
+                    format!("`{name}` is listed twice"),
+                )
+                .with_hint("remove the second [[knowledge]] entry"),
+            );
+            continue;
+        }
+        if name.contains("..") || name.starts_with('/') {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &pointer,
+                    Severity::Error,
+                    "knowledge-path",
+                    format!("`{name}` points outside knowledge/"),
+                )
+                .with_hint("put the file inside the specialist's knowledge/ folder and give its path relative to it"),
+            );
+            continue;
+        }
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if !KNOWLEDGE_TYPES.contains(&ext.as_str()) {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &pointer,
+                    Severity::Error,
+                    "knowledge-type",
+                    format!("`{name}` is not a supported file type"),
+                )
+                .with_hint(format!("convert it to one of: {}", KNOWLEDGE_TYPES.join(", "))),
+            );
+        }
+        if !on_disk.contains(name) {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &pointer,
+                    Severity::Error,
+                    "missing-knowledge",
+                    format!(
+                        "knowledge file `{name}` does not exist in {}",
+                        display_path(&s.dir.join(KNOWLEDGE_DIR))
+                    ),
+                )
+                .with_hint("add the file, or remove the [[knowledge]] entry"),
+            );
+        }
+    }
+    for file in &s.knowledge {
+        let shown = display_path(&file.path);
+        if !listed.contains(file.name.as_str()) {
+            diags.push(
+                Diagnostic::at_path(
+                    shown.clone(),
+                    1,
+                    1,
+                    Severity::Error,
+                    "unlisted-knowledge",
+                    "the file is in knowledge/ but not listed in specialist.toml",
+                )
+                .with_hint(format!(
+                    "add [[knowledge]] file = \"{}\" with a description, or delete the file",
+                    file.name
+                )),
+            );
+        }
+        if file.size > MAX_KNOWLEDGE_BYTES {
+            diags.push(
+                Diagnostic::at_path(
+                    shown.clone(),
+                    1,
+                    1,
+                    Severity::Error,
+                    "knowledge-size",
+                    format!(
+                        "the file is {:.1} MB; the limit is {} MB",
+                        file.size as f64 / 1e6,
+                        MAX_KNOWLEDGE_BYTES / 1024 / 1024
+                    ),
+                )
+                .with_hint("split the document or remove pages the specialist does not need"),
+            );
+            continue;
+        }
+        if file.size == 0 {
+            diags.push(
+                Diagnostic::at_path(
+                    shown.clone(),
+                    1,
+                    1,
+                    Severity::Error,
+                    "empty-knowledge",
+                    "the knowledge file is empty",
+                )
+                .with_hint("add the content or delete the file"),
+            );
+            continue;
+        }
+        let ext = file
+            .name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(ext.as_str(), "md" | "txt" | "html" | "htm") {
+            match source::read_utf8(&ws.path(&file.path)) {
+                Ok(text) => scan_text(&SourceFile::new(&file.path, text), 0, &spec.privacy.allow, diags),
+                Err(source::ReadError::NotUtf8 { line, column }) => diags.push(
+                    Diagnostic::at_path(
+                        shown,
+                        line,
+                        column,
+                        Severity::Error,
+                        "not-utf8",
+                        "the knowledge file is not valid UTF-8",
+                    )
+                    .with_hint("save it as UTF-8 so Danish letters survive the upload"),
+                ),
+                Err(source::ReadError::Io(e)) => diags.push(crate::document::io_diagnostic(shown, &e)),
+            }
+        }
+    }
+}

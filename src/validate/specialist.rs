@@ -1,0 +1,274 @@
+//! Meaning checks on one specialist: id, model, prompt, context budget, personal data, knowledge, tests.
+
+use serde::Serialize;
+
+use super::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS, cases, knowledge, personal_data};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::closest;
+use crate::model::catalog::{Catalog, CatalogModel, ModelStatus};
+use crate::model::specialist::{PROMPT_FILE, Specialist};
+use crate::source::SourceFile;
+use crate::workspace::{LoadedSpecialist, Workspace};
+
+/// The numbers behind the context-budget check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BudgetNumbers {
+    /// Estimated tokens in the system prompt.
+    pub prompt_tokens: usize,
+    /// Tokens reserved for the answer (`params.max_tokens`, else the model's maximum output).
+    pub answer_tokens: usize,
+    /// Tokens reserved for the question and, with knowledge, retrieved passages.
+    pub reserve_tokens: usize,
+    /// The model's context window.
+    pub context_window: usize,
+}
+
+impl BudgetNumbers {
+    /// Computes the budget for a specialist on a model.
+    pub fn new(spec: &Specialist, prompt: &str, model: &CatalogModel) -> Self {
+        let answer = spec.params.max_tokens.unwrap_or(model.max_output_tokens) as usize;
+        let reserve = QUESTION_RESERVE_TOKENS
+            + if spec.knowledge.is_empty() {
+                0
+            } else {
+                KNOWLEDGE_RESERVE_TOKENS
+            };
+        BudgetNumbers {
+            prompt_tokens: crate::tokens::estimate(prompt),
+            answer_tokens: answer,
+            reserve_tokens: reserve,
+            context_window: model.context_window as usize,
+        }
+    }
+
+    /// Tokens needed in total.
+    pub fn total(&self) -> usize {
+        self.prompt_tokens + self.answer_tokens + self.reserve_tokens
+    }
+}
+
+/// Runs every per-specialist check.
+pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let prompt_file = check_prompt(s, diags);
+    let Some(doc) = &s.spec else { return };
+    let spec = &doc.value;
+    let src = &doc.source;
+    if spec.id != s.folder {
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/id",
+                Severity::Error,
+                "id-mismatch",
+                format!("id `{}` does not match the folder name `{}`", spec.id, s.folder),
+            )
+            .with_hint(format!(
+                "set `id = \"{}\"` or rename the folder to `{}`",
+                s.folder, spec.id
+            )),
+        );
+    }
+    let model = check_model(spec, src, catalog, diags);
+    if let (Some(model), Some(prompt)) = (model, prompt_file) {
+        check_budget(spec, prompt, model, diags);
+    }
+    if let Some(prompt) = prompt_file {
+        scan_text(prompt, 0, &spec.privacy.allow, diags);
+    }
+    scan_suggestions(spec, src, diags);
+    check_tags(spec, src, diags);
+    knowledge::check(ws, s, spec, src, diags);
+    if let Some(tests) = &s.tests {
+        cases::check_file(&tests.source, &tests.value, diags);
+    }
+}
+
+fn check_prompt<'a>(s: &'a LoadedSpecialist, diags: &mut Vec<Diagnostic>) -> Option<&'a SourceFile> {
+    let rel = s.dir.join(PROMPT_FILE);
+    match &s.prompt {
+        None if !s.prompt_unreadable => {
+            diags.push(
+                Diagnostic::at_path(
+                    crate::diagnostic::display_path(&rel),
+                    1,
+                    1,
+                    Severity::Error,
+                    "missing-prompt",
+                    "the system prompt file is missing",
+                )
+                .with_hint(format!(
+                    "write the specialist's instructions in {}",
+                    crate::diagnostic::display_path(&rel)
+                )),
+            );
+            None
+        }
+        None => None,
+        Some(p) if p.text.trim().is_empty() => {
+            diags.push(
+                Diagnostic::file(p, Severity::Error, "empty-prompt", "the system prompt is empty")
+                    .with_hint("write the specialist's role, scope, tone and limits in Markdown"),
+            );
+            None
+        }
+        Some(p) => Some(p),
+    }
+}
+
+fn check_model<'a>(
+    spec: &Specialist,
+    src: &SourceFile,
+    catalog: &'a Catalog,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a CatalogModel> {
+    let Some(model) = catalog.get(&spec.base_model) else {
+        let ids: Vec<String> = catalog.models.iter().map(|m| m.id.clone()).collect();
+        let hint = match closest(&spec.base_model, &ids) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("use a model from models.toml: {}", ids.join(", ")),
+        };
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/base_model",
+                Severity::Error,
+                "unknown-model",
+                format!("base model `{}` is not in the model catalogue", spec.base_model),
+            )
+            .with_hint(hint),
+        );
+        return None;
+    };
+    match model.status {
+        ModelStatus::Retired => diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/base_model",
+                Severity::Error,
+                "retired-model",
+                format!("base model `{}` is retired", model.id),
+            )
+            .with_hint("move the specialist to an approved model from models.toml"),
+        ),
+        ModelStatus::Trial => diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/base_model",
+                Severity::Warning,
+                "trial-model",
+                format!("base model `{}` is in trial, not approved for production", model.id),
+            )
+            .with_hint("fine for experiments; use an approved model before deploying to production"),
+        ),
+        ModelStatus::Approved => {}
+    }
+    if let Some(max) = spec.params.max_tokens.filter(|m| *m > model.max_output_tokens) {
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/params/max_tokens",
+                Severity::Error,
+                "max-tokens",
+                format!(
+                    "max_tokens {max} exceeds the {} output tokens `{}` can produce",
+                    model.max_output_tokens, model.id
+                ),
+            )
+            .with_hint(format!(
+                "lower params.max_tokens to at most {}",
+                model.max_output_tokens
+            )),
+        );
+    }
+    Some(model)
+}
+
+fn check_budget(spec: &Specialist, prompt: &SourceFile, model: &CatalogModel, diags: &mut Vec<Diagnostic>) {
+    let b = BudgetNumbers::new(spec, &prompt.text, model);
+    let numbers = format!(
+        "system prompt ≈{} + answer {} + reserve {} = {} tokens; the context window of `{}` is {}",
+        b.prompt_tokens,
+        b.answer_tokens,
+        b.reserve_tokens,
+        b.total(),
+        model.id,
+        b.context_window
+    );
+    if b.total() > b.context_window {
+        let over = b.total() - b.context_window;
+        diags.push(
+            Diagnostic::file(prompt, Severity::Error, "context-budget", format!("the specialist does not fit its model's context: {numbers}"))
+                .with_hint(format!(
+                    "shorten the prompt by about {over} tokens (≈{} words), lower params.max_tokens, or pick a model with a larger context",
+                    over * 2 / 3 + 1
+                )),
+        );
+    } else if b.total() * 10 > b.context_window * 9 {
+        diags.push(
+            Diagnostic::file(
+                prompt,
+                Severity::Warning,
+                "context-budget",
+                format!("the specialist uses over 90% of its context: {numbers}"),
+            )
+            .with_hint("long conversations will push out the first messages; consider a shorter prompt"),
+        );
+    }
+}
+
+/// Reports personal data found in `text`; `base` is added to offsets (for text inside a larger file).
+pub fn scan_text(file: &SourceFile, base: usize, allow: &[String], diags: &mut Vec<Diagnostic>) {
+    scan_slice(file, &file.text, base, allow, diags);
+}
+
+fn scan_slice(file: &SourceFile, text: &str, base: usize, allow: &[String], diags: &mut Vec<Diagnostic>) {
+    for f in personal_data::scan(text) {
+        if personal_data::is_allowed(&f, allow) {
+            continue;
+        }
+        let at = base + f.offset;
+        let d = match f.kind {
+            personal_data::FindingKind::Cpr => Diagnostic::at_offset(file, at, Severity::Error, "cpr-number", "text contains what looks like a CPR number")
+                .with_hint("remove it: CPR numbers must never be in prompts, suggestions or knowledge (use a made-up example such as DDMMÅÅ-XXXX)"),
+            personal_data::FindingKind::Email => Diagnostic::at_offset(file, at, Severity::Warning, "email-address", format!("text contains the e-mail address `{}`", f.text))
+                .with_hint(format!("remove it, or if it is a public address add it to [privacy] allow = [\"{}\"] in specialist.toml", f.text)),
+            personal_data::FindingKind::Phone => Diagnostic::at_offset(file, at, Severity::Warning, "phone-number", format!("text contains the phone number `{}`", f.text))
+                .with_hint(format!("remove it, or if it is a public number add it to [privacy] allow = [\"{}\"] in specialist.toml", f.text)),
+        };
+        diags.push(d);
+    }
+}
+
+fn scan_suggestions(spec: &Specialist, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
+    for (i, s) in spec.suggestion_prompts.iter().enumerate() {
+        for (field, text) in [("text", Some(&s.text)), ("title", s.title.as_ref())] {
+            let Some(text) = text else { continue };
+            let mut found = Vec::new();
+            scan_slice(src, text, 0, &spec.privacy.allow, &mut found);
+            let pointer = format!("/suggestion_prompts/{i}/{field}");
+            for d in found {
+                let mut placed = Diagnostic::at_pointer(src, &pointer, d.severity, d.code, d.message);
+                placed.hint = d.hint;
+                diags.push(placed);
+            }
+        }
+    }
+}
+
+fn check_tags(spec: &Specialist, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, tag) in spec.tags.iter().enumerate() {
+        if !seen.insert(tag.to_lowercase()) {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &format!("/tags/{i}"),
+                    Severity::Warning,
+                    "duplicate-tag",
+                    format!("tag `{tag}` is listed twice"),
+                )
+                .with_hint("remove the duplicate"),
+            );
+        }
+    }
+}

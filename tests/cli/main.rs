@@ -1,0 +1,6 @@
+//! Integration tests: one binary that drives the built `aispec` against temporary workspaces.
+
+mod support;
+
+mod init;
+mod validate;

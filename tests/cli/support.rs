@@ -1,0 +1,225 @@
+//! The test harness: a temporary workspace, the real binary, and output snapshots with stable paths.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Fixed author and date so commits and snapshots are reproducible.
+pub const AUTHOR_DATE: &str = "1767225600 +0100";
+
+/// A temporary folder with helpers to write files, commit them and run `aispec` in it.
+pub struct TestRepo {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of the binary produced.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Parses stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl TestRepo {
+    /// An empty temporary folder (not a workspace).
+    pub fn empty() -> Self {
+        TestRepo {
+            dir: tempfile::Builder::new()
+                .prefix("aispec-test-")
+                .tempdir()
+                .expect("tempdir"),
+        }
+    }
+
+    /// A fresh workspace made by `aispec init` (git repo, settings, catalogue, example specialist).
+    pub fn init() -> Self {
+        let repo = Self::empty();
+        repo.run(&["init", "--name", "Testkommune"]).expect_code(0);
+        repo
+    }
+
+    /// A workspace from `tests/fixtures/<name>`, committed in a new git repo.
+    pub fn fixture(name: &str) -> Self {
+        let repo = Self::empty();
+        copy_dir(&fixtures().join(name), repo.path());
+        git2::Repository::init(repo.path()).expect("git init");
+        repo.commit_all("fixture");
+        repo
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders).
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> &Self {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, content).expect("write");
+        self
+    }
+
+    /// Reads a file as text.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Removes a file or folder.
+    pub fn remove(&self, rel: &str) -> &Self {
+        let p = self.path().join(rel);
+        if p.is_dir() {
+            std::fs::remove_dir_all(p).expect("rm -r");
+        } else {
+            std::fs::remove_file(p).expect("rm");
+        }
+        self
+    }
+
+    /// Copies `specialists/<id>` from the repository's shipped specialists.
+    pub fn add_shipped_specialist(&self, id: &str) -> &Self {
+        copy_dir(
+            &repo_root().join("specialists").join(id),
+            &self.path().join("specialists").join(id),
+        );
+        self
+    }
+
+    /// Stages everything and commits with the fixed test author; returns the commit id.
+    pub fn commit_all(&self, message: &str) -> String {
+        let repo = git2::Repository::open(self.path()).expect("open repo");
+        let mut index = repo.index().expect("index");
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).expect("add");
+        index.update_all(["*"], None).expect("update");
+        index.write().expect("write index");
+        let tree = repo.find_tree(index.write_tree().expect("tree")).expect("find tree");
+        let sig = git2::Signature::new(
+            "Test Builder",
+            "builder@example.org",
+            &git2::Time::new(1_767_225_600, 60),
+        )
+        .expect("sig");
+        let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .expect("commit")
+            .to_string()
+    }
+
+    /// A `Command` for the built binary, isolated from the developer's environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aispec"));
+        cmd.args(args)
+            .current_dir(self.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path())
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "100")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Test Builder")
+            .env("GIT_AUTHOR_EMAIL", "builder@example.org")
+            .env("GIT_AUTHOR_DATE", AUTHOR_DATE)
+            .env("TZ", "UTC");
+        cmd
+    }
+
+    /// Runs the binary with `args` and collects its output.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// Runs the binary with extra environment variables.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run aispec");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Exit code, stdout and stderr as one text with temp paths and commit ids replaced, for snapshots.
+    pub fn render(&self, run: &Run) -> String {
+        let text = format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            run.code, run.stdout, run.stderr
+        );
+        self.redact(&text)
+    }
+
+    /// Replaces the temp folder with `[ROOT]` and hashes with placeholders.
+    pub fn redact(&self, text: &str) -> String {
+        let root = self.path().display().to_string();
+        let canonical = self
+            .path()
+            .canonicalize()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let text = text.replace(&canonical, "[ROOT]").replace(&root, "[ROOT]");
+        let hash = regex::Regex::new(r"\b[0-9a-f]{40}\b").expect("regex");
+        let text = hash.replace_all(&text, "[COMMIT]");
+        let sha = regex::Regex::new(r"sha256:[0-9a-f]{64}").expect("regex");
+        sha.replace_all(&text, "sha256:[HASH]").into_owned()
+    }
+}
+
+/// The repository root (where Cargo.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures`.
+pub fn fixtures() -> PathBuf {
+    repo_root().join("tests").join("fixtures")
+}
+
+/// Recursively copies a folder.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display())) {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Snapshot of a run (exit code, stdout, stderr) with paths redacted.
+#[macro_export]
+macro_rules! assert_run_snapshot {
+    ($repo:expr, $run:expr) => {
+        insta::assert_snapshot!($repo.render(&$run))
+    };
+    ($name:expr, $repo:expr, $run:expr) => {
+        insta::assert_snapshot!($name, $repo.render(&$run))
+    };
+}
