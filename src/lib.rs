@@ -12,6 +12,7 @@ pub mod git;
 pub mod model;
 pub mod output;
 pub mod schema;
+pub mod signoff;
 pub mod source;
 pub mod tokens;
 pub mod validate;

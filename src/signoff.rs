@@ -1,0 +1,198 @@
+//! Content hashes and sign-off state: a sign-off is valid only for the exact content it approved.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::model::specialist::{Signoff, Specialist};
+
+/// Prefix of every content hash.
+pub const HASH_PREFIX: &str = "sha256:";
+
+/// The deployable content of a specialist: its fields (without sign-offs), prompt text and knowledge bytes.
+pub struct Content<'a> {
+    /// The parsed `specialist.toml`.
+    pub spec: &'a Specialist,
+    /// The system prompt text.
+    pub prompt: &'a str,
+    /// Knowledge files as (name relative to `knowledge/`, bytes), in any order.
+    pub knowledge: Vec<(String, Vec<u8>)>,
+}
+
+/// Canonical `sha256:` hash of the deployable content. Formatting and comments in the TOML do not change it;
+/// any change to a field value, the prompt or a knowledge file does.
+pub fn content_hash(content: &Content<'_>) -> String {
+    let mut spec = content.spec.clone();
+    spec.signoffs.clear();
+    let mut h = Sha256::new();
+    h.update(b"aispec-content-v1\n");
+    h.update(serde_json::to_vec(&spec).unwrap_or_default());
+    h.update(b"\n--prompt--\n");
+    h.update(content.prompt.as_bytes());
+    let mut files: Vec<&(String, Vec<u8>)> = content.knowledge.iter().collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, bytes) in files {
+        h.update(b"\n--knowledge--\n");
+        h.update(name.as_bytes());
+        h.update(b"\n");
+        h.update(Sha256::digest(bytes));
+    }
+    format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
+}
+
+/// Derived approval state; never typed by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// No valid sign-off.
+    Draft,
+    /// Some valid sign-offs, not all required roles.
+    InReview,
+    /// Every required role has signed the current content.
+    Approved,
+}
+
+impl State {
+    /// The word shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::InReview => "in-review",
+            State::Approved => "approved",
+        }
+    }
+}
+
+/// Sign-off status of one specialist against its current content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// Derived state.
+    pub state: State,
+    /// Current content hash.
+    pub content_hash: String,
+    /// Roles that must sign.
+    pub required: Vec<String>,
+    /// Required roles without a valid sign-off.
+    pub missing: Vec<String>,
+    /// Sign-offs that match the current content.
+    pub valid: Vec<Signoff>,
+    /// Sign-offs given for earlier content (void).
+    pub void: Vec<Signoff>,
+}
+
+/// Evaluates the sign-offs against the current hash and the required roles.
+pub fn status(signoffs: &[Signoff], current_hash: &str, required: &BTreeSet<String>) -> Status {
+    let (valid, void): (Vec<Signoff>, Vec<Signoff>) =
+        signoffs.iter().cloned().partition(|s| s.content_hash == current_hash);
+    let signed: BTreeSet<&str> = valid.iter().map(|s| s.role.as_str()).collect();
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|r| !signed.contains(r.as_str()))
+        .cloned()
+        .collect();
+    let state = if valid.is_empty() {
+        State::Draft
+    } else if missing.is_empty() {
+        State::Approved
+    } else {
+        State::InReview
+    };
+    Status {
+        state,
+        content_hash: current_hash.to_owned(),
+        required: required.iter().cloned().collect(),
+        missing,
+        valid,
+        void,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> Specialist {
+        toml::from_str(
+            r#"
+id = "x"
+name = "X"
+kind = "assistent"
+version = "1.0.0"
+description = "d"
+base_model = "m"
+notice = "n"
+[owner]
+department = "D"
+contact = "C"
+"#,
+        )
+        .expect("spec")
+    }
+
+    fn signoff(role: &str, hash: &str) -> Signoff {
+        Signoff {
+            role: role.to_owned(),
+            by: "A".to_owned(),
+            at: "2026-01-01T00:00:00Z".to_owned(),
+            content_hash: hash.to_owned(),
+            note: None,
+        }
+    }
+
+    #[test]
+    fn hash_ignores_signoffs_but_not_content() {
+        let s = spec();
+        let base = content_hash(&Content {
+            spec: &s,
+            prompt: "p",
+            knowledge: vec![],
+        });
+        let mut signed = s.clone();
+        signed.signoffs.push(signoff("r", &base));
+        assert_eq!(
+            base,
+            content_hash(&Content {
+                spec: &signed,
+                prompt: "p",
+                knowledge: vec![]
+            })
+        );
+        assert_ne!(
+            base,
+            content_hash(&Content {
+                spec: &s,
+                prompt: "p ",
+                knowledge: vec![]
+            })
+        );
+        let k1 = vec![("a.md".to_owned(), b"1".to_vec())];
+        let k2 = vec![("a.md".to_owned(), b"2".to_vec())];
+        assert_ne!(
+            content_hash(&Content {
+                spec: &s,
+                prompt: "p",
+                knowledge: k1
+            }),
+            content_hash(&Content {
+                spec: &s,
+                prompt: "p",
+                knowledge: k2
+            })
+        );
+        assert!(base.starts_with(HASH_PREFIX));
+    }
+
+    #[test]
+    fn state_is_derived() {
+        let req: BTreeSet<String> = ["a", "b"].iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(status(&[], "h", &req).state, State::Draft);
+        assert_eq!(status(&[signoff("a", "h")], "h", &req).state, State::InReview);
+        let both = [signoff("a", "h"), signoff("b", "h")];
+        assert_eq!(status(&both, "h", &req).state, State::Approved);
+        let st = status(&[signoff("a", "old"), signoff("b", "h")], "h", &req);
+        assert_eq!(st.state, State::InReview);
+        assert_eq!(st.void.len(), 1);
+        assert_eq!(st.missing, vec!["a".to_owned()]);
+    }
+}
