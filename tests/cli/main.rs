@@ -4,3 +4,4 @@ mod support;
 
 mod init;
 mod validate;
+mod validate_corpus;
