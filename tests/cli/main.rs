@@ -3,4 +3,5 @@
 mod support;
 
 mod init;
+mod stub_llm;
 mod validate;
