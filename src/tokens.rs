@@ -62,12 +62,36 @@ mod tests {
 
     /// Real token counts measured with tiktoken (o200k_base, cl100k_base) on frozen copies of the shipped prompts.
     const CALIBRATION: &[(&str, usize, usize)] = &[
-        (include_str!("../tests/fixtures/token-calibration/aarhusai-start.md"), 1564, 1916),
-        (include_str!("../tests/fixtures/token-calibration/klarsprog.md"), 1776, 2115),
-        (include_str!("../tests/fixtures/token-calibration/korrekturlaeser.md"), 1691, 2029),
-        (include_str!("../tests/fixtures/token-calibration/opsummering.md"), 1493, 1775),
-        (include_str!("../tests/fixtures/token-calibration/stillingsopslag.md"), 1740, 2115),
-        (include_str!("../tests/fixtures/token-calibration/brug-af-aarhusai.md"), 1951, 2296),
+        (
+            include_str!("../tests/fixtures/token-calibration/aarhusai-start.md"),
+            1564,
+            1916,
+        ),
+        (
+            include_str!("../tests/fixtures/token-calibration/klarsprog.md"),
+            1776,
+            2115,
+        ),
+        (
+            include_str!("../tests/fixtures/token-calibration/korrekturlaeser.md"),
+            1691,
+            2029,
+        ),
+        (
+            include_str!("../tests/fixtures/token-calibration/opsummering.md"),
+            1493,
+            1775,
+        ),
+        (
+            include_str!("../tests/fixtures/token-calibration/stillingsopslag.md"),
+            1740,
+            2115,
+        ),
+        (
+            include_str!("../tests/fixtures/token-calibration/brug-af-aarhusai.md"),
+            1951,
+            2296,
+        ),
     ];
 
     #[test]
@@ -75,7 +99,10 @@ mod tests {
         for (i, (text, o200k, cl100k)) in CALIBRATION.iter().enumerate() {
             let est = estimate(text);
             assert!(est >= *o200k, "text {i}: estimate {est} below o200k {o200k}");
-            assert!(est * 100 <= cl100k * 110, "text {i}: estimate {est} more than 10% above cl100k {cl100k}");
+            assert!(
+                est * 100 <= cl100k * 110,
+                "text {i}: estimate {est} more than 10% above cl100k {cl100k}"
+            );
         }
     }
 
