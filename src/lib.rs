@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod git;
 pub mod model;
 pub mod output;
+pub mod questionnaire;
 pub mod schema;
 pub mod signoff;
 pub mod source;
