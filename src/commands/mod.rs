@@ -2,4 +2,5 @@
 
 pub mod init;
 pub mod schemas;
+pub mod screen;
 pub mod validate;

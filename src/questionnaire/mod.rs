@@ -6,8 +6,11 @@ pub mod check;
 pub mod evaluate;
 pub mod expr;
 pub mod hash;
+pub mod interview;
+pub mod report;
 pub mod rescreen;
 pub mod store;
+pub mod texts;
 
 use std::path::Path;
 

@@ -114,6 +114,66 @@ pub fn save(ws: &Workspace, s: &Screening) -> anyhow::Result<PathBuf> {
     Ok(rel)
 }
 
+/// What [`publish`] wrote.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Published {
+    /// Workspace-relative paths written.
+    pub files: Vec<String>,
+    /// The commit made, if any.
+    pub commit: Option<String>,
+    /// Why nothing was committed although a commit was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_committed: Option<String>,
+}
+
+/// Saves the screening, renders `report.md` (with the journey when there is one) and commits both unless
+/// `commit` is false. A workspace outside git gets the files without a commit (said in `not_committed`).
+pub fn publish(
+    ws: &Workspace,
+    q: &crate::model::questionnaire::Questionnaire,
+    s: &Screening,
+    texts: &super::texts::Texts,
+    commit: bool,
+    message: &str,
+) -> anyhow::Result<Published> {
+    let screening_rel = save(ws, s)?;
+    let journey = crate::model::journey::load(ws, &s.id).ok().map(|d| d.value);
+    let report = super::report::render(Some(ws), q, s, journey.as_ref(), texts)?;
+    let report_rel = Screening::dir(&s.id).join(screening::REPORT_FILE);
+    write_atomic(&ws.path(&report_rel), report.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", report_rel.display()))?;
+    let mut out = Published {
+        files: vec![
+            crate::diagnostic::display_path(&screening_rel),
+            crate::diagnostic::display_path(&report_rel),
+        ],
+        ..Published::default()
+    };
+    if commit {
+        let paths = [screening_rel, report_rel];
+        let (commit, why) = commit_files(ws, &paths, message)?;
+        out.commit = commit;
+        out.not_committed = why;
+    }
+    Ok(out)
+}
+
+/// Commits workspace-relative `paths`; returns the commit id, or why there is none (not a git repository).
+pub fn commit_files(
+    ws: &Workspace,
+    paths: &[PathBuf],
+    message: &str,
+) -> anyhow::Result<(Option<String>, Option<String>)> {
+    let repo = match crate::git::open(&ws.root) {
+        Ok(r) => r,
+        Err(e) => return Ok((None, Some(e.to_string()))),
+    };
+    let base = crate::git::relative_to_workdir(&repo, &ws.root).unwrap_or_default();
+    let rel: Vec<PathBuf> = paths.iter().map(|p| base.join(p)).collect();
+    let oid = crate::git::commit_paths(&repo, &rel, message)?;
+    Ok((oid.map(|o| o.to_string()), None))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
