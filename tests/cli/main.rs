@@ -3,4 +3,5 @@
 mod support;
 
 mod init;
+mod screen_pty;
 mod validate;
