@@ -18,13 +18,16 @@ pub fn check(engine: &Engine<'_>, file: &Document<AnswersFile>, diags: &mut Vec<
                 "use the question ids of the questionnaire (`aispec screen --list-questions` lists them)".to_owned()
             }
         };
-        Diagnostic::at_pointer(
-            &file.source,
-            &format!("/{table}/{id}"),
+        let pos = file.source.key_position_of(&format!("/{table}/{id}"));
+        Diagnostic::at_path(
+            crate::diagnostic::display_path(&file.source.path),
+            pos.line,
+            pos.column,
             Severity::Error,
             "unknown-question",
             format!("there is no question `{id}`"),
         )
+        .with_field(format!("{table}.{id}"))
         .with_hint(hint)
     };
     for (id, input) in &file.value.answers {

@@ -3,5 +3,6 @@
 mod support;
 
 mod init;
+mod screen;
 mod screen_pty;
 mod validate;
