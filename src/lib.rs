@@ -54,5 +54,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),
+        Command::Journey(args) => commands::journey::run(&ctx, args),
     }
 }

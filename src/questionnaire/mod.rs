@@ -7,6 +7,7 @@ pub mod evaluate;
 pub mod expr;
 pub mod hash;
 pub mod interview;
+pub mod journey;
 pub mod report;
 pub mod rescreen;
 pub mod store;

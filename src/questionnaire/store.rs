@@ -137,11 +137,7 @@ pub fn publish(
     message: &str,
 ) -> anyhow::Result<Published> {
     let screening_rel = save(ws, s)?;
-    let journey = crate::model::journey::load(ws, &s.id).ok().map(|d| d.value);
-    let report = super::report::render(Some(ws), q, s, journey.as_ref(), texts)?;
-    let report_rel = Screening::dir(&s.id).join(screening::REPORT_FILE);
-    write_atomic(&ws.path(&report_rel), report.as_bytes())
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", report_rel.display()))?;
+    let report_rel = write_report(ws, q, s, texts)?;
     let mut out = Published {
         files: vec![
             crate::diagnostic::display_path(&screening_rel),
@@ -156,6 +152,21 @@ pub fn publish(
         out.not_committed = why;
     }
     Ok(out)
+}
+
+/// Renders `screenings/<id>/report.md` (with the journey when there is one); returns its relative path.
+pub fn write_report(
+    ws: &Workspace,
+    q: &crate::model::questionnaire::Questionnaire,
+    s: &Screening,
+    texts: &super::texts::Texts,
+) -> anyhow::Result<PathBuf> {
+    let journey = crate::model::journey::load(ws, &s.id).ok().map(|d| d.value);
+    let report = super::report::render(Some(ws), q, s, journey.as_ref(), texts)?;
+    let report_rel = Screening::dir(&s.id).join(screening::REPORT_FILE);
+    write_atomic(&ws.path(&report_rel), report.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", report_rel.display()))?;
+    Ok(report_rel)
 }
 
 /// Commits workspace-relative `paths`; returns the commit id, or why there is none (not a git repository).

@@ -3,6 +3,7 @@
 mod support;
 
 mod init;
+mod journey;
 mod screen;
 mod screen_pty;
 mod validate;
