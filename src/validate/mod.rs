@@ -4,6 +4,7 @@ mod cases;
 mod catalog;
 mod knowledge;
 pub mod personal_data;
+mod screening;
 mod specialist;
 
 use std::collections::HashMap;
@@ -45,6 +46,8 @@ pub struct Checked {
     pub specialists: usize,
     /// Test-case files (specialists' and suites').
     pub test_files: usize,
+    /// Screenings under `screenings/`.
+    pub screenings: usize,
 }
 
 /// Everything loaded for validation, so other commands can reuse the same pass.
@@ -75,6 +78,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     diags.extend(per_spec);
     duplicate_ids(&specialists, &mut diags);
     let suites = cases::check_suites(ws, &mut diags);
+    let screenings = screening::check(ws, &catalog, &specialists, &mut diags);
 
     if !paths.is_empty() {
         diags.retain(|d| in_scope(&d.file, paths));
@@ -87,6 +91,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         checked: Checked {
             specialists: specialists.len(),
             test_files,
+            screenings,
         },
     };
     Validated {

@@ -391,3 +391,143 @@ fn list_questions_shows_ids_and_answers() {
     assert_eq!(area["values"][0], "none");
     assert_eq!(area["track"], "law");
 }
+
+mod validate {
+    use crate::support::{TestRepo, repo_root};
+
+    fn with_screening(id: &str) -> TestRepo {
+        let repo = TestRepo::init();
+        for file in ["screening.toml", "journey.toml", "report.md"] {
+            let text = std::fs::read_to_string(repo_root().join(format!("screenings/{id}/{file}"))).expect("shipped");
+            repo.write(&format!("screenings/{id}/{file}"), text);
+        }
+        repo
+    }
+
+    fn link(repo: &TestRepo, screening: &str, model: Option<&str>) {
+        let path = "specialists/korrekturlaeser/specialist.toml";
+        let mut spec = repo.read(path).replacen(
+            "base_model = ",
+            &format!("screening = \"{screening}\"\nbase_model = "),
+            1,
+        );
+        if let Some(m) = model {
+            let old = spec
+                .lines()
+                .find(|l| l.starts_with("base_model = "))
+                .expect("base_model")
+                .to_owned();
+            spec = spec.replace(&old, &format!("base_model = \"{m}\""));
+        }
+        repo.write(path, spec);
+    }
+
+    fn codes(repo: &TestRepo) -> Vec<String> {
+        let run = repo.run(&["validate", "--format", "json"]);
+        run.json()["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["severity"].as_str().unwrap_or(""),
+                    d["code"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shipped_screenings_and_a_linked_specialist_are_valid() {
+        let repo = with_screening("korrekturlaeser");
+        link(&repo, "korrekturlaeser", None);
+        let run = repo.run(&["validate", "--format", "json"]);
+        run.expect_code(0);
+        assert_eq!(run.json()["checked"]["screenings"], 1);
+        assert_eq!(
+            run.json()["diagnostics"].as_array().map(Vec::len),
+            Some(0),
+            "{}",
+            run.stdout
+        );
+    }
+
+    #[test]
+    fn a_missing_or_refused_screening_fails_the_specialist() {
+        let repo = TestRepo::init();
+        link(&repo, "nope", None);
+        assert_eq!(codes(&repo), ["error unknown-screening"]);
+
+        let repo = TestRepo::init();
+        let answers = std::fs::read_to_string(crate::support::fixtures().join("answers/korrekturlaeser.answers.toml"))
+            .expect("fixture")
+            .replace("prohibited_manipulation = \"no\"", "prohibited_manipulation = \"yes\"");
+        repo.write("a.answers.toml", answers);
+        repo.run(&["screen", "--answers", "a.answers.toml", "--id", "korrekturlaeser"])
+            .expect_code(1);
+        link(&repo, "korrekturlaeser", None);
+        assert_eq!(codes(&repo), ["error refused-screening"]);
+    }
+
+    #[test]
+    fn the_model_must_suit_the_data_and_hosting() {
+        // opsummering involves personal data: internal or EU cloud, models cleared for personal data.
+        let repo = with_screening("opsummering");
+        let catalog = repo.read("models.toml");
+        let cloud = catalog
+            .split("[[models]]")
+            .find(|m| m.contains("hosting = \"non-eu-cloud\"") || m.contains("max_data_class = \"internal\""))
+            .and_then(|m| m.lines().find(|l| l.starts_with("id = ")))
+            .map(|l| l.trim_start_matches("id = ").trim_matches('"').to_owned());
+        let Some(cloud) = cloud else {
+            panic!("the default catalogue needs a model that is not cleared for personal data:\n{catalog}")
+        };
+        link(&repo, "opsummering", Some(&cloud));
+        let found = codes(&repo);
+        assert!(
+            found.iter().any(|c| c == "error data-class" || c == "error hosting"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn hand_edits_and_bad_answers_are_caught() {
+        let repo = with_screening("klarsprog");
+        let path = "screenings/klarsprog/screening.toml";
+        let text = repo.read(path);
+        repo.write(
+            path,
+            text.replacen("outcome = \"approved\"", "outcome = \"refused\"", 1),
+        );
+        assert_eq!(codes(&repo), ["error stale-result"]);
+        repo.write(
+            path,
+            text.replacen(
+                "[answers.personal_data]\nvalue = \"no\"",
+                "[answers.personal_data]\nvalue = \"nej\"",
+                1,
+            ),
+        );
+        let found = codes(&repo);
+        assert!(found.contains(&"error invalid-answer".to_owned()), "{found:?}");
+    }
+
+    #[test]
+    fn a_broken_workspace_questionnaire_is_reported() {
+        let repo = TestRepo::init();
+        let q = std::fs::read_to_string(repo_root().join("questionnaires/screening.toml")).expect("questionnaire");
+        repo.write(
+            "questionnaires/screening.toml",
+            q.replacen(
+                "when = 'personal_data in [\"yes\", \"dont_know\"]'",
+                "when = 'personl_data == \"yes\"'",
+                1,
+            ),
+        );
+        assert_eq!(codes(&repo), ["error unknown-variable"]);
+        let run = repo.run(&["screen", "--list-questions"]);
+        run.expect_code(2);
+        assert!(run.stderr.contains("the questionnaire has errors"), "{}", run.stderr);
+    }
+}
