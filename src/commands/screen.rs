@@ -54,7 +54,7 @@ pub struct Args {
     /// Take the answers from this TOML file instead of asking.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// With --answers: write the screening to screenings/<ID>/ (without it nothing is written).
+    /// With --answers: write the screening to `screenings/ID/` (without it nothing is written).
     #[arg(long = "id", value_name = "ID")]
     pub id_flag: Option<String>,
     /// Re-evaluate a stored screening under the current questionnaire, asking only new or changed questions.

@@ -259,3 +259,64 @@ impl Interview<'_, '_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::config::Language;
+    use crate::model::questionnaire::Questionnaire;
+    use crate::prompt::scripted::{Reply, Scripted};
+    use crate::questionnaire::store::new_screening;
+
+    fn small() -> Questionnaire {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/questionnaires/small.toml");
+        toml::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("parses")
+    }
+
+    #[test]
+    fn back_at_the_first_question_stays_and_quit_keeps_answers() {
+        let q = small();
+        let engine = Engine::new(&q);
+        let stamp = QuestionnaireStamp {
+            version: q.version.clone(),
+            hash: super::super::hash::questionnaire_hash(&q),
+        };
+        let texts = Texts::load(None, Language::Da);
+        let mut s = new_screening(&engine, &stamp, "demo", "Demo", None, Language::Da).expect("new");
+        let interview = Interview {
+            engine: &engine,
+            stamp: &stamp,
+            texts: &texts,
+        };
+        let mut p = Scripted::new(vec![
+            Reply::Type("<"),
+            Reply::Type("?"),
+            Reply::Type("Beskrivelse"),
+            Reply::Type("en note"),
+            Reply::Pick("Tilbage"),
+            Reply::Type(""),
+            Reply::Type(""),
+            Reply::Pick("Dårligt"),
+            Reply::Type(""),
+            Reply::Pick("Gem og stop"),
+        ]);
+        let mut saves = 0;
+        let finish = interview
+            .run(&mut s, &mut p, None, &mut |_| {
+                saves += 1;
+                Ok(())
+            })
+            .expect("run");
+        assert_eq!(finish, Finish::Quit);
+        assert_eq!(s.answers["use_case"].note.as_deref(), Some("en note"));
+        assert_eq!(s.answers["fit"].value, AnswerValue::One("poor".into()));
+        assert!(saves >= 3, "{saves}");
+        let said = p.transcript.join("\n");
+        assert!(said.contains("HJÆLPETEKST til use case"), "{said}");
+        assert!(
+            said.matches("Kan vi? 1/2").count() >= 3,
+            "back from the first question stays: {said}"
+        );
+        assert!(said.contains("Kan vi? 2/2"), "{said}");
+    }
+}
