@@ -42,4 +42,8 @@ pub enum Command {
     Validate(commands::validate::Args),
     /// Write the JSON Schemas for editor support.
     Schemas(commands::schemas::Args),
+    /// Screen an AI use case (Kan vi? Må vi? Bør vi?) interactively or from an answers file.
+    Screen(commands::screen::Args),
+    /// Capture the user journey of a screened use case.
+    Journey(commands::journey::Args),
 }

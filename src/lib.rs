@@ -11,6 +11,8 @@ pub mod fsutil;
 pub mod git;
 pub mod model;
 pub mod output;
+pub mod prompt;
+pub mod questionnaire;
 pub mod schema;
 pub mod signoff;
 pub mod source;
@@ -51,5 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
+        Command::Screen(args) => commands::screen::run(&ctx, args),
+        Command::Journey(args) => commands::journey::run(&ctx, args),
     }
 }

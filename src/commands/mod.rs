@@ -1,5 +1,7 @@
 //! One module per subcommand: parse-level `Args`, then load, call the library, render.
 
 pub mod init;
+pub mod journey;
 pub mod schemas;
+pub mod screen;
 pub mod validate;
