@@ -42,4 +42,6 @@ pub enum Command {
     Validate(commands::validate::Args),
     /// Write the JSON Schemas for editor support.
     Schemas(commands::schemas::Args),
+    /// Show what changed in specialists, screenings and the catalogue between two revisions.
+    Diff(commands::diff::Args),
 }

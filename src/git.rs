@@ -1,8 +1,17 @@
 //! The only module that talks to git (through git2): init, commit, and reading files at revisions.
 
+mod history;
+mod snapshot;
+
 use std::path::{Path, PathBuf};
 
 use git2::{IndexAddOption, Repository, Signature, Time};
+
+pub use git2::{Oid, Repository as Repo};
+pub use history::{
+    CommitInfo, commit_info, has_uncommitted, head, history, last_changes, merge_base, now_rfc3339, resolve, rfc3339,
+};
+pub use snapshot::{ChangedPath, FileEntry, Rev, Snapshot, changed_paths};
 
 /// A git problem, with the operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +21,21 @@ pub enum GitError {
     NotARepo {
         /// The folder.
         path: String,
+    },
+    /// A revision name that names no commit.
+    #[error("`{name}` is not a known branch, tag or commit")]
+    UnknownRevision {
+        /// The name as given.
+        name: String,
+    },
+    /// A file in the work tree could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
     /// git2 failed.
     #[error("git {op} failed: {source}")]
@@ -24,7 +48,7 @@ pub enum GitError {
     },
 }
 
-fn git(op: &'static str) -> impl FnOnce(git2::Error) -> GitError {
+pub(crate) fn git(op: &'static str) -> impl FnOnce(git2::Error) -> GitError {
     move |source| GitError::Git { op, source }
 }
 
@@ -89,6 +113,8 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
                 index
                     .add_all([p.as_path()], IndexAddOption::DEFAULT, None)
                     .map_err(git("add"))?;
+                // `add_all` does not see files deleted from the folder; `update_all` does.
+                index.update_all([p.as_path()], None).map_err(git("update"))?;
             } else {
                 index.add_path(p).map_err(git("add"))?;
             }

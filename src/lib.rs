@@ -5,7 +5,9 @@ pub mod cli;
 pub mod commands;
 pub mod defaults;
 pub mod diagnostic;
+pub mod diff;
 pub mod document;
+pub mod edit;
 pub mod error;
 pub mod fsutil;
 pub mod git;
@@ -51,5 +53,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
+        Command::Diff(args) => commands::diff::run(&ctx, args),
     }
 }

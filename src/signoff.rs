@@ -41,6 +41,50 @@ pub fn content_hash(content: &Content<'_>) -> String {
     format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
 }
 
+/// The content hash of a specialist as loaded from the workspace (knowledge bytes read from disk); `None` when
+/// `specialist.toml` does not parse or a knowledge file cannot be read.
+pub fn hash_loaded(ws: &crate::workspace::Workspace, s: &crate::workspace::LoadedSpecialist) -> Option<String> {
+    let spec = &s.spec.as_ref()?.value;
+    let mut knowledge = Vec::with_capacity(s.knowledge.len());
+    for k in &s.knowledge {
+        knowledge.push((k.name.clone(), std::fs::read(ws.path(&k.path)).ok()?));
+    }
+    Some(content_hash(&Content {
+        spec,
+        prompt: s.prompt.as_ref().map_or("", |p| p.text.as_str()),
+        knowledge,
+    }))
+}
+
+/// File name of a screening inside `screenings/<id>/`.
+pub const SCREENING_FILE: &str = "screening.toml";
+
+/// Roles that must sign: the workspace's `signoff.required_roles` plus those the screening adds.
+pub fn required_roles(config: &crate::model::config::Config, from_screening: &[String]) -> BTreeSet<String> {
+    config
+        .signoff
+        .required_roles
+        .iter()
+        .chain(from_screening)
+        .cloned()
+        .collect()
+}
+
+/// Stand-in until the screening model lands: the `required_signoffs` list of a `screening.toml`, read without
+/// the typed model (top level or under any table), empty when absent or unreadable.
+pub fn screening_required_signoffs(text: &str) -> Vec<String> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new();
+    };
+    fn find(t: &toml::Table) -> Option<Vec<String>> {
+        if let Some(list) = t.get("required_signoffs").and_then(toml::Value::as_array) {
+            return Some(list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+        }
+        t.values().filter_map(toml::Value::as_table).find_map(find)
+    }
+    find(&table).unwrap_or_default()
+}
+
 /// Derived approval state; never typed by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
