@@ -44,4 +44,8 @@ pub enum Command {
     Schemas(commands::schemas::Args),
     /// Show what changed in specialists, screenings and the catalogue between two revisions.
     Diff(commands::diff::Args),
+    /// Raise a specialist's semver version.
+    Bump(commands::bump::Args),
+    /// Sign off the exact current content of a specialist or screening.
+    Approve(commands::approve::Args),
 }

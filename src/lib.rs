@@ -1,6 +1,7 @@
 //! aispec: take an AI use case from screening to a deployed, evaluated Open WebUI specialist, with git as
 //! the database.
 
+pub mod approve;
 pub mod cli;
 pub mod commands;
 pub mod defaults;
@@ -54,5 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
         Command::Diff(args) => commands::diff::run(&ctx, args),
+        Command::Bump(args) => commands::bump::run(&ctx, args),
+        Command::Approve(args) => commands::approve::run(&ctx, args),
     }
 }

@@ -1,6 +1,9 @@
 //! One module per subcommand: parse-level `Args`, then load, call the library, render.
 
+pub mod approve;
+pub mod bump;
 pub mod diff;
 pub mod init;
 pub mod schemas;
+pub mod status;
 pub mod validate;

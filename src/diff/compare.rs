@@ -138,6 +138,42 @@ fn folder_of(path: &str, dir: &str) -> Option<String> {
     Some(folder.to_owned())
 }
 
+/// Short descriptions of what differs between two states of one specialist (fields incl. version, prompt,
+/// knowledge), for messages such as "what changed since the sign-off".
+pub fn describe_changes(a: &SpecialistAt, b: &SpecialistAt) -> Vec<String> {
+    let empty = Value::Object(serde_json::Map::new());
+    let mut out: Vec<String> = fields::compare(
+        a.json.as_ref().unwrap_or(&empty),
+        b.json.as_ref().unwrap_or(&empty),
+        &["signoffs"],
+    )
+    .iter()
+    .map(|f| match (&f.old, &f.new) {
+        _ if f.words.is_some() => format!("{} reworded", f.field),
+        _ if !f.added.is_empty() || !f.removed.is_empty() => {
+            let mut parts: Vec<String> = f.added.iter().map(|v| format!("+{}", fields::show(v))).collect();
+            parts.extend(f.removed.iter().map(|v| format!("-{}", fields::show(v))));
+            format!("{} {}", f.field, parts.join(" "))
+        }
+        (Some(o), Some(n)) => format!("{} {} → {}", f.field, fields::show(o), fields::show(n)),
+        (None, Some(_)) => format!("{} added", f.field),
+        _ => format!("{} removed", f.field),
+    })
+    .collect();
+    if a.prompt != b.prompt {
+        let d = words::diff_text(
+            a.prompt.as_deref().unwrap_or_default(),
+            b.prompt.as_deref().unwrap_or_default(),
+            0,
+        );
+        out.push(format!("system prompt +{} −{} words", d.words_added, d.words_removed));
+    }
+    for k in knowledge_changes(&a.knowledge, &b.knowledge) {
+        out.push(format!("knowledge {} {}", k.file, k.change.as_str()));
+    }
+    out
+}
+
 type Pair = (Option<SpecialistAt>, Option<SpecialistAt>);
 
 /// Pairs a removed folder with an added one when their content is similar enough: a rename.

@@ -14,7 +14,7 @@ pub mod words;
 
 use serde::Serialize;
 
-pub use compare::{compare, load_specialist_at};
+pub use compare::{compare, describe_changes, load_specialist_at};
 pub use fields::FieldChange;
 pub use load::SpecialistAt;
 pub use risk::Risk;

@@ -4,6 +4,7 @@ mod cases;
 mod catalog;
 mod knowledge;
 pub mod personal_data;
+mod signoffs;
 mod specialist;
 
 use std::collections::HashMap;
@@ -74,6 +75,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         .collect();
     diags.extend(per_spec);
     duplicate_ids(&specialists, &mut diags);
+    signoffs::check(ws, &specialists, &mut diags);
     let suites = cases::check_suites(ws, &mut diags);
 
     if !paths.is_empty() {

@@ -169,7 +169,11 @@ fn inline(out: &mut String, segments: &[Segment], style: &Style, indent: &str) {
         }
     }
     for line in text.trim_end_matches('\n').split('\n') {
-        let _ = writeln!(out, "{indent}{line}");
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{indent}{line}");
+        }
     }
 }
 
