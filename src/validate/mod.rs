@@ -2,6 +2,7 @@
 
 mod cases;
 mod catalog;
+mod config;
 mod knowledge;
 pub mod personal_data;
 mod signoffs;
@@ -61,15 +62,19 @@ pub struct Validated {
 /// Validates the whole workspace, then keeps the findings under `paths` (all when empty).
 pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     let mut diags = ws.config_diagnostics.clone();
-    let catalog = ws.catalog(&mut diags);
-    catalog::check(ws, &catalog, &mut diags);
+    config::check(ws, &mut diags);
+    let catalog_doc = ws.catalog_document(&mut diags);
+    if let Some(doc) = &catalog_doc {
+        catalog::check(doc, &mut diags);
+    }
+    let catalog = catalog_doc.map(|d| d.value);
     let specialists = ws.specialists(&mut diags);
 
     let per_spec: Vec<Diagnostic> = specialists
         .par_iter()
         .flat_map_iter(|s| {
             let mut d = Vec::new();
-            specialist::check(ws, s, &catalog, &mut d);
+            specialist::check(ws, s, catalog.as_ref(), &mut d);
             d
         })
         .collect();
@@ -92,7 +97,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         },
     };
     Validated {
-        catalog,
+        catalog: catalog.unwrap_or_default(),
         specialists,
         report,
     }

@@ -3,4 +3,6 @@
 mod support;
 
 mod init;
+mod stub_llm;
 mod validate;
+mod validate_corpus;
