@@ -6,12 +6,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::screening::Screening;
 use crate::model::specialist::{SPEC_FILE, Signoff, Specialist};
-use crate::signoff::{self, SCREENING_FILE, State};
+use crate::signoff::{self, SCREENING_SIGNOFFS_FILE, SignoffList, State};
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
-
-/// Folder of screenings.
-pub const SCREENINGS_DIR: &str = "screenings";
 
 /// Who signs and why.
 #[derive(Debug, Clone)]
@@ -216,24 +214,127 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     })
 }
 
-/// Signs off a screening's current content (needs the screening model; see `screening_roles`).
-pub fn screening(_ws: &Workspace, id: &str, _req: &Request) -> Result<Approval, ApproveError> {
-    let rel = Path::new(SCREENINGS_DIR).join(id).join(SCREENING_FILE);
-    Err(ApproveError::NotFound {
+/// Signs off a screening's current content; the sign-off goes to `screenings/<id>/signoffs.toml`.
+pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, ApproveError> {
+    use crate::model::screening::LoadError;
+    let doc = crate::model::screening::load(ws, id).map_err(|e| match e {
+        LoadError::Missing { path, .. } => ApproveError::NotFound {
+            kind: "screening",
+            id: id.to_owned(),
+            path,
+        },
+        LoadError::Invalid { path, diagnostics } => ApproveError::Invalid { path, diagnostics },
+    })?;
+    let screening: &Screening = &doc.value;
+    let file = crate::diagnostic::display_path(&doc.source.path);
+    if !screening.is_complete() {
+        let d = Diagnostic::file(
+            &doc.source,
+            crate::diagnostic::Severity::Error,
+            "incomplete-screening",
+            format!(
+                "the screening is a draft: {} required question(s) unanswered",
+                screening.result.unanswered.len()
+            ),
+        )
+        .with_hint(format!("finish it with `aispec screen {id}` before signing off"));
+        return Err(ApproveError::Invalid {
+            path: file,
+            diagnostics: vec![d],
+        });
+    }
+    let required = signoff::required_roles(&ws.config, &screening.result.required_signoffs);
+    check_role(&required, &req.role, id)?;
+    let hash = signoff::screening_hash(screening);
+    let dir = Screening::dir(id);
+    let rel = dir.join(SCREENING_SIGNOFFS_FILE);
+    let path = crate::diagnostic::display_path(&rel);
+    let text = std::fs::read_to_string(ws.path(&rel)).unwrap_or_default();
+    let list: SignoffList = toml::from_str(&text)
+        .map_err(|e| ApproveError::Internal(format!("{path} is not a valid sign-off list: {}", e.message())))?;
+    if let Some(existing) = list
+        .signoffs
+        .iter()
+        .find(|s| s.role == req.role && s.content_hash == hash)
+    {
+        let st = signoff::status(&list.signoffs, &hash, &required);
+        return Ok(Approval {
+            kind: "screening",
+            id: id.to_owned(),
+            file: path,
+            signoff: existing.clone(),
+            already_signed: true,
+            state: st.state,
+            missing: st.missing,
+            commit: None,
+        });
+    }
+    let repo = crate::git::open(&ws.root).ok();
+    let new = Signoff {
+        role: req.role.clone(),
+        by: req.by.clone(),
+        at: now(repo.as_ref()),
+        content_hash: hash.clone(),
+        note: req.note.clone(),
+    };
+    let header = if text.is_empty() {
+        "# Sign-offs of this screening, written by `aispec approve screening`; do not edit by hand.\n"
+    } else {
+        ""
+    };
+    let edited = crate::edit::put_signoff(&format!("{header}{text}"), &new).map_err(|source| ApproveError::Edit {
+        path: path.clone(),
+        source,
+    })?;
+    let list: SignoffList = toml::from_str(&edited)
+        .map_err(|e| ApproveError::Internal(format!("the edited {path} does not parse: {e}")))?;
+    crate::fsutil::write_atomic(&ws.path(&rel), edited.as_bytes()).map_err(|source| ApproveError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let st = signoff::status(&list.signoffs, &hash, &required);
+    let commit = match (&repo, req.commit) {
+        (Some(repo), true) => commit(
+            ws,
+            repo,
+            &dir,
+            &format!("Approve screening {id} as {}", req.role),
+            &new,
+            &st.missing,
+        )?,
+        _ => None,
+    };
+    Ok(Approval {
         kind: "screening",
         id: id.to_owned(),
-        path: crate::diagnostic::display_path(&rel),
+        file: path,
+        signoff: new,
+        already_signed: false,
+        state: st.state,
+        missing: st.missing,
+        commit,
     })
 }
 
-/// The `required_signoffs` of a screening in the workspace (empty when there is none).
+/// The `required_signoffs` of a screening in the workspace (empty when there is none or it does not load).
 pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
     let Some(id) = screening.filter(|s| !s.is_empty()) else {
         return Vec::new();
     };
-    std::fs::read_to_string(ws.path(Path::new(SCREENINGS_DIR).join(id).join(SCREENING_FILE)))
-        .map(|t| signoff::screening_required_signoffs(&t))
+    crate::model::screening::load(ws, id)
+        .map(|d| d.value.result.required_signoffs)
         .unwrap_or_default()
+}
+
+/// The sign-offs recorded for a screening and its state against its current content.
+pub fn screening_status(ws: &Workspace, screening: &Screening) -> signoff::Status {
+    let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
+    let list: SignoffList = std::fs::read_to_string(ws.path(rel))
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok())
+        .unwrap_or_default();
+    let required = signoff::required_roles(&ws.config, &screening.result.required_signoffs);
+    signoff::status(&list.signoffs, &signoff::screening_hash(screening), &required)
 }
 
 fn check_role(required: &BTreeSet<String>, role: &str, id: &str) -> Result<(), ApproveError> {

@@ -48,4 +48,8 @@ pub enum Command {
     Bump(commands::bump::Args),
     /// Sign off the exact current content of a specialist or screening.
     Approve(commands::approve::Args),
+    /// One row per use case and specialist: screening, version, sign-off state, last change.
+    Status(commands::status::Args),
+    /// The history of one specialist: versions, commits and sign-offs.
+    Log(commands::log::Args),
 }

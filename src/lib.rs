@@ -12,11 +12,13 @@ pub mod edit;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod history;
 pub mod model;
 pub mod output;
 pub mod schema;
 pub mod signoff;
 pub mod source;
+pub mod status;
 pub mod tokens;
 pub mod validate;
 pub mod workspace;
@@ -57,5 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Diff(args) => commands::diff::run(&ctx, args),
         Command::Bump(args) => commands::bump::run(&ctx, args),
         Command::Approve(args) => commands::approve::run(&ctx, args),
+        Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Log(args) => commands::log::run(&ctx, args),
     }
 }

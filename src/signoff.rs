@@ -56,9 +56,6 @@ pub fn hash_loaded(ws: &crate::workspace::Workspace, s: &crate::workspace::Loade
     }))
 }
 
-/// File name of a screening inside `screenings/<id>/`.
-pub const SCREENING_FILE: &str = "screening.toml";
-
 /// Roles that must sign: the workspace's `signoff.required_roles` plus those the screening adds.
 pub fn required_roles(config: &crate::model::config::Config, from_screening: &[String]) -> BTreeSet<String> {
     config
@@ -70,19 +67,33 @@ pub fn required_roles(config: &crate::model::config::Config, from_screening: &[S
         .collect()
 }
 
-/// Stand-in until the screening model lands: the `required_signoffs` list of a `screening.toml`, read without
-/// the typed model (top level or under any table), empty when absent or unreadable.
+/// The `result.required_signoffs` of a `screening.toml` text; empty when it does not parse as a screening.
 pub fn screening_required_signoffs(text: &str) -> Vec<String> {
-    let Ok(table) = toml::from_str::<toml::Table>(text) else {
-        return Vec::new();
-    };
-    fn find(t: &toml::Table) -> Option<Vec<String>> {
-        if let Some(list) = t.get("required_signoffs").and_then(toml::Value::as_array) {
-            return Some(list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
-        }
-        t.values().filter_map(toml::Value::as_table).find_map(find)
-    }
-    find(&table).unwrap_or_default()
+    toml::from_str::<crate::model::screening::Screening>(text)
+        .map(|s| s.result.required_signoffs)
+        .unwrap_or_default()
+}
+
+/// File beside `screening.toml` that holds a screening's sign-offs. `screening.toml` is rewritten by
+/// `aispec screen` after every answer, so sign-offs live apart from it and survive re-screening (where they
+/// become void, because the hash of the screening changed).
+pub const SCREENING_SIGNOFFS_FILE: &str = "signoffs.toml";
+
+/// The content of a screening's `signoffs.toml`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffList {
+    /// Sign-offs recorded by `aispec approve screening`.
+    #[serde(default)]
+    pub signoffs: Vec<Signoff>,
+}
+
+/// Canonical `sha256:` hash of a screening's content: its fields as typed (formatting and comments do not count).
+pub fn screening_hash(screening: &crate::model::screening::Screening) -> String {
+    let mut h = Sha256::new();
+    h.update(b"aispec-screening-v1\n");
+    h.update(serde_json::to_vec(screening).unwrap_or_default());
+    format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
 }
 
 /// Derived approval state; never typed by hand.

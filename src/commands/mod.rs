@@ -4,6 +4,7 @@ pub mod approve;
 pub mod bump;
 pub mod diff;
 pub mod init;
+pub mod log;
 pub mod schemas;
 pub mod status;
 pub mod validate;

@@ -9,3 +9,111 @@ pub enum Format {
     /// JSON for machines.
     Json,
 }
+
+use serde::Serialize;
+
+use crate::Ctx;
+use crate::error::ExitStatus;
+use crate::status::{NotDeployed, Row};
+use crate::workspace::Workspace;
+
+/// One row per use case and specialist: screening result, version, sign-off state and last change.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec status
+  aispec status --format json | jq '.rows[] | select(.state != \"approved\")'
+
+Sign-off states are derived from the content hash: draft (no valid sign-off), in-review (some), approved (every
+required role signed the current content). `*` after the last change: the folder has uncommitted edits.
+
+Exit codes: 0 shown, 2 not a workspace or unreadable settings.")]
+pub struct Args {
+    /// How to print the overview.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Report {
+    rows: Vec<Row>,
+}
+
+/// Runs `status`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    ws.require_valid_config()?;
+    let rows = crate::status::rows(&ws, &NotDeployed);
+    match args.format {
+        Format::Json => ctx.out.json(&Report { rows })?,
+        Format::Human => ctx.out.print(&human(&rows, &ctx.out.out))?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn human(rows: &[Row], style: &crate::output::Style) -> String {
+    if rows.is_empty() {
+        return "no specialists or screenings yet; start with `aispec screen ID` or `aispec init`\n".to_owned();
+    }
+    let targets: std::collections::BTreeSet<&String> = rows.iter().flat_map(|r| r.deployed.keys()).collect();
+    let mut header: Vec<String> = [
+        "Use case",
+        "Screening",
+        "AI Act",
+        "Data",
+        "Version",
+        "Sign-off",
+        "Last change",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    header.extend(targets.iter().map(|t| format!("Deployed {t}")));
+    let mut table = crate::output::table(header);
+    let dash = || "—".to_owned();
+    for r in rows {
+        let id = if r.kind == "screening" {
+            format!("{} (screening only)", r.id)
+        } else {
+            r.id.clone()
+        };
+        let state = match r.state {
+            Some(crate::signoff::State::Approved) => style.green("approved"),
+            Some(s) => {
+                let mut text = s.as_str().to_owned();
+                if !r.missing_roles.is_empty() {
+                    text.push_str(&format!("\nmissing: {}", r.missing_roles.join(", ")));
+                }
+                if r.void_signoffs > 0 {
+                    text.push_str(&format!("\n{} void", r.void_signoffs));
+                }
+                style.yellow(&text)
+            }
+            None => style.red(r.problem.as_deref().unwrap_or("?")),
+        };
+        let outcome = match r.outcome.as_deref() {
+            Some("refused") => style.red("refused"),
+            Some("undecided") => style.yellow("undecided"),
+            Some(o) => o.to_owned(),
+            None if r.problem.is_some() && r.state.is_some() => style.red("problem"),
+            None => dash(),
+        };
+        let last = match &r.last_change {
+            Some(c) => format!("{} {} {}", c.short, c.date.get(..10).unwrap_or(&c.date), c.author),
+            None => "not committed".to_owned(),
+        };
+        let last = if r.uncommitted { format!("{last} *") } else { last };
+        let mut cells = vec![
+            id,
+            outcome,
+            r.ai_act_category.clone().unwrap_or_else(dash),
+            r.data_class.clone().unwrap_or_else(dash),
+            r.version.clone().unwrap_or_else(dash),
+            state,
+            last,
+        ];
+        cells.extend(targets.iter().map(|t| r.deployed.get(*t).cloned().unwrap_or_else(dash)));
+        table.add_row(cells);
+    }
+    format!("{table}\n")
+}

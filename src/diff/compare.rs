@@ -14,8 +14,7 @@ use crate::model::catalog::{CATALOG_FILE, Catalog};
 use crate::model::specialist::Signoff;
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
 
-/// Folder of screenings.
-pub const SCREENINGS_DIR: &str = "screenings";
+use crate::model::screening::SCREENINGS_DIR;
 /// Two folders whose content is at least this similar are one renamed specialist.
 const RENAME_SIMILARITY: f32 = 0.6;
 
@@ -344,7 +343,11 @@ impl Ctx<'_> {
         let spec = s.spec.as_ref()?;
         let hash = s.content_hash()?;
         let screening = spec.screening.as_deref().unwrap_or_default();
-        let path = format!("{}/{screening}/{}", self.screen_dir, crate::signoff::SCREENING_FILE);
+        let path = format!(
+            "{}/{screening}/{}",
+            self.screen_dir,
+            crate::model::screening::SCREENING_FILE
+        );
         let text = self
             .new
             .read(&path)
@@ -375,7 +378,8 @@ impl Ctx<'_> {
             if x.map(|f| f.id) == y.map(|f| f.id) {
                 continue;
             }
-            if change == ChangeKind::Changed && name.ends_with(".toml") && x.is_some() && y.is_some() {
+            let data = name.ends_with(".toml") && name != crate::signoff::SCREENING_SIGNOFFS_FILE;
+            if change == ChangeKind::Changed && data && x.is_some() && y.is_some() {
                 let path = format!("{dir}/{name}");
                 let (Some(Ok(old)), Some(Ok(new))) =
                     (load::toml_json(self.old, &path)?, load::toml_json(self.new, &path)?)
