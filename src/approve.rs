@@ -282,10 +282,11 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
     } else {
         ""
     };
-    let edited = crate::edit::put_signoff(&format!("{header}{text}"), &new).map_err(|source| ApproveError::Edit {
+    let edited = crate::edit::put_signoff(&text, &new).map_err(|source| ApproveError::Edit {
         path: path.clone(),
         source,
     })?;
+    let edited = format!("{header}{edited}");
     let list: SignoffList = toml::from_str(&edited)
         .map_err(|e| ApproveError::Internal(format!("the edited {path} does not parse: {e}")))?;
     crate::fsutil::write_atomic(&ws.path(&rel), edited.as_bytes()).map_err(|source| ApproveError::Io {

@@ -44,6 +44,8 @@ pub enum Command {
     Schemas(commands::schemas::Args),
     /// Show what changed in specialists, screenings and the catalogue between two revisions.
     Diff(commands::diff::Args),
+    /// Create a specialist from a screening and its user journey.
+    New(commands::new::Args),
     /// Raise a specialist's semver version.
     Bump(commands::bump::Args),
     /// Sign off the exact current content of a specialist or screening.

@@ -1,7 +1,49 @@
 //! Files embedded in the binary so aispec works in any folder; a workspace's own copy of the same path wins.
 
 /// Every embedded default, by its path relative to a workspace root.
-const EMBEDDED: &[(&str, &str)] = &[("models.toml", include_str!("../models.toml"))];
+const EMBEDDED: &[(&str, &str)] = &[
+    ("models.toml", include_str!("../models.toml")),
+    (
+        "templates/specialist/da/specialist.toml.j2",
+        include_str!("../templates/specialist/da/specialist.toml.j2"),
+    ),
+    (
+        "templates/specialist/da/system-prompt.md.j2",
+        include_str!("../templates/specialist/da/system-prompt.md.j2"),
+    ),
+    (
+        "templates/specialist/da/tests.toml.j2",
+        include_str!("../templates/specialist/da/tests.toml.j2"),
+    ),
+    (
+        "templates/specialist/da/notice.j2",
+        include_str!("../templates/specialist/da/notice.j2"),
+    ),
+    (
+        "templates/specialist/da/description.j2",
+        include_str!("../templates/specialist/da/description.j2"),
+    ),
+    (
+        "templates/specialist/en/specialist.toml.j2",
+        include_str!("../templates/specialist/en/specialist.toml.j2"),
+    ),
+    (
+        "templates/specialist/en/system-prompt.md.j2",
+        include_str!("../templates/specialist/en/system-prompt.md.j2"),
+    ),
+    (
+        "templates/specialist/en/tests.toml.j2",
+        include_str!("../templates/specialist/en/tests.toml.j2"),
+    ),
+    (
+        "templates/specialist/en/notice.j2",
+        include_str!("../templates/specialist/en/notice.j2"),
+    ),
+    (
+        "templates/specialist/en/description.j2",
+        include_str!("../templates/specialist/en/description.j2"),
+    ),
+];
 
 /// The embedded text of a default file, by workspace-relative path.
 pub fn embedded(rel: &str) -> Option<&'static str> {

@@ -15,6 +15,7 @@ pub mod git;
 pub mod history;
 pub mod model;
 pub mod output;
+pub mod scaffold;
 pub mod schema;
 pub mod signoff;
 pub mod source;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
         Command::Diff(args) => commands::diff::run(&ctx, args),
+        Command::New(args) => commands::new::run(&ctx, args),
         Command::Bump(args) => commands::bump::run(&ctx, args),
         Command::Approve(args) => commands::approve::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),

@@ -5,6 +5,7 @@ pub mod bump;
 pub mod diff;
 pub mod init;
 pub mod log;
+pub mod new;
 pub mod schemas;
 pub mod status;
 pub mod validate;
