@@ -2,6 +2,7 @@
 
 mod support;
 
+mod diff;
 mod init;
 mod stub_llm;
 mod validate;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Piece, pieces, plural, short, size, summary_line, versions};
+use super::{Piece, pieces, short, size, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
 use crate::diff::words::{Segment, SegmentKind, TextDiff};
 use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
@@ -69,8 +69,23 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
             field(out, f, style);
         }
     }
-    if let Some(p) = &d.prompt {
-        prompt(out, p, style);
+    match &d.prompt {
+        Some(p) if d.change == ChangeKind::Added => {
+            let lines = p
+                .hunks
+                .iter()
+                .flat_map(|h| &h.segments)
+                .map(|s| s.text.lines().count())
+                .sum::<usize>();
+            let _ = writeln!(
+                out,
+                "  {} {} words, {lines} lines (new)",
+                style.dim("system prompt"),
+                p.words_added
+            );
+        }
+        Some(p) => prompt(out, p, style),
+        None => {}
     }
     files(out, "knowledge", &d.knowledge, style);
     if d.tests_changed {
@@ -141,11 +156,10 @@ fn field(out: &mut String, f: &FieldChange, style: &Style) {
 fn prompt(out: &mut String, p: &TextDiff, style: &Style) {
     let _ = writeln!(
         out,
-        "  {} (+{} −{} word{})",
+        "  {} (+{} −{} words)",
         style.dim("system prompt"),
         p.words_added,
-        p.words_removed,
-        plural(p.words_removed)
+        p.words_removed
     );
     for h in &p.hunks {
         let _ = writeln!(out, "    {}", style.cyan(&format!("@@ line {} @@", h.new_line)));

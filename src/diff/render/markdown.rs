@@ -89,6 +89,9 @@ fn specialist(out: &mut String, d: &SpecialistDiff) {
         summary.push_str(&format!(" · ⚠️ {n}"));
     }
     let _ = writeln!(out, "<details>\n<summary>{summary}</summary>\n");
+    if d.change == ChangeKind::Removed {
+        out.push_str("The specialist's folder was removed from the workspace.\n\n");
+    }
     for p in &d.problems {
         let _ = writeln!(out, "> **Problem:** {}\n", esc(p));
     }
@@ -111,7 +114,20 @@ fn specialist(out: &mut String, d: &SpecialistDiff) {
         );
     }
     fields_table(out, &d.fields);
-    if let Some(p) = &d.prompt {
+    if let (Some(p), ChangeKind::Added) = (&d.prompt, d.change) {
+        let text: String = p
+            .hunks
+            .iter()
+            .flat_map(|h| &h.segments)
+            .map(|s| s.text.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "<details>\n<summary>System prompt ({} words)</summary>\n\n<pre>\n{}\n</pre>\n\n</details>\n",
+            p.words_added,
+            html(text.trim_end())
+        );
+    } else if let Some(p) = &d.prompt {
         let _ = writeln!(
             out,
             "**System prompt** (+{} −{} words; <del>removed</del>, <ins>added</ins>)\n",

@@ -62,6 +62,15 @@ fn elide(line: &str, head: bool, tail: bool) -> String {
     }
     let start = g[..KEEP].concat();
     let end = g[g.len() - KEEP..].concat();
+    // Cut at a space near the edge, so the kept text starts and ends with whole words.
+    let start = match start.rfind(' ') {
+        Some(i) if i > start.len() / 2 => start[..i].to_owned(),
+        _ => start,
+    };
+    let end = match end.find(' ') {
+        Some(i) if i < end.len() / 2 => end[i + 1..].to_owned(),
+        _ => end,
+    };
     match (head, tail) {
         (true, true) => format!("{start} … {end}"),
         (false, true) => format!("… {end}"),
@@ -157,6 +166,12 @@ mod tests {
         let p = pieces(&segs);
         assert_eq!(p[0].text, format!("… {}X", "æ".repeat(59)));
         assert_eq!(p[2].text, format!("Y{} …\nkort\n", "æ".repeat(59)));
+        let words = "ord ".repeat(100);
+        assert_eq!(
+            elide(&words, true, false),
+            format!("{} …", "ord ".repeat(15).trim_end())
+        );
+        assert_eq!(elide(&words, false, true), format!("… {}", "ord ".repeat(14)));
         assert_eq!(size(1234), "1.2 kB");
     }
 }
