@@ -70,41 +70,46 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
     .collect();
     header.extend(targets.iter().map(|t| format!("Deployed {t}")));
     let mut table = crate::output::table(header);
+    let mut notes = Vec::new();
     let dash = || "—".to_owned();
     for r in rows {
-        let id = if r.kind == "screening" {
-            format!("{} (screening only)", r.id)
-        } else {
-            r.id.clone()
-        };
+        if r.kind == "screening" {
+            notes.push(format!("{}: screened, no specialist yet", r.id));
+        }
+        if !r.missing_roles.is_empty() {
+            notes.push(format!(
+                "{}: waiting for sign-off from {}",
+                r.id,
+                r.missing_roles.join(", ")
+            ));
+        }
+        if r.void_signoffs > 0 {
+            notes.push(format!(
+                "{}: {} sign-off(s) void since the content changed (see `aispec validate`)",
+                r.id, r.void_signoffs
+            ));
+        }
+        if let Some(p) = &r.problem {
+            notes.push(format!("{}: {p}", r.id));
+        }
         let state = match r.state {
             Some(crate::signoff::State::Approved) => style.green("approved"),
-            Some(s) => {
-                let mut text = s.as_str().to_owned();
-                if !r.missing_roles.is_empty() {
-                    text.push_str(&format!("\nmissing: {}", r.missing_roles.join(", ")));
-                }
-                if r.void_signoffs > 0 {
-                    text.push_str(&format!("\n{} void", r.void_signoffs));
-                }
-                style.yellow(&text)
-            }
-            None => style.red(r.problem.as_deref().unwrap_or("?")),
+            Some(s) => style.yellow(s.as_str()),
+            None => style.red("?"),
         };
         let outcome = match r.outcome.as_deref() {
             Some("refused") => style.red("refused"),
             Some("undecided") => style.yellow("undecided"),
             Some(o) => o.to_owned(),
-            None if r.problem.is_some() && r.state.is_some() => style.red("problem"),
             None => dash(),
         };
         let last = match &r.last_change {
-            Some(c) => format!("{} {} {}", c.short, c.date.get(..10).unwrap_or(&c.date), c.author),
+            Some(c) => format!("{} {}\n{}", c.short, c.date.get(..10).unwrap_or(&c.date), c.author),
             None => "not committed".to_owned(),
         };
         let last = if r.uncommitted { format!("{last} *") } else { last };
         let mut cells = vec![
-            id,
+            r.id.clone(),
             outcome,
             r.ai_act_category.clone().unwrap_or_else(dash),
             r.data_class.clone().unwrap_or_else(dash),
@@ -115,5 +120,9 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
         cells.extend(targets.iter().map(|t| r.deployed.get(*t).cloned().unwrap_or_else(dash)));
         table.add_row(cells);
     }
-    format!("{table}\n")
+    let mut out = format!("{table}\n");
+    for n in notes {
+        out.push_str(&format!("{} {n}\n", style.dim("·")));
+    }
+    out
 }

@@ -2,8 +2,12 @@
 
 mod support;
 
+mod approve;
 mod diff;
 mod init;
+mod log;
+mod new;
+mod status;
 mod stub_llm;
 mod validate;
 mod validate_corpus;
