@@ -302,3 +302,29 @@ fn catalogue_changes_are_risky_when_a_model_weakens() {
     assert_eq!(json["models"][0]["id"], "mistral-small-3.2-24b");
     assert_eq!(json["models"][0]["risks"][0]["code"], "model-weakened");
 }
+
+#[test]
+fn unchanged_specialists_are_not_read() {
+    let repo = TestRepo::init();
+    // A broken specialist that does not change between the revisions: parsing it would report a problem.
+    repo.write(
+        "specialists/broken/specialist.toml",
+        "id = \"broken\"\nthis is not toml",
+    );
+    repo.commit_all("broken");
+    edit(
+        &repo,
+        PROMPT,
+        "Du bevarer forfatterens stemme",
+        "Du bevarer forfatterens tone",
+    );
+    let json = repo.run(&["diff", "--format", "json"]).json();
+    let ids: Vec<&str> = json["specialists"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec!["korrekturlaeser"]);
+    assert!(json["specialists"][0].get("problems").is_none());
+}
