@@ -373,5 +373,5 @@ fn commit(
     if !missing.is_empty() {
         message.push_str(&format!("Still missing: {}\n", missing.join(", ")));
     }
-    Ok(crate::git::commit_paths(repo, &[rel], &message)?.map(|id| id.to_string()))
+    Ok(crate::git::commit_only(repo, &[rel], &message)?.map(|id| id.to_string()))
 }

@@ -231,6 +231,16 @@ impl SpecialistDiff {
     pub fn deployable_change(&self) -> bool {
         !self.fields.is_empty() || self.prompt.is_some() || !self.knowledge.is_empty()
     }
+
+    /// True when the files differ only in formatting or comments.
+    pub fn only_formatting(&self) -> bool {
+        self.change == ChangeKind::Changed
+            && !self.deployable_change()
+            && !self.tests_changed
+            && self.signoffs.added.is_empty()
+            && self.old_version == self.new_version
+            && self.problems.is_empty()
+    }
 }
 
 /// A screening or catalogue entry that changed.

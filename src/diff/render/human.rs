@@ -91,7 +91,7 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     if d.tests_changed {
         let _ = writeln!(out, "  {}", style.dim("tests.toml changed"));
     }
-    if d.change == ChangeKind::Changed && !d.deployable_change() && !d.tests_changed && d.signoffs.added.is_empty() {
+    if d.only_formatting() {
         let _ = writeln!(out, "  {}", style.dim("formatting or comments only"));
     }
     for s in &d.signoffs.voided {

@@ -150,7 +150,7 @@ fn specialist(out: &mut String, d: &SpecialistDiff) {
     if d.tests_changed {
         out.push_str("`tests.toml` changed.\n\n");
     }
-    if d.change == ChangeKind::Changed && !d.deployable_change() && !d.tests_changed && d.signoffs.added.is_empty() {
+    if d.only_formatting() {
         out.push_str("Formatting or comments only.\n\n");
     }
     for s in &d.signoffs.voided {
