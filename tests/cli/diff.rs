@@ -328,3 +328,38 @@ fn unchanged_specialists_are_not_read() {
     assert_eq!(ids, vec!["korrekturlaeser"]);
     assert!(json["specialists"][0].get("problems").is_none());
 }
+
+#[test]
+fn screening_changes_are_risky() {
+    let repo = crate::new::with_screenings();
+    let path = "screenings/byggesager/screening.toml";
+    let text = repo.read(path);
+    repo.write(
+        path,
+        text.replacen(
+            "data_classification = \"internal\"",
+            "data_classification = \"personal\"",
+            1,
+        ),
+    );
+    let journey = "screenings/byggesager/journey.toml";
+    let text = repo.read(journey);
+    repo.write(journey, text.replacen("Byggesagshjælperen", "Byggehjælperen", 1));
+    let run = repo.run(&["diff"]);
+    run.expect_code(0);
+    let text = render(&repo, &run);
+    assert!(text.contains("~ screenings/byggesager  changed"), "{text}");
+    assert!(
+        text.contains("⚠ result.data_classification: internal → personal"),
+        "{text}"
+    );
+    assert!(
+        text.contains("journey.title: Byggesagshjælperen → Byggehjælperen"),
+        "{text}"
+    );
+    let md = repo.run(&["diff", "--format", "markdown"]).stdout;
+    assert!(
+        md.contains("<summary><code>screenings/byggesager</code> · changed · ⚠️ 1 risky change</summary>"),
+        "{md}"
+    );
+}
