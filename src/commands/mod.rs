@@ -1,7 +1,13 @@
 //! One module per subcommand: parse-level `Args`, then load, call the library, render.
 
+pub mod approve;
+pub mod bump;
+pub mod diff;
 pub mod init;
 pub mod journey;
+pub mod log;
+pub mod new;
 pub mod schemas;
 pub mod screen;
+pub mod status;
 pub mod validate;
