@@ -68,6 +68,19 @@ fn files(name: &str) -> anyhow::Result<Vec<(PathBuf, String)>> {
         example.join("tests.toml"),
         include_str!("../../specialists/korrekturlaeser/tests.toml").to_owned(),
     ));
+    let screening = Path::new("screenings").join(EXAMPLE);
+    files.push((
+        screening.join("screening.toml"),
+        include_str!("../../screenings/korrekturlaeser/screening.toml").to_owned(),
+    ));
+    files.push((
+        screening.join("journey.toml"),
+        include_str!("../../screenings/korrekturlaeser/journey.toml").to_owned(),
+    ));
+    files.push((
+        screening.join("report.md"),
+        include_str!("../../screenings/korrekturlaeser/report.md").to_owned(),
+    ));
     files.extend(super::schemas::editor_files(Path::new(super::schemas::EDITOR_DIR)));
     Ok(files)
 }

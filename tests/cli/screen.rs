@@ -93,7 +93,10 @@ fn approved_answers_give_the_promised_json() {
         j.id.is_none() && j.published.is_none(),
         "nothing is written without --id"
     );
-    assert!(!repo.path().join("screenings").exists());
+    let screenings: Vec<_> = std::fs::read_dir(repo.path().join("screenings"))
+        .expect("init's example")
+        .collect();
+    assert_eq!(screenings.len(), 1, "only init's example screening is there");
 }
 
 #[test]
@@ -184,7 +187,7 @@ fn derived_results_follow_the_answers() {
                 .any(|a| a.source.as_deref().is_some_and(|s| s.contains("art. 50")))
         );
     }
-    let (_, j) = screen_json(&repo, &answers("opsummering"));
+    let (_, j) = screen_json(&repo, &answers("referater"));
     assert_eq!(j.outcome, "approved");
     assert_eq!(
         (j.data_classification.as_str(), j.dpia.as_str()),
@@ -258,9 +261,9 @@ fn without_a_terminal_the_answers_flag_is_required() {
 #[test]
 fn writes_commits_and_renders_the_golden_report() {
     let repo = TestRepo::init();
-    repo.write("a.answers.toml", answers("opsummering"));
+    repo.write("a.answers.toml", answers("referater"));
     let run = repo.run_with(
-        &["screen", "--answers", "a.answers.toml", "--id", "opsummering"],
+        &["screen", "--answers", "a.answers.toml", "--id", "referater"],
         &[("SOURCE_DATE_EPOCH", "1767225600")],
     );
     run.expect_code(0);
@@ -268,18 +271,18 @@ fn writes_commits_and_renders_the_golden_report() {
     let volatile = regex::Regex::new(r"\b[0-9a-f]{12}\b").expect("regex");
     let human = volatile.replace_all(&repo.render(&run), "[SHORT]").into_owned();
     insta::assert_snapshot!("screen_answers_human", human);
-    let report = repo.read("screenings/opsummering/report.md");
-    insta::assert_snapshot!("screen_report_opsummering", volatile.replace_all(&report, "[SHORT]"));
+    let report = repo.read("screenings/referater/report.md");
+    insta::assert_snapshot!("screen_report_referater", volatile.replace_all(&report, "[SHORT]"));
     let git = git2::Repository::open(repo.path()).expect("repo");
     let head = git.head().and_then(|h| h.peel_to_commit()).expect("head");
-    assert_eq!(head.message().ok(), Some("Screen opsummering from an answers file"));
+    assert_eq!(head.message().ok(), Some("Screen referater from an answers file"));
     let tree = head.tree().expect("tree");
     assert!(
-        tree.get_path(std::path::Path::new("screenings/opsummering/screening.toml"))
+        tree.get_path(std::path::Path::new("screenings/referater/screening.toml"))
             .is_ok()
     );
     assert!(
-        tree.get_path(std::path::Path::new("screenings/opsummering/report.md"))
+        tree.get_path(std::path::Path::new("screenings/referater/report.md"))
             .is_ok()
     );
 
@@ -313,8 +316,8 @@ fn english_reports_and_no_commit() {
 #[test]
 fn rescreen_asks_only_changed_questions_and_keeps_hidden_answers() {
     let repo = TestRepo::init();
-    repo.write("a.answers.toml", answers("opsummering"));
-    repo.run(&["screen", "--answers", "a.answers.toml", "--id", "opsummering"])
+    repo.write("a.answers.toml", answers("referater"));
+    repo.run(&["screen", "--answers", "a.answers.toml", "--id", "referater"])
         .expect_code(0);
 
     // A new questionnaire version: one question reworded, one new question, and personal data answered "no"
@@ -334,7 +337,7 @@ fn rescreen_asks_only_changed_questions_and_keeps_hidden_answers() {
         );
     repo.write("questionnaires/screening.toml", text);
 
-    let run = repo.run(&["screen", "--rescreen", "opsummering", "--format", "json"]);
+    let run = repo.run(&["screen", "--rescreen", "referater", "--format", "json"]);
     run.expect_code(0);
     let j: Json = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(j.questionnaire["version"], "1.1.0");
@@ -356,7 +359,7 @@ fn rescreen_asks_only_changed_questions_and_keeps_hidden_answers() {
     let run = repo.run(&[
         "screen",
         "--rescreen",
-        "opsummering",
+        "referater",
         "--answers",
         "b.answers.toml",
         "--format",
@@ -367,7 +370,7 @@ fn rescreen_asks_only_changed_questions_and_keeps_hidden_answers() {
     assert_eq!(j.outcome, "approved");
     assert_eq!(j.data_classification, "internal");
     assert!(j.inactive.contains(&"legal_basis".to_owned()), "{:?}", j.inactive);
-    let stored = repo.read("screenings/opsummering/screening.toml");
+    let stored = repo.read("screenings/referater/screening.toml");
     assert!(
         stored.contains("[answers.legal_basis]\nvalue = \"yes\""),
         "hidden answers are kept"
@@ -406,7 +409,13 @@ mod validate {
 
     fn link(repo: &TestRepo, screening: &str, model: Option<&str>) {
         let path = "specialists/korrekturlaeser/specialist.toml";
-        let mut spec = repo.read(path).replacen(
+        let existing: String = repo
+            .read(path)
+            .lines()
+            .filter(|l| !l.starts_with("screening = "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut spec = existing.replacen(
             "base_model = ",
             &format!("screening = \"{screening}\"\nbase_model = "),
             1,
@@ -472,8 +481,22 @@ mod validate {
 
     #[test]
     fn the_model_must_suit_the_data_and_hosting() {
-        // opsummering involves personal data: internal or EU cloud, models cleared for personal data.
-        let repo = with_screening("opsummering");
+        // Minutes that name people are personal data: internal or EU cloud, models cleared for personal data.
+        let repo = TestRepo::init();
+        repo.write(
+            "a.answers.toml",
+            std::fs::read_to_string(crate::support::fixtures().join("answers/referater.answers.toml"))
+                .expect("fixture"),
+        );
+        repo.run(&[
+            "screen",
+            "--answers",
+            "a.answers.toml",
+            "--id",
+            "opsummering",
+            "--no-commit",
+        ])
+        .expect_code(0);
         let catalog = repo.read("models.toml");
         let cloud = catalog
             .split("[[models]]")

@@ -108,6 +108,15 @@ impl TestRepo {
         self
     }
 
+    /// Copies `screenings/<id>` (screening, journey, report) from the repository's shipped screenings.
+    pub fn add_shipped_screening(&self, id: &str) -> &Self {
+        copy_dir(
+            &repo_root().join("screenings").join(id),
+            &self.path().join("screenings").join(id),
+        );
+        self
+    }
+
     /// Stages everything and commits with the fixed test author; returns the commit id.
     pub fn commit_all(&self, message: &str) -> String {
         let repo = git2::Repository::open(self.path()).expect("open repo");

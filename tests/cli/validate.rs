@@ -13,7 +13,7 @@ fn shipped_specialists_are_valid() {
         "klarsprog",
     ] {
         if id != "korrekturlaeser" {
-            repo.add_shipped_specialist(id);
+            repo.add_shipped_specialist(id).add_shipped_screening(id);
         }
     }
     let run = repo.run(&["validate", "--format", "json"]);
