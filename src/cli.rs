@@ -42,4 +42,8 @@ pub enum Command {
     Validate(commands::validate::Args),
     /// Write the JSON Schemas for editor support.
     Schemas(commands::schemas::Args),
+    /// Run test cases against models or the deployed platform, and compare with a saved run.
+    Eval(commands::eval::Args),
+    /// Show the model catalogue with the latest evaluation scores.
+    Models(commands::models::Args),
 }

@@ -1,7 +1,22 @@
 //! Files embedded in the binary so aispec works in any folder; a workspace's own copy of the same path wins.
 
 /// Every embedded default, by its path relative to a workspace root.
-const EMBEDDED: &[(&str, &str)] = &[("models.toml", include_str!("../models.toml"))];
+const EMBEDDED: &[(&str, &str)] = &[
+    ("models.toml", include_str!("../models.toml")),
+    ("suites/dansk.toml", include_str!("../suites/dansk.toml")),
+    (
+        "templates/eval-report.html.j2",
+        include_str!("../templates/eval-report.html.j2"),
+    ),
+    (
+        "templates/eval-judge.da.md.j2",
+        include_str!("../templates/eval-judge.da.md.j2"),
+    ),
+    (
+        "templates/eval-judge.en.md.j2",
+        include_str!("../templates/eval-judge.en.md.j2"),
+    ),
+];
 
 /// The embedded text of a default file, by workspace-relative path.
 pub fn embedded(rel: &str) -> Option<&'static str> {

@@ -7,6 +7,7 @@ pub mod defaults;
 pub mod diagnostic;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod fsutil;
 pub mod git;
 pub mod model;
@@ -51,5 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
+        Command::Eval(args) => commands::eval::run(&ctx, args),
+        Command::Models(args) => commands::models::run(&ctx, args),
     }
 }

@@ -4,7 +4,8 @@
 //! without the `/v1` prefix. Answers come from an optional answers file (TOML or JSON) matched against the last user
 //! message; otherwise the answer echoes the model, the first line of the system prompt and the user message.
 //! Faults are injected by markers in the prompt (`[[stub:429]]`, `[[stub:500:2]]`, `[[stub:hang]]`,
-//! `[[stub:sleep:150]]`) or by `--fail-first N`. `GET /stub/stats` and `GET /stub/requests` let tests see what
+//! `[[stub:sleep:150]]`) or by `--fail-first N`. Open WebUI's `/api/models` and `/api/chat/completions` are served
+//! too, so the stub can stand in for a platform in tests. `GET /stub/stats` and `GET /stub/requests` let tests see what
 //! arrived; `POST /stub/reset` clears them.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -117,6 +118,8 @@ struct Counters {
     embeddings: u64,
     models: u64,
     injected_faults: u64,
+    in_flight: u64,
+    max_in_flight: u64,
     by_request: HashMap<String, u64>,
     log: VecDeque<Value>,
 }
@@ -414,7 +417,12 @@ fn error(code: u16, message: &str) -> Reply {
 
 async fn handle(req: &Request, state: &State) -> Reply {
     let path = req.path.split('?').next().unwrap_or_default();
-    let api_path = path.strip_prefix("/v1").unwrap_or(path);
+    // `/v1/…` is the OpenAI layout; `/api/…` is Open WebUI's (`/api/models`, `/api/chat/completions`), so the stub
+    // can also stand in for a platform.
+    let api_path = path
+        .strip_prefix("/v1")
+        .or_else(|| path.strip_prefix("/api"))
+        .unwrap_or(path);
     match (req.method.as_str(), path) {
         ("GET", "/health") => return Reply::Json(200, json!({"status": true}), Vec::new()),
         ("GET", "/stub/stats") => return stats(state),
@@ -446,7 +454,10 @@ async fn handle(req: &Request, state: &State) -> Reply {
             Reply::Json(200, json!({"object": "list", "data": data}), Vec::new())
         }
         ("POST", "/chat/completions") => match serde_json::from_slice::<Value>(&req.body) {
-            Ok(body) => chat(&body, state).await,
+            Ok(body) => {
+                let _flight = InFlight::start(state);
+                chat(&body, path, state).await
+            }
             Err(e) => error(400, &format!("request body is not JSON: {e}")),
         },
         ("POST", "/embeddings") => match serde_json::from_slice::<Value>(&req.body) {
@@ -466,9 +477,29 @@ fn stats(state: &State) -> Reply {
             "embeddings": c.embeddings,
             "models": c.models,
             "injected_faults": c.injected_faults,
+            "max_in_flight": c.max_in_flight,
         }),
         Vec::new(),
     )
+}
+
+/// Counts a chat request as in flight until dropped (also when the client gives up mid-request).
+struct InFlight<'a>(&'a State);
+
+impl<'a> InFlight<'a> {
+    fn start(state: &'a State) -> Self {
+        let mut c = state.counters();
+        c.in_flight += 1;
+        c.max_in_flight = c.max_in_flight.max(c.in_flight);
+        InFlight(state)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut c = self.0.counters();
+        c.in_flight = c.in_flight.saturating_sub(1);
+    }
 }
 
 /// Text of a message's content, which is a string or a list of parts.
@@ -524,7 +555,7 @@ fn times(arg: Option<&str>) -> Option<u64> {
     }
 }
 
-async fn chat(body: &Value, state: &State) -> Reply {
+async fn chat(body: &Value, path: &str, state: &State) -> Reply {
     let model = body.get("model").and_then(Value::as_str).unwrap_or_default().to_owned();
     let messages = body
         .get("messages")
@@ -557,7 +588,7 @@ async fn chat(body: &Value, state: &State) -> Reply {
         if c.log.len() >= LOG_CAPACITY {
             c.log.pop_front();
         }
-        c.log.push_back(json!({"endpoint": "chat", "body": body}));
+        c.log.push_back(json!({"endpoint": "chat", "path": path, "body": body}));
         (seen, global)
     };
     if messages.is_empty() {

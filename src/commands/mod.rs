@@ -1,5 +1,7 @@
 //! One module per subcommand: parse-level `Args`, then load, call the library, render.
 
+pub mod eval;
 pub mod init;
+pub mod models;
 pub mod schemas;
 pub mod validate;

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod eval;
 mod init;
 mod stub_llm;
 mod validate;
