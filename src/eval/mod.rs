@@ -105,7 +105,7 @@ pub fn execute(
 ) -> Result<EvalResults, UserError> {
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let clock = Instant::now();
-    let cache = cache::Cache::new(&ws.root);
+    let cache = cache::Cache::open(&ws.root, opts.cache.reads());
     let (results, stats) = runner::run(plan, opts, &cache, on_done)?;
     let providers: Vec<provider::ProviderInfo> = plan.providers.iter().map(|p| p.info()).collect();
     let cases: Vec<results::CaseInfo> = plan

@@ -57,7 +57,6 @@ struct Counters {
     requests: AtomicU64,
     retries: AtomicU64,
     judge_calls: AtomicU64,
-    cache_write_errors: AtomicU64,
 }
 
 struct Shared {
@@ -82,7 +81,12 @@ pub fn run(
         .enable_all()
         .build()
         .map_err(|e| UserError::new(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(run_async(plan, opts, cache, on_done))
+    let outcome = runtime.block_on(run_async(plan, opts, cache, on_done));
+    let unwritten = cache.flush();
+    outcome.map(|(results, mut stats)| {
+        stats.cache_write_errors += unwritten as u64;
+        (results, stats)
+    })
 }
 
 async fn run_async(
@@ -112,10 +116,15 @@ async fn run_async(
         set.spawn(async move { (i, run_job(&shared, job).await) });
     }
     let mut results: Vec<Option<CaseResult>> = vec![None; plan.jobs.len()];
+    let mut unwritten = 0;
     while let Some(joined) = set.join_next().await {
         let (i, result) = joined.map_err(|e| UserError::new(format!("an evaluation task failed: {e}")))?;
         results[i] = Some(result);
         on_done();
+        if cache.pending_len() >= cache::FLUSH_EVERY {
+            // A long run keeps its answers even when it is interrupted later.
+            unwritten += cache.flush();
+        }
     }
     let results: Vec<CaseResult> = results.into_iter().flatten().collect();
     let c = &shared.counters;
@@ -126,7 +135,7 @@ async fn run_async(
         retries: c.retries.load(Ordering::Relaxed),
         errors: results.iter().filter(|r| r.answer.is_none()).count() as u64,
         judge_calls: c.judge_calls.load(Ordering::Relaxed),
-        cache_write_errors: c.cache_write_errors.load(Ordering::Relaxed),
+        cache_write_errors: unwritten as u64,
     };
     Ok((results, stats))
 }
@@ -197,7 +206,7 @@ async fn run_job(shared: &Shared, job: Job) -> CaseResult {
     let answer = match ask(shared, provider, &request, job.repeat).await {
         Ok((answer, cached, key)) => {
             if let Some(key) = key.filter(|_| !cached) {
-                store(shared, key, &answer).await;
+                store(shared, key, &answer);
             }
             result.cached = cached;
             answer
@@ -259,7 +268,7 @@ async fn judge(
     match rubric::parse_verdict(&reply.text) {
         Ok(verdict) => {
             if let Some(key) = key.filter(|_| !cached) {
-                store(shared, key, &reply).await;
+                store(shared, key, &reply);
             }
             let meets = verdict.pass && a.threshold.is_none_or(|t| verdict.score >= t);
             let (_, negated) = a.base_kind();
@@ -310,12 +319,7 @@ async fn ask(
     }
 }
 
-/// Writes a cache entry off the async threads; failures are counted and reported after the run.
-async fn store(shared: &Shared, key: String, answer: &ChatAnswer) {
-    let cache = shared.cache.clone();
-    let answer = answer.clone();
-    let written = tokio::task::spawn_blocking(move || cache.put(&key, &answer)).await;
-    if !matches!(written, Ok(Ok(()))) {
-        shared.counters.cache_write_errors.fetch_add(1, Ordering::Relaxed);
-    }
+/// Queues a cache entry; it is written with the next pack.
+fn store(shared: &Shared, key: String, answer: &ChatAnswer) {
+    shared.cache.put(key, answer.clone());
 }
