@@ -192,6 +192,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let comparison = baseline
         .as_ref()
         .map(|(shown, base)| compare::compare(&results, base, shown, tolerance));
+    if let Some(c) = comparison.as_ref().filter(|c| c.providers.is_empty()) {
+        ctx.out.warn(&format!(
+            "no provider of this run is in {}, so nothing was compared",
+            c.baseline
+        ));
+    }
     let below: Vec<String> = match min_pass_rate {
         Some(min) => results
             .summary

@@ -701,8 +701,24 @@ fn junit_html_and_out_file() {
         junit.stdout
     );
 
-    eval(&repo, &["--format", "html", "--out", "rapport.html"]).expect_code(0);
+    // An unpriced provider and a failed request must render too.
+    let with_error = format!(
+        "{TWO_CASES}\n[[cases]]\nid = \"nede\"\nprompt = \"[[stub:500:always]]\"\n[[cases.assert]]\ntype = \"icontains\"\nvalue = \"x\"\n"
+    );
+    repo.write("specialists/hjaelper/tests.toml", with_error);
+    let args = [
+        "--providers",
+        "model-a,model-b",
+        "--retries",
+        "0",
+        "--format",
+        "html",
+        "--out",
+        "rapport.html",
+    ];
+    eval(&repo, &args).expect_code(0);
     let html = repo.read("rapport.html");
+    assert!(html.contains("Intet svar: HTTP 500"), "{html}");
     assert!(html.contains("<html lang=\"da\">"));
     // minijinja's HTML escaping writes `/` as `&#x2f;`.
     assert!(
