@@ -432,15 +432,18 @@ pub fn parse_answer(bytes: &[u8], latency_ms: u64) -> Result<ChatAnswer, CallErr
     })
 }
 
+/// `GET /api/models` on an Open WebUI.
+pub fn platform_models_url(url: &str) -> String {
+    format!("{}/api/models", url.trim_end_matches('/'))
+}
+
 /// Model ids the platform offers (`GET /api/models`). Open WebUI also needs this call once after a model was
 /// created, before chats with it work.
 pub async fn platform_models(client: &reqwest::Client, p: &ResolvedProvider) -> Result<Vec<String>, CallError> {
     let ProviderKind::Platform { url, .. } = &p.kind else {
         return Ok(Vec::new());
     };
-    let mut builder = client
-        .get(format!("{}/api/models", url.trim_end_matches('/')))
-        .timeout(p.timeout);
+    let mut builder = client.get(platform_models_url(url)).timeout(p.timeout);
     if let Some(key) = &p.api_key {
         builder = builder.bearer_auth(key);
     }

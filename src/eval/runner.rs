@@ -148,7 +148,11 @@ async fn preflight(client: &reqwest::Client, plan: &Plan) -> Result<HashMap<usiz
         let offered: BTreeSet<String> = provider::platform_models(client, p)
             .await
             .map_err(|e| {
-                UserError::new(format!("cannot list the models on {} ({}): {e}", p.name, p.endpoint()))
+                let url = match &p.kind {
+                    provider::ProviderKind::Platform { url, .. } => provider::platform_models_url(url),
+                    provider::ProviderKind::OpenAi { .. } => p.endpoint(),
+                };
+                UserError::new(format!("cannot list the models on {} ({url}): {e}", p.name))
                     .hint("check the target's url and API key; `aispec plan` shows whether the platform is reachable")
             })?
             .into_iter()

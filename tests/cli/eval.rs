@@ -870,3 +870,20 @@ fn unreachable_provider_is_a_network_error() {
     assert!(run.stderr.contains("every request failed"), "{}", run.stderr);
     assert!(run.stderr.contains(&format!("127.0.0.1:{port}")) || run.stderr.contains("network error"));
 }
+
+#[test]
+fn a_wrong_platform_key_stops_before_any_chat() {
+    let stub = StubLlm::start(&["--models", "hjaelper", "--api-key", "sk-rigtig"]);
+    let repo = workspace(&stub, ONE_CASE, "");
+    let run = eval(&repo, &["--providers", "platform:staging"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "cannot list the models on platform:staging ({}/api/models): HTTP 401",
+            stub.origin
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(stub.chat_count(), 0);
+}
