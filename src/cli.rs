@@ -46,4 +46,8 @@ pub enum Command {
     Eval(commands::eval::Args),
     /// Show the model catalogue with the latest evaluation scores.
     Models(commands::models::Args),
+    /// Screen an AI use case (Kan vi? Må vi? Bør vi?) interactively or from an answers file.
+    Screen(commands::screen::Args),
+    /// Capture the user journey of a screened use case.
+    Journey(commands::journey::Args),
 }

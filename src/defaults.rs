@@ -16,6 +16,15 @@ const EMBEDDED: &[(&str, &str)] = &[
         "templates/eval-judge.en.md.j2",
         include_str!("../templates/eval-judge.en.md.j2"),
     ),
+    (
+        "questionnaires/screening.toml",
+        include_str!("../questionnaires/screening.toml"),
+    ),
+    (
+        "templates/screening-report.md.j2",
+        include_str!("../templates/screening-report.md.j2"),
+    ),
+    ("templates/ui.toml", include_str!("../templates/ui.toml")),
 ];
 
 /// The embedded text of a default file, by workspace-relative path.

@@ -187,7 +187,15 @@ pub fn render_human(
             d.message,
             style.dim(&format!("[{}]", d.code))
         );
-        if let Some(text) = source_line(&d.file, d.line).filter(|t| !t.trim().is_empty()) {
+        // A finding at 1:1 is about the whole file; its first line would mislead.
+        let whole_file = d.line == 1 && d.column == 1;
+        let excerpt = if d.code == "possible-secret" || whole_file {
+            None
+        } else {
+            source_line(&d.file, d.line)
+        };
+        if let Some(text) = excerpt.filter(|t| !t.trim().is_empty() && !t.chars().any(|c| c.is_control() && c != '\t'))
+        {
             let shown: String = text.chars().take(100).collect();
             let ellipsis = if text.chars().count() > 100 { "…" } else { "" };
             let _ = writeln!(out, "  {:>7}  {}", "", style.dim(&format!("| {shown}{ellipsis}")));

@@ -80,10 +80,23 @@ pub fn parse<T: DeserializeOwned>(
         Ok(json) => json,
         Err(errors) => {
             for e in errors {
-                let offset = e.span.map_or(0, |s| s.start);
+                let offset = e.span.clone().map_or(0, |s| s.start);
+                let near = e
+                    .span
+                    .and_then(|s| source.text.get(s))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty() && t.len() <= 60 && !t.contains('\n'));
+                let message = match near {
+                    Some(t) => format!("{} (at `{t}`)", e.message),
+                    None => e.message,
+                };
+                let hint = if message.starts_with("duplicate key") {
+                    "each key and each [table] may appear only once; merge the two or delete one"
+                } else {
+                    "fix the TOML syntax (https://toml.io); strings need quotes, tables [brackets]"
+                };
                 diags.push(
-                    Diagnostic::at_offset(&source, offset, Severity::Error, "toml-syntax", e.message)
-                        .with_hint("fix the TOML syntax (https://toml.io); strings need quotes, tables [brackets]"),
+                    Diagnostic::at_offset(&source, offset, Severity::Error, "toml-syntax", message).with_hint(hint),
                 );
             }
             return None;
@@ -92,9 +105,12 @@ pub fn parse<T: DeserializeOwned>(
     let before = diags.len();
     match schemas.get(kind) {
         Ok(compiled) => {
+            let mut found = Vec::new();
             for error in compiled.validator.iter_errors(&json) {
-                schema_diagnostics(&source, &error, Some(&compiled.json), diags);
+                schema_diagnostics(&source, &error, Some(&compiled.json), &mut found);
             }
+            drop_missing_keys_explained_by_typos(&mut found);
+            diags.extend(found);
         }
         Err(e) => diags.push(Diagnostic::file(&source, Severity::Error, "bad-schema", e.to_string())),
     }
@@ -107,6 +123,37 @@ pub fn parse<T: DeserializeOwned>(
             None
         }
     }
+}
+
+/// A misspelt required key shows up twice (unknown `descripton`, missing `description`); keep only the typo.
+fn drop_missing_keys_explained_by_typos(found: &mut Vec<Diagnostic>) {
+    let typos: Vec<(String, String)> = found
+        .iter()
+        .filter(|d| d.code == "unknown-key")
+        .filter_map(|d| {
+            let hint = d.hint.as_deref()?;
+            let suggested = hint.strip_prefix("did you mean `")?.strip_suffix("`?")?;
+            let parent = d
+                .field
+                .as_deref()
+                .and_then(|f| f.rsplit_once('.'))
+                .map_or("", |(p, _)| p);
+            Some((parent.to_owned(), suggested.to_owned()))
+        })
+        .collect();
+    found.retain(|d| {
+        if d.code != "missing-key" {
+            return true;
+        }
+        !typos.iter().any(|(parent, key)| {
+            let place = if parent.is_empty() {
+                String::new()
+            } else {
+                format!(" in `{parent}`")
+            };
+            d.message == format!("missing required key `{key}`{place}")
+        })
+    });
 }
 
 /// The schema node a keyword lives in: `/$defs/Params/additionalProperties` → `/$defs/Params`.
@@ -187,7 +234,12 @@ fn schema_diagnostics(
             let expected = match kind {
                 TypeKind::Single(t) => type_name(&t.to_string()),
                 TypeKind::Multiple(set) => {
-                    let names: Vec<String> = set.iter().map(|t| type_name(&t.to_string())).collect();
+                    let names: Vec<String> = set
+                        .iter()
+                        .map(|t| t.to_string())
+                        .filter(|t| t != "null")
+                        .map(|t| type_name(&t))
+                        .collect();
                     names.join(" or ")
                 }
             };
@@ -228,6 +280,20 @@ fn schema_diagnostics(
         }
         ValidationErrorKind::Constant { expected_value } => {
             diags.push(with_desc(err("invalid-value", format!("must be {expected_value}"))));
+        }
+        ValidationErrorKind::Pattern { .. } if pointer.ends_with("/api_key_env") => {
+            let got = instance.as_str().unwrap_or_default();
+            let d = if looks_like_secret(got) {
+                err("possible-secret", "looks like an API key itself; the key must never be written in a file".to_owned())
+                    .with_hint("put the NAME of an environment variable here (for example AISPEC_STAGING_API_KEY), set the key in that variable, and rotate the key now: it may be in git history")
+            } else {
+                err(
+                    "invalid-format",
+                    "must be the name of an environment variable (letters, digits and `_`)".to_owned(),
+                )
+                .with_hint("for example AISPEC_STAGING_API_KEY")
+            };
+            diags.push(d);
         }
         ValidationErrorKind::Pattern { .. } => {
             let got = instance.as_str().unwrap_or_default();
@@ -275,6 +341,14 @@ fn schema_diagnostics(
         }
         _ => diags.push(with_desc(err("schema", error.to_string()))),
     }
+}
+
+/// True for values that look like credentials rather than variable names.
+pub fn looks_like_secret(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("sk-")
+        || v.starts_with("eyJ")
+        || (v.len() >= 24 && v.chars().any(|c| c.is_ascii_digit()) && !v.contains(' '))
 }
 
 /// The allowed values when a `oneOf`/`anyOf` lists only constants (how enums with documented variants look).

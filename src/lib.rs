@@ -12,6 +12,8 @@ pub mod fsutil;
 pub mod git;
 pub mod model;
 pub mod output;
+pub mod prompt;
+pub mod questionnaire;
 pub mod schema;
 pub mod signoff;
 pub mod source;
@@ -54,5 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
         Command::Eval(args) => commands::eval::run(&ctx, args),
         Command::Models(args) => commands::models::run(&ctx, args),
+        Command::Screen(args) => commands::screen::run(&ctx, args),
+        Command::Journey(args) => commands::journey::run(&ctx, args),
     }
 }

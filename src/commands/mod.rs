@@ -2,6 +2,8 @@
 
 pub mod eval;
 pub mod init;
+pub mod journey;
 pub mod models;
 pub mod schemas;
+pub mod screen;
 pub mod validate;

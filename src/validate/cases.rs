@@ -144,11 +144,21 @@ fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut V
                 &format!("{pointer}/value"),
                 Severity::Error,
                 "bad-regex",
-                format!("the regular expression does not compile: {e}"),
+                format!("the regular expression does not compile: {}", regex_reason(&e)),
             )
             .with_hint(
                 "fix the pattern; remember to double backslashes in TOML basic strings or use 'literal strings'",
             ),
         );
     }
+}
+
+/// The last line of regex's multi-line error ("error: unclosed group" → "unclosed group").
+fn regex_reason(e: &regex::Error) -> String {
+    let text = e.to_string();
+    text.lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("error: "))
+        .unwrap_or(text.lines().next().unwrap_or_default())
+        .to_owned()
 }

@@ -2,8 +2,10 @@
 
 pub mod cases;
 mod catalog;
+mod config;
 mod knowledge;
 pub mod personal_data;
+mod screening;
 mod specialist;
 
 use std::collections::HashMap;
@@ -45,6 +47,8 @@ pub struct Checked {
     pub specialists: usize,
     /// Test-case files (specialists' and suites').
     pub test_files: usize,
+    /// Screenings under `screenings/`.
+    pub screenings: usize,
 }
 
 /// Everything loaded for validation, so other commands can reuse the same pass.
@@ -60,21 +64,26 @@ pub struct Validated {
 /// Validates the whole workspace, then keeps the findings under `paths` (all when empty).
 pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     let mut diags = ws.config_diagnostics.clone();
-    let catalog = ws.catalog(&mut diags);
-    catalog::check(ws, &catalog, &mut diags);
+    config::check(ws, &mut diags);
+    let catalog_doc = ws.catalog_document(&mut diags);
+    if let Some(doc) = &catalog_doc {
+        catalog::check(doc, &mut diags);
+    }
+    let catalog = catalog_doc.map(|d| d.value);
     let specialists = ws.specialists(&mut diags);
 
     let per_spec: Vec<Diagnostic> = specialists
         .par_iter()
         .flat_map_iter(|s| {
             let mut d = Vec::new();
-            specialist::check(ws, s, &catalog, &mut d);
+            specialist::check(ws, s, catalog.as_ref(), &mut d);
             d
         })
         .collect();
     diags.extend(per_spec);
     duplicate_ids(&specialists, &mut diags);
     let suites = cases::check_suites(ws, &mut diags);
+    let screenings = screening::check(ws, catalog.as_ref(), &specialists, &mut diags);
 
     if !paths.is_empty() {
         diags.retain(|d| in_scope(&d.file, paths));
@@ -87,10 +96,11 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         checked: Checked {
             specialists: specialists.len(),
             test_files,
+            screenings,
         },
     };
     Validated {
-        catalog,
+        catalog: catalog.unwrap_or_default(),
         specialists,
         report,
     }

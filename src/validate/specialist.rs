@@ -48,7 +48,7 @@ impl BudgetNumbers {
 }
 
 /// Runs every per-specialist check.
-pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, diags: &mut Vec<Diagnostic>) {
     let prompt_file = check_prompt(s, diags);
     let Some(doc) = &s.spec else { return };
     let spec = &doc.value;
@@ -68,7 +68,8 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: &Catalog, diags: &mu
             )),
         );
     }
-    let model = check_model(spec, src, catalog, diags);
+    // A broken catalogue is reported on its own; checking models against it would only add noise.
+    let model = catalog.and_then(|c| check_model(spec, src, c, diags));
     if let (Some(model), Some(prompt)) = (model, prompt_file) {
         check_budget(spec, prompt, model, diags);
     }

@@ -4,5 +4,9 @@ mod support;
 
 mod eval;
 mod init;
+mod journey;
+mod screen;
+mod screen_pty;
 mod stub_llm;
 mod validate;
+mod validate_corpus;
