@@ -46,6 +46,26 @@ pub fn human(r: &EvalResults, comparison: Option<&Comparison>, style: &Style, cu
     let _ = writeln!(out, "{}", style.bold("Pass rate by category"));
     let _ = writeln!(out, "{matrix}");
 
+    let mut sources: Vec<&String> = r.summary.iter().flat_map(|s| s.by_source.keys()).collect();
+    sources.sort();
+    sources.dedup();
+    if sources.len() > 1 {
+        let mut header = vec![Cell::new("Specialist or suite")];
+        header.extend(names.iter().map(Cell::new));
+        let mut t = table(header);
+        for src in sources {
+            let mut row = vec![Cell::new(src)];
+            row.extend(
+                r.summary
+                    .iter()
+                    .map(|s| right(s.by_source.get(src).map_or("-".to_owned(), |v| percent(*v)))),
+            );
+            t.add_row(row);
+        }
+        let _ = writeln!(out, "\n{}", style.bold("Pass rate by specialist or suite"));
+        let _ = writeln!(out, "{t}");
+    }
+
     let mut providers = table([
         "Provider",
         "Model",
