@@ -294,9 +294,16 @@ pub fn summarize(providers: &[ProviderInfo], cases: &[CaseInfo], results: &[Case
 }
 
 impl EvalResults {
-    /// Reads a saved results file and recomputes its summary.
+    /// Reads a saved results file (or the output of `--format json`, which holds one under `results`) and
+    /// recomputes its summary.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        let mut r: EvalResults = serde_json::from_str(text)?;
+        let mut value: serde_json::Value = serde_json::from_str(text)?;
+        if value.get("format").is_none()
+            && let Some(inner) = value.get_mut("results").filter(|v| v.is_object())
+        {
+            value = inner.take();
+        }
+        let mut r: EvalResults = serde_json::from_value(value)?;
         r.summary = summarize(&r.providers, &r.cases, &r.results);
         Ok(r)
     }

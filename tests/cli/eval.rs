@@ -887,3 +887,76 @@ fn a_wrong_platform_key_stops_before_any_chat() {
     );
     assert_eq!(stub.chat_count(), 0);
 }
+
+/// The JSON report's shape, pinned: unknown or missing keys fail the test.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ReportShape {
+    ok: bool,
+    min_pass_rate: Option<f64>,
+    below_min_pass_rate: Vec<String>,
+    saved: Option<String>,
+    skipped: Vec<String>,
+    results: ResultsShape,
+    comparison: Option<Value>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ResultsShape {
+    format: u32,
+    started_at: String,
+    duration_ms: u64,
+    commit: Option<String>,
+    label: Option<String>,
+    repeat: u32,
+    providers: Vec<Value>,
+    cases: Vec<Value>,
+    results: Vec<ResultShape>,
+    stats: Value,
+    summary: Vec<Value>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ResultShape {
+    source: String,
+    case: String,
+    provider: String,
+    repeat: u32,
+    answer: Option<String>,
+    error: Option<String>,
+    latency_ms: u64,
+    prompt_tokens: Option<u64>,
+    completion_tokens: Option<u64>,
+    cost: Option<f64>,
+    words: usize,
+    cached: bool,
+    pass: bool,
+    score: f64,
+    assertions: Vec<Value>,
+}
+
+#[test]
+fn json_report_shape_is_pinned_and_can_serve_as_a_baseline() {
+    let stub = StubLlm::start(&[]);
+    let repo = workspace(&stub, ONE_CASE, "");
+    let run = eval(&repo, &["--format", "json", "--out", "run.json", "--save=navngivet"]);
+    run.expect_code(0);
+    let text = repo.read("run.json");
+    let shape: ReportShape = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(shape.saved.as_deref(), Some("evals/navngivet.json"));
+    assert_eq!(shape.results.label.as_deref(), Some("navngivet"));
+    assert!(shape.results.commit.is_some(), "the workspace is a git repo");
+    assert_eq!(shape.results.results[0].case, "hilsen");
+    let compared = eval(&repo, &["--compare", "run.json"]);
+    compared.expect_code(0);
+    assert!(
+        compared.stdout.contains("Compared with run.json"),
+        "{}",
+        compared.stdout
+    );
+}
