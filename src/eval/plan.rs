@@ -290,6 +290,16 @@ pub fn jobs(cases: &[PlannedCase], providers: &[ResolvedProvider], repeat: u32) 
     let mut jobs = Vec::with_capacity(cases.len() * providers.len() * repeat as usize);
     let mut skipped = Vec::new();
     for (ci, case) in cases.iter().enumerate() {
+        if let Some(only) = &case.case.providers
+            && !providers.iter().any(|p| only.contains(&p.name))
+        {
+            skipped.push(format!(
+                "{}: it runs only on {}, none of which was selected",
+                case.key(),
+                only.join(", ")
+            ));
+            continue;
+        }
         for (pi, provider) in providers.iter().enumerate() {
             if let Some(only) = &case.case.providers
                 && !only.contains(&provider.name)

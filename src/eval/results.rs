@@ -334,6 +334,76 @@ impl EvalResults {
 mod tests {
     use super::*;
 
+    fn result(case: &str, provider: &str, pass: bool, words: usize, latency_ms: u64) -> CaseResult {
+        CaseResult {
+            source: "s".into(),
+            case: case.into(),
+            provider: provider.into(),
+            repeat: 0,
+            answer: Some("svar".into()),
+            error: None,
+            latency_ms,
+            prompt_tokens: Some(10),
+            completion_tokens: Some(5),
+            cost: None,
+            words,
+            cached: false,
+            pass,
+            score: if pass { 1.0 } else { 0.0 },
+            assertions: vec![AssertionResult {
+                kind: "contains".into(),
+                pass,
+                score: if pass { 1.0 } else { 0.0 },
+                weight: 1.0,
+                reason: String::new(),
+                metric: Some("m".into()),
+            }],
+        }
+    }
+
+    fn case(id: &str, category: &str, weight: f64) -> CaseInfo {
+        CaseInfo {
+            source: "s".into(),
+            id: id.into(),
+            category: category.into(),
+            description: None,
+            prompt: String::new(),
+            weight,
+            threshold: 1.0,
+        }
+    }
+
+    #[test]
+    fn summary_weights_cases_and_splits_by_category() {
+        let providers = vec![ProviderInfo {
+            name: "p".into(),
+            kind: "openai".into(),
+            model: Some("m".into()),
+            endpoint: String::new(),
+        }];
+        let cases = vec![case("a", "x", 3.0), case("b", "y", 1.0)];
+        let mut failed = result("b", "p", false, 0, 0);
+        failed.answer = None;
+        failed.error = Some("HTTP 500".into());
+        let results = vec![
+            result("a", "p", true, 10, 100),
+            failed,
+            result("a", "other", false, 1, 1),
+        ];
+        let s = &summarize(&providers, &cases, &results)[0];
+        assert_eq!((s.results, s.passed, s.errors), (2, 1, 1));
+        assert_eq!(s.pass_rate, 0.75, "weight 3 passed of 4");
+        assert_eq!(s.by_category.get("x"), Some(&1.0));
+        assert_eq!(s.by_category.get("y"), Some(&0.0));
+        assert_eq!(s.metrics.get("m"), Some(&0.5));
+        assert_eq!(
+            (s.latency_p50_ms, s.words_per_answer),
+            (100, 10.0),
+            "errors have no latency or words"
+        );
+        assert_eq!((s.prompt_tokens, s.completion_tokens), (10, 5));
+    }
+
     #[test]
     fn percentiles_by_nearest_rank() {
         let v: Vec<u64> = (1..=100).collect();
