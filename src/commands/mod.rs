@@ -1,9 +1,15 @@
 //! One module per subcommand: parse-level `Args`, then load, call the library, render.
 
+pub mod approve;
+pub mod bump;
+pub mod diff;
 pub mod eval;
 pub mod init;
 pub mod journey;
+pub mod log;
 pub mod models;
+pub mod new;
 pub mod schemas;
 pub mod screen;
+pub mod status;
 pub mod validate;

@@ -126,7 +126,10 @@ pub fn execute(
         format: results::RESULTS_FORMAT,
         started_at,
         duration_ms: clock.elapsed().as_millis() as u64,
-        commit: crate::git::head_commit(&ws.root),
+        commit: crate::git::open(&ws.root)
+            .ok()
+            .and_then(|repo| crate::git::head(&repo))
+            .map(|id| id.to_string()),
         label,
         repeat: plan.repeat,
         providers,
