@@ -42,6 +42,10 @@ pub enum Command {
     Validate(commands::validate::Args),
     /// Write the JSON Schemas for editor support.
     Schemas(commands::schemas::Args),
+    /// Run test cases against models or the deployed platform, and compare with a saved run.
+    Eval(commands::eval::Args),
+    /// Show the model catalogue with the latest evaluation scores.
+    Models(commands::models::Args),
     /// Screen an AI use case (Kan vi? Må vi? Bør vi?) interactively or from an answers file.
     Screen(commands::screen::Args),
     /// Capture the user journey of a screened use case.

@@ -3,6 +3,19 @@
 /// Every embedded default, by its path relative to a workspace root.
 const EMBEDDED: &[(&str, &str)] = &[
     ("models.toml", include_str!("../models.toml")),
+    ("suites/dansk.toml", include_str!("../suites/dansk.toml")),
+    (
+        "templates/eval-report.html.j2",
+        include_str!("../templates/eval-report.html.j2"),
+    ),
+    (
+        "templates/eval-judge.da.md.j2",
+        include_str!("../templates/eval-judge.da.md.j2"),
+    ),
+    (
+        "templates/eval-judge.en.md.j2",
+        include_str!("../templates/eval-judge.en.md.j2"),
+    ),
     (
         "questionnaires/screening.toml",
         include_str!("../questionnaires/screening.toml"),

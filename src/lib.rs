@@ -10,6 +10,7 @@ pub mod diff;
 pub mod document;
 pub mod edit;
 pub mod error;
+pub mod eval;
 pub mod fsutil;
 pub mod git;
 pub mod history;
@@ -59,6 +60,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
+        Command::Eval(args) => commands::eval::run(&ctx, args),
+        Command::Models(args) => commands::models::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),
         Command::Journey(args) => commands::journey::run(&ctx, args),
         Command::Diff(args) => commands::diff::run(&ctx, args),

@@ -3,9 +3,11 @@
 pub mod approve;
 pub mod bump;
 pub mod diff;
+pub mod eval;
 pub mod init;
 pub mod journey;
 pub mod log;
+pub mod models;
 pub mod new;
 pub mod schemas;
 pub mod screen;

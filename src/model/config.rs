@@ -128,7 +128,8 @@ pub struct Target {
 pub struct Provider {
     /// Base URL up to and including `/v1`, or `platform:<target>` to chat with the deployed specialist.
     pub base_url: String,
-    /// Model id sent in requests; defaults to the provider name. Ignored for `platform:` providers.
+    /// Model id sent in requests; defaults to the provider name. For `platform:` providers: the model used for
+    /// suite cases (specialist cases always chat with the specialist itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     /// Name of the environment variable holding the API key.
@@ -162,4 +163,20 @@ pub struct EvalSettings {
     /// Currency of the provider prices (default `USD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// Requests in flight at most (default 8; `--concurrency` overrides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1024))]
+    pub concurrency: Option<u32>,
+    /// Retries after a 429, 5xx, timeout or network error (default 3; `--retries` overrides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 20))]
+    pub max_retries: Option<u32>,
+    /// Pass rate every provider must reach, 0–1 (`--min-pass-rate` overrides); below it `eval` exits 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub min_pass_rate: Option<f64>,
+    /// Share of compared cases allowed to regress before `--compare` exits 1 (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub tolerance: Option<f64>,
 }

@@ -1,6 +1,6 @@
 //! `aispec validate`: every check on every file, collected as diagnostics.
 
-mod cases;
+pub mod cases;
 mod catalog;
 mod config;
 mod knowledge;

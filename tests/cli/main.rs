@@ -4,6 +4,7 @@ mod support;
 
 mod approve;
 mod diff;
+mod eval;
 mod init;
 mod journey;
 mod log;

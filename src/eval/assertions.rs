@@ -1,0 +1,438 @@
+//! Checks on one answer. Every type can be negated with `not-`; reasons state what was observed.
+
+use serde_json::Value;
+
+use super::messages::text;
+use super::results::AssertionResult;
+use super::text as measure;
+use crate::model::cases::Assertion;
+use crate::model::config::Language;
+
+/// Default largest edit distance for `levenshtein` (as promptfoo).
+pub const DEFAULT_LEVENSHTEIN: f64 = 5.0;
+
+/// What an assertion looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    /// The answer text.
+    pub text: &'a str,
+    /// Time to the full answer, in milliseconds.
+    pub latency_ms: u64,
+}
+
+/// Evaluates every assertion but `llm-rubric` (which needs the judge; `None` then).
+pub fn evaluate(a: &Assertion, answer: Answer<'_>, lang: Language) -> Option<AssertionResult> {
+    let (kind, _) = a.base_kind();
+    if kind == "llm-rubric" {
+        return None;
+    }
+    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+    let raw = match check(kind, a, answer, lang) {
+        Ok(r) => r,
+        Err(problem) => {
+            // A broken test never passes, negated or not.
+            return Some(result(a, false, 0.0, t("bad-value", &[("problem", problem)])));
+        }
+    };
+    Some(finish(a, raw.0, raw.1))
+}
+
+/// Applies `not-`, weight and metric to a raw (pass, reason).
+pub fn finish(a: &Assertion, pass: bool, reason: String) -> AssertionResult {
+    let (_, negated) = a.base_kind();
+    let pass = pass != negated;
+    result(a, pass, if pass { 1.0 } else { 0.0 }, reason)
+}
+
+/// An assertion result with the given score.
+pub fn result(a: &Assertion, pass: bool, score: f64, reason: String) -> AssertionResult {
+    AssertionResult {
+        kind: a.kind.clone(),
+        pass,
+        score,
+        weight: a.weight.unwrap_or(1.0),
+        reason,
+        metric: a.metric.clone(),
+    }
+}
+
+fn quoted(s: &str) -> String {
+    format!("\"{s}\"")
+}
+
+fn text_value(a: &Assertion) -> Result<&str, String> {
+    a.value
+        .as_ref()
+        .and_then(Value::as_str)
+        .ok_or_else(|| "`value` must be a text".to_owned())
+}
+
+fn list_value(a: &Assertion) -> Result<Vec<&str>, String> {
+    match a.value.as_ref() {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().ok_or_else(|| "`value` must be a list of texts".to_owned()))
+            .collect(),
+        Some(Value::String(s)) => Ok(vec![s.as_str()]),
+        _ => Err("`value` must be a list of texts".to_owned()),
+    }
+}
+
+fn number_value(a: &Assertion) -> Option<f64> {
+    a.value.as_ref().and_then(Value::as_f64)
+}
+
+fn bounds(lang: Language, min: Option<f64>, max: Option<f64>) -> String {
+    let n = |v: f64| format_number(v);
+    match (min, max) {
+        (Some(lo), Some(hi)) => text(lang, "between", &[("min", n(lo)), ("max", n(hi))]),
+        (Some(lo), None) => text(lang, "at-least", &[("min", n(lo))]),
+        (None, Some(hi)) => text(lang, "at-most", &[("max", n(hi))]),
+        (None, None) => String::new(),
+    }
+}
+
+/// A number without a trailing `.0`.
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn within(v: f64, min: Option<f64>, max: Option<f64>) -> bool {
+    min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
+}
+
+/// The raw (pass, reason) before negation.
+fn check(kind: &str, a: &Assertion, answer: Answer<'_>, lang: Language) -> Result<(bool, String), String> {
+    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+    let body = answer.text;
+    let yes_no = |ok: bool, base: &str, args: &[(&str, String)]| {
+        let key = format!("{base}-{}", if ok { "yes" } else { "no" });
+        (ok, t(&key, args))
+    };
+    Ok(match kind {
+        "equals" => {
+            let v = text_value(a)?;
+            yes_no(body.trim() == v.trim(), "equals", &[("expected", quoted(v))])
+        }
+        "contains" => {
+            let v = text_value(a)?;
+            yes_no(body.contains(v), "contains", &[("value", quoted(v))])
+        }
+        "icontains" => {
+            let v = text_value(a)?;
+            yes_no(
+                body.to_lowercase().contains(&v.to_lowercase()),
+                "contains",
+                &[("value", quoted(v))],
+            )
+        }
+        "contains-any" => {
+            let vs = list_value(a)?;
+            match vs.iter().find(|v| body.contains(**v)) {
+                Some(found) => (true, t("contains-any-yes", &[("found", quoted(found))])),
+                None => (false, t("contains-any-no", &[("values", quote_list(&vs))])),
+            }
+        }
+        "contains-all" => {
+            let vs = list_value(a)?;
+            let missing: Vec<&str> = vs.iter().copied().filter(|v| !body.contains(v)).collect();
+            if missing.is_empty() {
+                (true, t("contains-all-yes", &[("values", quote_list(&vs))]))
+            } else {
+                (false, t("contains-all-no", &[("missing", quote_list(&missing))]))
+            }
+        }
+        "starts-with" => {
+            let v = text_value(a)?;
+            yes_no(body.trim_start().starts_with(v), "starts-with", &[("value", quoted(v))])
+        }
+        "regex" => {
+            let v = text_value(a)?;
+            let re = regex::Regex::new(v).map_err(|e| format!("bad regular expression: {e}"))?;
+            yes_no(re.is_match(body), "regex", &[("pattern", quoted(v))])
+        }
+        "is-json" => is_json(a, body, lang),
+        "word-count" => {
+            let n = measure::word_count(body);
+            let ok = within(n as f64, a.min, a.max);
+            let b = bounds(lang, a.min, a.max);
+            (ok, t("word-count", &[("count", n.to_string()), ("bounds", b)]))
+        }
+        "max-length" => {
+            let max = number_value(a).ok_or("`value` must be a number of characters")?;
+            let n = body.chars().count();
+            (
+                n as f64 <= max,
+                t("max-length", &[("count", n.to_string()), ("max", format_number(max))]),
+            )
+        }
+        "latency" => {
+            let max = a
+                .threshold
+                .or_else(|| number_value(a))
+                .ok_or("`threshold` must be a number of milliseconds")?;
+            (
+                answer.latency_ms as f64 <= max,
+                t(
+                    "latency",
+                    &[("ms", answer.latency_ms.to_string()), ("max", format_number(max))],
+                ),
+            )
+        }
+        "levenshtein" => {
+            let v = text_value(a)?;
+            let max = a.threshold.unwrap_or(DEFAULT_LEVENSHTEIN);
+            let d = measure::levenshtein(body.trim(), v.trim());
+            (
+                d as f64 <= max,
+                t(
+                    "levenshtein",
+                    &[("distance", d.to_string()), ("max", format_number(max))],
+                ),
+            )
+        }
+        "language" => {
+            let want = a.value.as_ref().and_then(Value::as_str).unwrap_or("da");
+            let got = measure::detect_language(body);
+            match got.language {
+                Some(code) => (
+                    code == want,
+                    t(
+                        "language",
+                        &[
+                            ("detected", t(&format!("lang-{code}"), &[])),
+                            ("confidence", format!("{:.0}", got.confidence * 100.0)),
+                        ],
+                    ),
+                ),
+                None => (false, t("language-unknown", &[])),
+            }
+        }
+        "lix" => match measure::lix(body) {
+            Some(l) => (
+                within(l.value, a.min, a.max),
+                t(
+                    "lix",
+                    &[
+                        ("value", format!("{:.1}", l.value)),
+                        ("band", t(measure::lix_band(l.value), &[])),
+                        ("bounds", bounds(lang, a.min, a.max)),
+                    ],
+                ),
+            ),
+            None => (false, t("lix-empty", &[])),
+        },
+        other => return Err(t("unknown-type", &[("kind", quoted(other))])),
+    })
+}
+
+fn quote_list(items: &[&str]) -> String {
+    items.iter().map(|s| quoted(s)).collect::<Vec<_>>().join(", ")
+}
+
+/// The answer without a surrounding Markdown code fence.
+pub fn strip_fence(body: &str) -> &str {
+    let t = body.trim();
+    if let Some(rest) = t.strip_prefix("```")
+        && let Some(inner) = rest.strip_suffix("```")
+    {
+        // Drop the info string (`json`) on the fence's first line.
+        return inner.split_once('\n').map_or(inner, |(_, b)| b).trim();
+    }
+    t
+}
+
+fn is_json(a: &Assertion, body: &str, lang: Language) -> (bool, String) {
+    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+    let parsed: Value = match serde_json::from_str(strip_fence(body)) {
+        Ok(v) => v,
+        Err(e) => return (false, t("json-no", &[("error", e.to_string())])),
+    };
+    match a.value.as_ref().filter(|v| v.is_object()) {
+        None => (true, t("json-yes", &[])),
+        Some(schema) => match jsonschema::validator_for(schema) {
+            Err(e) => (false, t("json-bad-schema", &[("error", e.to_string())])),
+            Ok(validator) => match validator.validate(&parsed) {
+                Ok(()) => (true, t("json-schema-yes", &[])),
+                Err(e) => (false, t("json-schema-no", &[("error", e.to_string())])),
+            },
+        },
+    }
+}
+
+/// Whether a case passes: the weighted share of passing assertions reaches the threshold. Returns (pass, score).
+pub fn case_outcome(results: &[AssertionResult], threshold: f64) -> (bool, f64) {
+    let total: f64 = results.iter().map(|r| r.weight).sum();
+    if total <= 0.0 {
+        // Nothing but zero-weight (informational) assertions: there is nothing to fail.
+        return (true, 1.0);
+    }
+    let score = results.iter().map(|r| r.weight * r.score).sum::<f64>() / total;
+    let passed = results.iter().filter(|r| r.pass).map(|r| r.weight).sum::<f64>() / total;
+    (passed + 1e-9 >= threshold, score)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn assertion(kind: &str, value: Value) -> Assertion {
+        Assertion {
+            kind: kind.to_owned(),
+            value: (!value.is_null()).then_some(value),
+            min: None,
+            max: None,
+            threshold: None,
+            weight: None,
+            metric: None,
+        }
+    }
+
+    fn run(a: &Assertion, body: &str) -> AssertionResult {
+        evaluate(
+            a,
+            Answer {
+                text: body,
+                latency_ms: 120,
+            },
+            Language::Da,
+        )
+        .expect("not a rubric")
+    }
+
+    /// Each case: assertion, an answer that passes, an answer that fails.
+    fn table() -> Vec<(Assertion, &'static str, &'static str)> {
+        let mut wc = assertion("word-count", Value::Null);
+        wc.min = Some(2.0);
+        wc.max = Some(4.0);
+        let mut lix = assertion("lix", Value::Null);
+        lix.max = Some(30.0);
+        let mut lat = assertion("latency", Value::Null);
+        lat.threshold = Some(200.0);
+        let mut lat_fail = assertion("latency", json!(100));
+        lat_fail.threshold = None;
+        vec![
+            (assertion("equals", json!("Ja")), " Ja\n", "Ja tak"),
+            (
+                assertion("contains", json!("nogle fejl")),
+                "Der er nogle fejl.",
+                "Der er nogen fejl.",
+            ),
+            (
+                assertion("icontains", json!("Inden For")),
+                "inden for en uge",
+                "indenfor en uge",
+            ),
+            (
+                assertion("contains-any", json!(["CPR", "cpr"])),
+                "ingen cpr her",
+                "ingen numre",
+            ),
+            (assertion("contains-all", json!(["a", "b"])), "a og b", "kun a"),
+            (assertion("starts-with", json!("Kære")), "  Kære Anna", "Hej Anna"),
+            (assertion("regex", json!(r"^\d{4}$")), "8000", "8000 Aarhus"),
+            (assertion("is-json", Value::Null), "```json\n{\"a\": 1}\n```", "{a: 1}"),
+            (
+                assertion("is-json", json!({"type": "object", "required": ["navn"]})),
+                r#"{"navn": "Anna"}"#,
+                r#"{"alder": 3}"#,
+            ),
+            (wc, "tre små ord", "et"),
+            (assertion("max-length", json!(10)), "kort", "alt for langt et svar"),
+            (lat, "x", "x"),
+            (
+                assertion("levenshtein", json!("kagefade")),
+                "kage-fade",
+                "noget helt andet",
+            ),
+            (
+                assertion("language", json!("da")),
+                "Jeg har ikke tid i dag, men vi ses på mandag.",
+                "I do not have time today, but see you on Monday.",
+            ),
+            (
+                lix,
+                "Vi ses i dag. Kom bare ind.",
+                "Kommunalbestyrelsens beslutningsgrundlag vedrørende ældreområdets ressourceallokering.",
+            ),
+        ]
+        .into_iter()
+        .chain([(lat_fail, "x", "x")])
+        .collect()
+    }
+
+    #[test]
+    fn every_type_passes_and_fails() {
+        for (a, good, bad) in table() {
+            if a.kind == "latency" {
+                // Latency depends on the answer's timing, not its text: 120 ms against 200 and 100.
+                let r = run(&a, good);
+                assert_eq!(r.pass, a.threshold == Some(200.0), "{a:?}: {}", r.reason);
+                continue;
+            }
+            let pass = run(&a, good);
+            assert!(pass.pass, "{} should pass on {good:?}: {}", a.kind, pass.reason);
+            assert_eq!(pass.score, 1.0);
+            let fail = run(&a, bad);
+            assert!(!fail.pass, "{} should fail on {bad:?}: {}", a.kind, fail.reason);
+            assert_eq!(fail.score, 0.0);
+        }
+    }
+
+    #[test]
+    fn every_type_can_be_negated() {
+        for (mut a, good, bad) in table() {
+            if a.kind == "latency" {
+                continue;
+            }
+            a.kind = format!("not-{}", a.kind);
+            assert!(!run(&a, good).pass, "{} on {good:?}", a.kind);
+            assert!(run(&a, bad).pass, "{} on {bad:?}", a.kind);
+        }
+    }
+
+    #[test]
+    fn reasons_say_what_was_seen() {
+        let a = assertion("icontains", json!("nogle fejl"));
+        assert_eq!(run(&a, "nogen fejl").reason, "indeholder ikke \"nogle fejl\"");
+        let mut wc = assertion("word-count", Value::Null);
+        wc.max = Some(3.0);
+        assert_eq!(run(&wc, "en to tre fire").reason, "4 ord (krav: højst 3)");
+        let lang = assertion("language", json!("da"));
+        assert!(
+            run(&lang, "I do not know what you mean by that")
+                .reason
+                .contains("engelsk")
+        );
+    }
+
+    #[test]
+    fn broken_values_fail_even_when_negated() {
+        let a = assertion("not-regex", json!("("));
+        let r = run(&a, "x");
+        assert!(!r.pass);
+        assert!(r.reason.contains("regular expression"), "{}", r.reason);
+    }
+
+    #[test]
+    fn case_outcome_uses_weights_and_threshold() {
+        let r = |pass: bool, weight: f64| AssertionResult {
+            kind: "contains".into(),
+            pass,
+            score: if pass { 1.0 } else { 0.0 },
+            weight,
+            reason: String::new(),
+            metric: None,
+        };
+        assert_eq!(case_outcome(&[r(true, 1.0), r(false, 1.0)], 1.0), (false, 0.5));
+        assert_eq!(case_outcome(&[r(true, 3.0), r(false, 1.0)], 0.75), (true, 0.75));
+        assert_eq!(case_outcome(&[r(true, 1.0), r(false, 0.0)], 1.0), (true, 1.0));
+        assert_eq!(case_outcome(&[], 1.0), (true, 1.0));
+    }
+}

@@ -1,0 +1,329 @@
+//! Running the matrix: bounded async concurrency, per-request timeouts, retries honouring `Retry-After`, the cache,
+//! assertions and the judge.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use super::assertions::{self, Answer};
+use super::cache::{self, Cache, CacheMode};
+use super::messages::text;
+use super::plan::{Job, Plan};
+use super::provider::{self, CallError, ChatAnswer, ChatRequest, ResolvedProvider};
+use super::results::{AssertionResult, CaseResult, RunStats};
+use super::rubric;
+use super::text as measure;
+use crate::error::UserError;
+use crate::model::config::Language;
+
+/// Default number of requests in flight.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+/// Default number of retries after the first attempt.
+pub const DEFAULT_RETRIES: u32 = 3;
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Requests in flight at most.
+    pub concurrency: usize,
+    /// How the cache is used.
+    pub cache: CacheMode,
+    /// Retries after the first attempt on 429, 5xx, timeouts and network errors.
+    pub max_retries: u32,
+    /// First back-off when the server gives no `Retry-After`; doubles each retry.
+    pub retry_base: Duration,
+    /// Language of assertion reasons.
+    pub language: Language,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            concurrency: DEFAULT_CONCURRENCY,
+            cache: CacheMode::Use,
+            max_retries: DEFAULT_RETRIES,
+            retry_base: Duration::from_millis(500),
+            language: Language::Da,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    from_cache: AtomicU64,
+    requests: AtomicU64,
+    retries: AtomicU64,
+    judge_calls: AtomicU64,
+}
+
+struct Shared {
+    plan: Plan,
+    opts: RunOptions,
+    cache: Cache,
+    client: reqwest::Client,
+    permits: Semaphore,
+    counters: Counters,
+    /// Per platform provider: specialist ids it does not offer.
+    missing: HashMap<usize, BTreeSet<String>>,
+}
+
+/// Runs every job of the plan; `on_done` is called once per finished job (for a progress bar).
+pub fn run(
+    plan: &Plan,
+    opts: &RunOptions,
+    cache: &Cache,
+    on_done: &dyn Fn(),
+) -> Result<(Vec<CaseResult>, RunStats), UserError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| UserError::new(format!("cannot start the async runtime: {e}")))?;
+    let outcome = runtime.block_on(run_async(plan, opts, cache, on_done));
+    let unwritten = cache.flush();
+    outcome.map(|(results, mut stats)| {
+        stats.cache_write_errors += unwritten as u64;
+        (results, stats)
+    })
+}
+
+async fn run_async(
+    plan: &Plan,
+    opts: &RunOptions,
+    cache: &Cache,
+    on_done: &dyn Fn(),
+) -> Result<(Vec<CaseResult>, RunStats), UserError> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(opts.concurrency.max(1))
+        .user_agent(concat!("aispec/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| UserError::new(format!("cannot build the HTTP client: {e}")))?;
+    let missing = preflight(&client, plan).await?;
+    let shared = Arc::new(Shared {
+        plan: plan.clone(),
+        opts: opts.clone(),
+        cache: cache.clone(),
+        client,
+        permits: Semaphore::new(opts.concurrency.max(1)),
+        counters: Counters::default(),
+        missing,
+    });
+    let mut set = tokio::task::JoinSet::new();
+    for (i, job) in plan.jobs.iter().copied().enumerate() {
+        let shared = Arc::clone(&shared);
+        set.spawn(async move { (i, run_job(&shared, job).await) });
+    }
+    let mut results: Vec<Option<CaseResult>> = vec![None; plan.jobs.len()];
+    let mut unwritten = 0;
+    while let Some(joined) = set.join_next().await {
+        let (i, result) = joined.map_err(|e| UserError::new(format!("an evaluation task failed: {e}")))?;
+        results[i] = Some(result);
+        on_done();
+        if cache.pending_len() >= cache::FLUSH_EVERY {
+            // A long run keeps its answers even when it is interrupted later.
+            unwritten += cache.flush();
+        }
+    }
+    let results: Vec<CaseResult> = results.into_iter().flatten().collect();
+    let c = &shared.counters;
+    let stats = RunStats {
+        answers: results.len() as u64,
+        from_cache: c.from_cache.load(Ordering::Relaxed),
+        requests: c.requests.load(Ordering::Relaxed),
+        retries: c.retries.load(Ordering::Relaxed),
+        errors: results.iter().filter(|r| r.answer.is_none()).count() as u64,
+        judge_calls: c.judge_calls.load(Ordering::Relaxed),
+        cache_write_errors: unwritten as u64,
+    };
+    Ok((results, stats))
+}
+
+/// Asks each platform provider which models it offers (Open WebUI needs this once after deploys anyway) and
+/// notes the specialists it lacks.
+async fn preflight(client: &reqwest::Client, plan: &Plan) -> Result<HashMap<usize, BTreeSet<String>>, UserError> {
+    let mut missing = HashMap::new();
+    for (pi, p) in plan.providers.iter().enumerate().filter(|(_, p)| p.is_platform()) {
+        let offered: BTreeSet<String> = provider::platform_models(client, p)
+            .await
+            .map_err(|e| {
+                let url = match &p.kind {
+                    provider::ProviderKind::Platform { url, .. } => provider::platform_models_url(url),
+                    provider::ProviderKind::OpenAi { .. } => p.endpoint(),
+                };
+                UserError::new(format!("cannot list the models on {} ({url}): {e}", p.name))
+                    .hint("check the target's url and API key; `aispec plan` shows whether the platform is reachable")
+            })?
+            .into_iter()
+            .collect();
+        let wanted: BTreeSet<String> = plan
+            .jobs
+            .iter()
+            .filter(|j| j.provider == pi)
+            .filter_map(|j| plan.cases[j.case].request(p).map(|r| r.model))
+            .collect();
+        let lacking: BTreeSet<String> = wanted.difference(&offered).cloned().collect();
+        if !lacking.is_empty() {
+            missing.insert(pi, lacking);
+        }
+    }
+    Ok(missing)
+}
+
+async fn run_job(shared: &Shared, job: Job) -> CaseResult {
+    let plan = &shared.plan;
+    let case = &plan.cases[job.case];
+    let provider = &plan.providers[job.provider];
+    let mut result = CaseResult {
+        source: case.source.clone(),
+        case: case.case.id.clone(),
+        provider: provider.name.clone(),
+        repeat: job.repeat,
+        answer: None,
+        error: None,
+        latency_ms: 0,
+        prompt_tokens: None,
+        completion_tokens: None,
+        cost: None,
+        words: 0,
+        cached: false,
+        pass: false,
+        score: 0.0,
+        assertions: Vec::new(),
+    };
+    let Some(request) = case.request(provider) else {
+        result.error = Some("the provider cannot run this case".to_owned());
+        return result;
+    };
+    if shared
+        .missing
+        .get(&job.provider)
+        .is_some_and(|m| m.contains(&request.model))
+    {
+        result.error = Some(format!(
+            "`{}` is not on {} (GET /api/models does not list it); deploy it first",
+            request.model, provider.name
+        ));
+        return result;
+    }
+    let answer = match ask(shared, provider, &request, job.repeat).await {
+        Ok((answer, cached, key)) => {
+            if let Some(key) = key.filter(|_| !cached) {
+                store(shared, key, &answer);
+            }
+            result.cached = cached;
+            answer
+        }
+        Err(e) => {
+            result.error = Some(e.to_string());
+            return result;
+        }
+    };
+    result.latency_ms = answer.latency_ms;
+    result.prompt_tokens = answer.prompt_tokens;
+    result.completion_tokens = answer.completion_tokens;
+    result.cost = provider.cost(answer.prompt_tokens, answer.completion_tokens);
+    result.words = measure::word_count(&answer.text);
+    let lang = shared.opts.language;
+    let view = Answer {
+        text: &answer.text,
+        latency_ms: answer.latency_ms,
+    };
+    for a in &case.case.asserts {
+        let r = match assertions::evaluate(a, view, lang) {
+            Some(r) => r,
+            None => judge(shared, a, &case.prompt, &answer.text, job.repeat).await,
+        };
+        result.assertions.push(r);
+    }
+    let (pass, score) = assertions::case_outcome(&result.assertions, case.threshold);
+    result.pass = pass;
+    result.score = score;
+    result.answer = Some(answer.text);
+    result
+}
+
+async fn judge(
+    shared: &Shared,
+    a: &crate::model::cases::Assertion,
+    question: &str,
+    answer: &str,
+    repeat: u32,
+) -> AssertionResult {
+    let lang = shared.opts.language;
+    let rubric_text = a.value.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+    let Some(judge) = &shared.plan.judge else {
+        let reason = text(lang, "rubric-failed", &[("error", "no judge configured".to_owned())]);
+        return assertions::result(a, false, 0.0, reason);
+    };
+    let model = judge.model_for(None).unwrap_or_default();
+    let request = match rubric::judge_request(&shared.plan.judge_template, &model, question, answer, rubric_text) {
+        Ok(r) => r,
+        Err(e) => return assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", e)])),
+    };
+    shared.counters.judge_calls.fetch_add(1, Ordering::Relaxed);
+    let (reply, cached, key) = match ask(shared, judge, &request, repeat).await {
+        Ok(r) => r,
+        Err(e) => {
+            return assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", e.to_string())]));
+        }
+    };
+    match rubric::parse_verdict(&reply.text) {
+        Ok(verdict) => {
+            if let Some(key) = key.filter(|_| !cached) {
+                store(shared, key, &reply);
+            }
+            let meets = verdict.pass && a.threshold.is_none_or(|t| verdict.score >= t);
+            let (_, negated) = a.base_kind();
+            let pass = meets != negated;
+            let score = if negated { 1.0 - verdict.score } else { verdict.score };
+            assertions::result(a, pass, score, verdict.reason)
+        }
+        // An unreadable verdict is never cached and never a pass, negated or not.
+        Err(e) => assertions::result(a, false, 0.0, text(lang, "rubric-unreadable", &[("error", e)])),
+    }
+}
+
+/// An answer from the cache or the endpoint: (answer, from cache, cache key when cacheable).
+async fn ask(
+    shared: &Shared,
+    provider: &ResolvedProvider,
+    request: &ChatRequest,
+    repeat: u32,
+) -> Result<(ChatAnswer, bool, Option<String>), CallError> {
+    let mode = shared.opts.cache;
+    let key =
+        (provider.cacheable() && mode != CacheMode::Off).then(|| cache::key(&provider.endpoint(), request, repeat));
+    if mode.reads()
+        && let Some(k) = &key
+        && let Some(hit) = shared.cache.get(k)
+    {
+        shared.counters.from_cache.fetch_add(1, Ordering::Relaxed);
+        return Ok((hit, true, key));
+    }
+    let _permit = shared
+        .permits
+        .acquire()
+        .await
+        .map_err(|e| CallError::Network(e.to_string()))?;
+    let mut attempt = 0;
+    loop {
+        shared.counters.requests.fetch_add(1, Ordering::Relaxed);
+        match provider::chat(&shared.client, provider, request).await {
+            Ok(answer) => return Ok((answer, false, key.filter(|_| mode.writes()))),
+            Err(e) if e.retryable() && attempt < shared.opts.max_retries => {
+                shared.counters.retries.fetch_add(1, Ordering::Relaxed);
+                let backoff = shared.opts.retry_base.saturating_mul(1 << attempt.min(6));
+                tokio::time::sleep(e.retry_after().unwrap_or(backoff)).await;
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Queues a cache entry; it is written with the next pack.
+fn store(shared: &Shared, key: String, answer: &ChatAnswer) {
+    shared.cache.put(key, answer.clone());
+}
