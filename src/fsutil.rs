@@ -20,6 +20,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +44,18 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&p).expect("read"), "two");
         let leftovers = std::fs::read_dir(p.parent().expect("parent")).expect("ls").count();
         assert_eq!(leftovers, 1, "no temporary files left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_readable_and_modes_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("f.toml");
+        write_atomic(&p, b"a").expect("write");
+        assert_eq!(std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777, 0o644);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        write_atomic(&p, b"b").expect("write");
+        assert_eq!(std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777, 0o600);
     }
 }
