@@ -111,6 +111,13 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
     Ok(Some(oid))
 }
 
+/// The commit id HEAD points at in the repository containing `path`, if there is one.
+pub fn head_commit(path: &Path) -> Option<String> {
+    let repo = open(path).ok()?;
+    let commit = repo.head().ok()?.peel_to_commit().ok()?;
+    Some(commit.id().to_string())
+}
+
 /// The path of `abs` relative to the repository's work tree.
 pub fn relative_to_workdir(repo: &Repository, abs: &Path) -> Option<PathBuf> {
     let workdir = repo.workdir()?;
