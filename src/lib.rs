@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod git;
 pub mod model;
 pub mod output;
+pub mod platform;
 pub mod schema;
 pub mod signoff;
 pub mod source;
@@ -51,5 +52,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
+        Command::Plan(args) => commands::plan::run(&ctx, args),
+        Command::Deploy(args) => commands::deploy::run(&ctx, args),
+        Command::Import(args) => commands::import::run(&ctx, args),
+        Command::Export(args) => commands::export::run(&ctx, args),
     }
 }

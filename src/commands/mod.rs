@@ -1,5 +1,9 @@
 //! One module per subcommand: parse-level `Args`, then load, call the library, render.
 
+pub mod deploy;
+pub mod export;
+pub mod import;
 pub mod init;
+pub mod plan;
 pub mod schemas;
 pub mod validate;
