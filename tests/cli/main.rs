@@ -5,3 +5,8 @@ mod support;
 mod init;
 mod validate;
 mod validate_corpus;
+
+mod deploy;
+mod deploy_repo;
+mod fault_proxy;
+mod openwebui;
