@@ -83,6 +83,9 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
         if let Some(w) = e.downcast_ref::<crate::workspace::WorkspaceError>() {
             return Some(w.hint().to_owned());
         }
+        if let Some(l) = e.downcast_ref::<crate::model::screening::LoadError>() {
+            return Some(l.hint());
+        }
         None
     })
 }

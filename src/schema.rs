@@ -7,7 +7,10 @@ use std::sync::{Arc, Mutex};
 use jsonschema::Validator;
 use schemars::JsonSchema;
 
-use crate::model::{cases::CaseFile, catalog::Catalog, config::Config, specialist::Specialist};
+use crate::model::{
+    cases::CaseFile, catalog::Catalog, config::Config, journey::Journey, questionnaire::Questionnaire,
+    screening::Screening, specialist::Specialist,
+};
 
 /// The kinds of TOML file aispec reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,6 +23,12 @@ pub enum FileKind {
     Specialist,
     /// `specialists/<id>/tests.toml` and `suites/*.toml`.
     Cases,
+    /// `questionnaires/screening.toml`.
+    Questionnaire,
+    /// `screenings/<id>/screening.toml`.
+    Screening,
+    /// `screenings/<id>/journey.toml`.
+    Journey,
 }
 
 impl FileKind {
@@ -29,6 +38,9 @@ impl FileKind {
         FileKind::Catalog,
         FileKind::Specialist,
         FileKind::Cases,
+        FileKind::Questionnaire,
+        FileKind::Screening,
+        FileKind::Journey,
     ];
 
     /// Base name of the schema file (`schemas/<name>.schema.json`).
@@ -38,6 +50,9 @@ impl FileKind {
             FileKind::Catalog => "models",
             FileKind::Specialist => "specialist",
             FileKind::Cases => "tests",
+            FileKind::Questionnaire => "questionnaire",
+            FileKind::Screening => "screening",
+            FileKind::Journey => "journey",
         }
     }
 
@@ -48,6 +63,9 @@ impl FileKind {
             FileKind::Catalog => &["models.toml"],
             FileKind::Specialist => &["specialists/*/specialist.toml"],
             FileKind::Cases => &["specialists/*/tests.toml", "suites/*.toml"],
+            FileKind::Questionnaire => &["questionnaires/*.toml"],
+            FileKind::Screening => &["screenings/*/screening.toml"],
+            FileKind::Journey => &["screenings/*/journey.toml"],
         }
     }
 
@@ -58,6 +76,9 @@ impl FileKind {
             FileKind::Catalog => include_str!("../schemas/models.schema.json"),
             FileKind::Specialist => include_str!("../schemas/specialist.schema.json"),
             FileKind::Cases => include_str!("../schemas/tests.schema.json"),
+            FileKind::Questionnaire => include_str!("../schemas/questionnaire.schema.json"),
+            FileKind::Screening => include_str!("../schemas/screening.schema.json"),
+            FileKind::Journey => include_str!("../schemas/journey.schema.json"),
         }
     }
 
@@ -68,6 +89,9 @@ impl FileKind {
             FileKind::Catalog => generate::<Catalog>(),
             FileKind::Specialist => generate::<Specialist>(),
             FileKind::Cases => generate::<CaseFile>(),
+            FileKind::Questionnaire => generate::<Questionnaire>(),
+            FileKind::Screening => generate::<Screening>(),
+            FileKind::Journey => generate::<Journey>(),
         }
     }
 

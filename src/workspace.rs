@@ -131,20 +131,18 @@ impl Workspace {
 
     /// The model catalogue: `models.toml` in the workspace, or the embedded Aarhus catalogue (empty when broken).
     pub fn catalog(&self, diags: &mut Vec<Diagnostic>) -> Catalog {
-        self.try_catalog(diags).unwrap_or_default()
+        self.catalog_document(diags).map(|d| d.value).unwrap_or_default()
     }
 
-    /// The model catalogue, or `None` when it has errors (reported in `diags`).
-    pub fn try_catalog(&self, diags: &mut Vec<Diagnostic>) -> Option<Catalog> {
+    /// The model catalogue with its source, or `None` when it has errors (reported in `diags`).
+    pub fn catalog_document(&self, diags: &mut Vec<Diagnostic>) -> Option<Document<Catalog>> {
         let source = if self.root.join(CATALOG_FILE).exists() {
             document::read_source(&self.root, Path::new(CATALOG_FILE), diags)
         } else {
             self.resource(CATALOG_FILE).map(|(s, _)| s)
         };
         let before = diags.iter().filter(|d| d.is_error()).count();
-        let catalog = source
-            .and_then(|s| document::parse::<Catalog>(s, FileKind::Catalog, &self.schemas, diags))
-            .map(|d| d.value)?;
+        let catalog = source.and_then(|s| document::parse::<Catalog>(s, FileKind::Catalog, &self.schemas, diags))?;
         (diags.iter().filter(|d| d.is_error()).count() == before).then_some(catalog)
     }
 

@@ -3,4 +3,7 @@
 pub mod cases;
 pub mod catalog;
 pub mod config;
+pub mod journey;
+pub mod questionnaire;
+pub mod screening;
 pub mod specialist;

@@ -1,25 +1,20 @@
 //! Checks on the model catalogue beyond its schema.
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::catalog::{CATALOG_FILE, Catalog};
-use crate::source::SourceFile;
-use crate::workspace::Workspace;
+use crate::document::Document;
+use crate::model::catalog::Catalog;
 
 /// Unique ids and an output limit that fits the context window.
-pub fn check(ws: &Workspace, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
-    let Some((src, _)) = ws.resource(CATALOG_FILE) else {
-        return;
-    };
-    let src = SourceFile::new(Path::new(CATALOG_FILE), src.text);
+pub fn check(doc: &Document<Catalog>, diags: &mut Vec<Diagnostic>) {
+    let (catalog, src) = (&doc.value, &doc.source);
     let mut seen = HashSet::new();
     for (i, m) in catalog.models.iter().enumerate() {
         if !seen.insert(m.id.as_str()) {
             diags.push(
                 Diagnostic::at_pointer(
-                    &src,
+                    src,
                     &format!("/models/{i}/id"),
                     Severity::Error,
                     "duplicate-model",
@@ -31,7 +26,7 @@ pub fn check(ws: &Workspace, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
         if m.max_output_tokens > m.context_window {
             diags.push(
                 Diagnostic::at_pointer(
-                    &src,
+                    src,
                     &format!("/models/{i}/max_output_tokens"),
                     Severity::Error,
                     "max-output",

@@ -62,10 +62,11 @@ pub struct Validated {
 pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     let mut diags = ws.config_diagnostics.clone();
     config::check(ws, &mut diags);
-    let catalog = ws.try_catalog(&mut diags);
-    if let Some(catalog) = &catalog {
-        catalog::check(ws, catalog, &mut diags);
+    let catalog_doc = ws.catalog_document(&mut diags);
+    if let Some(doc) = &catalog_doc {
+        catalog::check(doc, &mut diags);
     }
+    let catalog = catalog_doc.map(|d| d.value);
     let specialists = ws.specialists(&mut diags);
 
     let per_spec: Vec<Diagnostic> = specialists

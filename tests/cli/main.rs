@@ -3,6 +3,7 @@
 mod support;
 
 mod init;
+mod stub_llm;
 mod validate;
 mod validate_corpus;
 

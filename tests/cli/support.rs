@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod stub;
+
 /// Fixed author and date so commits and snapshots are reproducible.
 pub const AUTHOR_DATE: &str = "1767225600 +0100";
 

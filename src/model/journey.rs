@@ -1,0 +1,203 @@
+//! `screenings/<id>/journey.toml`: the user journey of a screened use case — who the users are, what
+//! triggers them, how the work is done today and with the specialist, the source material, and what success
+//! looks like — plus the library API to load it ([`load`], [`load_checked`]).
+
+use std::path::PathBuf;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{self, Document};
+use crate::model::screening::{LoadError, Screening};
+use crate::schema::FileKind;
+use crate::workspace::Workspace;
+
+/// File name of a journey inside its screening's folder.
+pub const JOURNEY_FILE: &str = "journey.toml";
+
+/// A user journey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "aispec user journey", extend("$id" = "https://aispec.dev/schemas/journey.schema.json"))]
+pub struct Journey {
+    /// Id of the screening it belongs to (the folder name).
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"), length(min = 1, max = 64))]
+    pub id: String,
+    /// `draft` while being captured, `complete` when every section is filled in.
+    pub status: JourneyStatus,
+    /// Name of the journey.
+    #[schemars(length(min = 1))]
+    pub title: String,
+    /// The department whose staff make the journey.
+    #[serde(default)]
+    pub department: String,
+    /// Who the users are.
+    #[serde(default)]
+    pub personas: Vec<Persona>,
+    /// What makes a user start (the situation, the question, the task).
+    #[serde(default)]
+    pub trigger: String,
+    /// How the work is done today, step by step.
+    #[serde(default)]
+    pub steps_today: Vec<String>,
+    /// How the work will be done with the specialist, step by step.
+    #[serde(default)]
+    pub steps_with_specialist: Vec<String>,
+    /// What is hard, slow or error-prone today.
+    #[serde(default)]
+    pub pain_points: Vec<String>,
+    /// The material the specialist's knowledge comes from.
+    #[serde(default)]
+    pub sources: Vec<SourceMaterial>,
+    /// How we will know it works: measurable criteria.
+    #[serde(default)]
+    pub success_criteria: Vec<SuccessCriterion>,
+    /// What could go wrong, and what we do about it.
+    #[serde(default)]
+    pub risks: Vec<Risk>,
+}
+
+/// Whether the journey is finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum JourneyStatus {
+    /// Sections remain.
+    Draft,
+    /// Every section is filled in.
+    Complete,
+}
+
+impl JourneyStatus {
+    /// The word used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JourneyStatus::Draft => "draft",
+            JourneyStatus::Complete => "complete",
+        }
+    }
+}
+
+/// A kind of user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    /// Role or job (for example "sagsbehandler i Borgerservice").
+    #[schemars(length(min = 1))]
+    pub role: String,
+    /// What they need from the specialist.
+    #[schemars(length(min = 1))]
+    pub need: String,
+}
+
+/// A piece of source material.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMaterial {
+    /// Title of the page or document.
+    #[schemars(length(min = 1))]
+    pub title: String,
+    /// Intranet page, PDF, web page or other.
+    pub kind: SourceKind,
+    /// URL or file location.
+    #[schemars(length(min = 1))]
+    pub location: String,
+    /// Who keeps it up to date.
+    #[schemars(length(min = 1))]
+    pub owner: String,
+    /// When it was last updated (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub last_updated: Option<String>,
+}
+
+/// Where source material lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A page on the intranet.
+    Intranet,
+    /// A PDF document.
+    Pdf,
+    /// A public web page.
+    Web,
+    /// Anything else.
+    Other,
+}
+
+impl SourceKind {
+    /// Every kind, in the order offered.
+    pub const ALL: [SourceKind; 4] = [
+        SourceKind::Intranet,
+        SourceKind::Pdf,
+        SourceKind::Web,
+        SourceKind::Other,
+    ];
+
+    /// The word used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Intranet => "intranet",
+            SourceKind::Pdf => "pdf",
+            SourceKind::Web => "web",
+            SourceKind::Other => "other",
+        }
+    }
+}
+
+/// A measurable success criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuccessCriterion {
+    /// What should improve.
+    #[schemars(length(min = 1))]
+    pub criterion: String,
+    /// How it is measured, with a target (for example "under 5 minutes per case, measured after 3 months").
+    #[schemars(length(min = 1))]
+    pub measure: String,
+}
+
+/// A risk and how it is handled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    /// What could go wrong.
+    #[schemars(length(min = 1))]
+    pub risk: String,
+    /// What we do about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigation: Option<String>,
+}
+
+/// Workspace-relative path of a journey's file.
+pub fn path(id: &str) -> PathBuf {
+    Screening::dir(id).join(JOURNEY_FILE)
+}
+
+/// Loads the journey of the screening with this id, schema-checked and typed.
+pub fn load(ws: &Workspace, id: &str) -> Result<Document<Journey>, LoadError> {
+    let rel = path(id);
+    let display = crate::diagnostic::display_path(&rel);
+    if !ws.path(&rel).is_file() {
+        return Err(LoadError::Missing {
+            what: "journey",
+            id: id.to_owned(),
+            path: display,
+        });
+    }
+    let mut diags = Vec::new();
+    match load_checked(ws, id, &mut diags) {
+        Some(doc) if !diags.iter().any(Diagnostic::is_error) => Ok(doc),
+        _ => Err(LoadError::Invalid {
+            path: display,
+            diagnostics: diags.into_iter().filter(Diagnostic::is_error).collect(),
+        }),
+    }
+}
+
+/// Loads the journey of the screening with this id, collecting problems in `diags`.
+pub fn load_checked(ws: &Workspace, id: &str, diags: &mut Vec<Diagnostic>) -> Option<Document<Journey>> {
+    let rel = path(id);
+    let source = document::read_source(&ws.root, &rel, diags)?;
+    document::parse::<Journey>(source, FileKind::Journey, &ws.schemas, diags)
+}
