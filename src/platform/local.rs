@@ -92,7 +92,8 @@ fn source_path(loaded: &LoadedSpecialist) -> String {
     crate::diagnostic::display_path(&loaded.dir)
 }
 
-/// A deployable specialist, or the reason it is refused.
+/// A deployable specialist, or the reason it is refused. The roles that must sign are the workspace's plus
+/// those its screening demands.
 fn judge(
     ws: &Workspace,
     loaded: &LoadedSpecialist,
@@ -136,7 +137,17 @@ fn judge(
         prompt: &prompt,
         knowledge: bytes_by_name,
     });
-    let status = signoff::status(&spec.signoffs, &content_hash, required);
+    let mut required = required.clone();
+    if let Some(sid) = &spec.screening {
+        let screening = crate::model::screening::load(ws, sid)
+            .map_err(|e| format!("screening `{sid}` cannot be used: {e}"))?
+            .value;
+        if screening.is_refused() {
+            return Err(format!("screening `{sid}` refused the use case"));
+        }
+        required.extend(screening.result.required_signoffs.iter().cloned());
+    }
+    let status = signoff::status(&spec.signoffs, &content_hash, &required);
     if status.state != State::Approved {
         let mut reason = format!("not approved ({})", status.state.as_str());
         if !status.missing.is_empty() {

@@ -515,3 +515,50 @@ fn keys_and_targets_are_checked_first() {
     no_yes.expect_code(2);
     assert!(no_yes.stderr.contains("pass --yes"), "{}", no_yes.stderr);
 }
+
+#[test]
+fn a_just_deployed_specialist_answers_with_its_system_prompt() {
+    let r = DeployRepo::new("chat");
+    let prompt = "Du er Chattesteren fra aispecs tests.\nSvar altid kort og på dansk.\n";
+    let id = r.add_approved(
+        "a",
+        &Spec {
+            prompt,
+            ..Spec::default()
+        },
+    );
+    r.deploy(&[]);
+
+    // Right after deploy, as the builder (not an admin), through Open WebUI's chat API.
+    let question = format!("Hej fra chattesten {id}");
+    let (code, answer) = r.api().call(
+        "POST",
+        "/api/chat/completions",
+        Some(&json!({"model": id, "stream": false, "messages": [{"role": "user", "content": question}]})),
+    );
+    assert_eq!(code, 200, "{answer}");
+    let text = answer["choices"][0]["message"]["content"].as_str().unwrap_or_default();
+    assert!(text.contains("Du er Chattesteren fra aispecs tests."), "{answer}");
+
+    let stub = Api::new(&server().stub, "");
+    let seen = stub.get("/stub/requests");
+    let request = seen
+        .as_array()
+        .expect("log")
+        .iter()
+        .rev()
+        .map(|e| &e["body"])
+        .find(|b| b["messages"].to_string().contains(&question))
+        .unwrap_or_else(|| panic!("the stub never saw the question: {seen}"));
+    assert_eq!(
+        request["model"], "mistral-small-3.2-24b",
+        "Open WebUI calls the base model"
+    );
+    let system = &request["messages"][0];
+    assert_eq!(system["role"], "system");
+    assert_eq!(system["content"].as_str().map(str::trim), Some(prompt.trim()));
+    assert_eq!(
+        request["temperature"], 0.2,
+        "the spec's parameters travel with the prompt"
+    );
+}

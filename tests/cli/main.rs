@@ -8,6 +8,9 @@ mod validate;
 mod validate_corpus;
 
 mod deploy;
+mod deploy_faults;
 mod deploy_repo;
+mod deploy_scale;
 mod fault_proxy;
+mod import_export;
 mod openwebui;

@@ -12,8 +12,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::repo_root;
-
 /// Open WebUI version the tests run against.
 pub const VERSION: &str = "0.12.4";
 /// Base models the stub LLM serves and specialists may use.
@@ -40,10 +38,10 @@ pub struct Server {
     pub builder_key: String,
     /// Group name → id (the ambiguous name maps to one of its two ids).
     pub groups: BTreeMap<String, String>,
-    /// Base URL of the stub LLM, when one runs.
-    pub stub_url: Option<String>,
-    /// Keeps the guard's stdin open; when this process ends the pipe closes and the guard stops the server.
-    _guard: Mutex<(Child, ChildStdin)>,
+    /// Origin of the stub LLM Open WebUI talks to (`http://127.0.0.1:PORT`, without `/v1`).
+    pub stub: String,
+    /// Keep the guards' stdin open; when this process ends the pipes close and the guards stop the processes.
+    _guards: Mutex<Vec<(Child, ChildStdin)>>,
 }
 
 static SERVER: OnceLock<Server> = OnceLock::new();
@@ -68,7 +66,9 @@ pub fn venv() -> PathBuf {
 fn ensure_installed() -> PathBuf {
     let bin = venv().join("bin").join("open-webui");
     if !bin.exists() {
-        let script = repo_root().join("scripts").join("setup-open-webui.sh");
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("scripts")
+            .join("setup-open-webui.sh");
         let status = Command::new("sh").arg(&script).status();
         assert!(
             bin.exists(),
@@ -80,11 +80,6 @@ fn ensure_installed() -> PathBuf {
     bin
 }
 
-/// The stub LLM Open WebUI talks to (none yet: chat tests start one when the stub binary is available).
-fn stub_llm_url() -> Option<String> {
-    None
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -92,8 +87,8 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-/// The shell guard: runs the server in its own process group, waits for stdin to close, then stops it and
-/// removes the data folder.
+/// The shell guard: runs a command in its own process group, waits for stdin to close, then stops it and
+/// removes the folder in `AISPEC_OWUI_DIR` (if any).
 const GUARD: &str = r#"
 setsid "$@" >"$AISPEC_OWUI_LOG" 2>&1 &
 pid=$!
@@ -102,8 +97,54 @@ kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
 i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
-rm -rf "$AISPEC_OWUI_DIR"
+[ -n "$AISPEC_OWUI_DIR" ] && rm -rf "$AISPEC_OWUI_DIR"
 "#;
+
+/// A process under the guard: the child (the shell) and the pipe whose closing stops it.
+type Guarded = (Child, ChildStdin);
+
+/// Starts `program args` under the guard with `env`, output to `log`.
+fn spawn_guarded(
+    program: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    log: &std::path::Path,
+    cleanup: Option<&std::path::Path>,
+) -> Guarded {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(GUARD)
+        .arg("aispec-test-guard")
+        .arg(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .env("AISPEC_OWUI_LOG", log)
+        .env(
+            "AISPEC_OWUI_DIR",
+            cleanup.map(|p| p.as_os_str().to_owned()).unwrap_or_default(),
+        );
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {} under the guard (sh): {e}", program.display()));
+    let stdin = child.stdin.take().expect("guard stdin");
+    (child, stdin)
+}
+
+fn wait_port(port: u16, child: &mut Child, log: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the stub LLM exited during start ({status}):\n{}", tail(log));
+        }
+        assert!(Instant::now() < deadline, "the stub LLM did not listen:\n{}", tail(log));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
 
 fn start() -> Server {
     let bin = ensure_installed();
@@ -114,55 +155,63 @@ fn start() -> Server {
         .keep();
     let data = dir.join("data");
     std::fs::create_dir_all(&data).expect("data dir");
+
+    let stub_port = free_port();
+    let stub = format!("http://127.0.0.1:{stub_port}");
+    let stub_log = dir.join("stub.log");
+    let models = BASE_MODELS.join(",");
+    let mut stub_guard = spawn_guarded(
+        std::path::Path::new(env!("CARGO_BIN_EXE_aispec-stub-llm")),
+        &["--port", &stub_port.to_string(), "--models", &models],
+        &[],
+        &stub_log,
+        None,
+    );
+    wait_port(stub_port, &mut stub_guard.0, &stub_log);
+    let llm = format!("{stub}/v1");
+
     let log = dir.join("server.log");
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
-    let stub_url = stub_llm_url();
-    let llm = stub_url.clone().unwrap_or_else(|| "http://127.0.0.1:9/v1".to_owned());
-
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(GUARD)
-        .arg("aispec-owui-guard")
-        .arg(&bin)
-        .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .env("AISPEC_OWUI_LOG", &log)
-        .env("AISPEC_OWUI_DIR", &dir)
-        .env("DATA_DIR", &data)
-        .env("OFFLINE_MODE", "true")
-        .env("HF_HUB_OFFLINE", "1")
-        .env("WEBUI_SECRET_KEY", "aispec-test-secret")
-        .env("WEBUI_ADMIN_EMAIL", ADMIN_EMAIL)
-        .env("WEBUI_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("WEBUI_ADMIN_NAME", "Admin")
-        .env("ENABLE_API_KEYS", "true")
-        .env("ENABLE_OLLAMA_API", "false")
-        .env("ENABLE_OPENAI_API", "true")
-        .env("OPENAI_API_BASE_URL", &llm)
-        .env("OPENAI_API_KEY", "stub-key")
-        .env("RAG_EMBEDDING_ENGINE", "openai")
-        .env("RAG_OPENAI_API_BASE_URL", &llm)
-        .env("RAG_OPENAI_API_KEY", "stub-key")
-        .env("BYPASS_EMBEDDING_AND_RETRIEVAL", "true")
-        .env("ENABLE_VERSION_UPDATE_CHECK", "false")
-        .env("ANONYMIZED_TELEMETRY", "false")
-        .env("DO_NOT_TRACK", "true")
-        .env("SCARF_NO_ANALYTICS", "true")
-        .env("USER_AGENT", "aispec-tests");
-    let mut child = cmd.spawn().expect("start the Open WebUI guard (sh)");
-    let stdin = child.stdin.take().expect("guard stdin");
-
-    wait_healthy(&url, &mut child, &log);
+    let port_text = port.to_string();
+    let env: Vec<(&str, &str)> = vec![
+        ("DATA_DIR", data.to_str().expect("utf-8 temp path")),
+        ("OFFLINE_MODE", "true"),
+        ("HF_HUB_OFFLINE", "1"),
+        ("WEBUI_SECRET_KEY", "aispec-test-secret"),
+        ("WEBUI_ADMIN_EMAIL", ADMIN_EMAIL),
+        ("WEBUI_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("WEBUI_ADMIN_NAME", "Admin"),
+        ("ENABLE_API_KEYS", "true"),
+        ("ENABLE_OLLAMA_API", "false"),
+        ("ENABLE_OPENAI_API", "true"),
+        ("OPENAI_API_BASE_URL", &llm),
+        ("OPENAI_API_KEY", "stub-key"),
+        ("RAG_EMBEDDING_ENGINE", "openai"),
+        ("RAG_OPENAI_API_BASE_URL", &llm),
+        ("RAG_OPENAI_API_KEY", "stub-key"),
+        ("BYPASS_EMBEDDING_AND_RETRIEVAL", "true"),
+        ("ENABLE_VERSION_UPDATE_CHECK", "false"),
+        ("ANONYMIZED_TELEMETRY", "false"),
+        ("DO_NOT_TRACK", "true"),
+        ("SCARF_NO_ANALYTICS", "true"),
+        ("USER_AGENT", "aispec-tests"),
+    ];
+    let mut server_guard = spawn_guarded(
+        &bin,
+        &["serve", "--host", "127.0.0.1", "--port", &port_text],
+        &env,
+        &log,
+        Some(&dir),
+    );
+    wait_healthy(&url, &mut server_guard.0, &log);
     let mut server = Server {
         url,
         admin_key: String::new(),
         builder_key: String::new(),
         groups: BTreeMap::new(),
-        stub_url,
-        _guard: Mutex::new((child, stdin)),
+        stub,
+        _guards: Mutex::new(vec![stub_guard, server_guard]),
     };
     provision(&mut server);
     server
@@ -257,6 +306,29 @@ fn provision(s: &mut Server) {
         .as_str()
         .expect("builder api key")
         .to_owned();
+}
+
+impl Server {
+    /// A new non-admin builder in the Builders group only (it sees only its own models); returns its API key.
+    pub fn new_builder(&self, name: &str) -> String {
+        let admin = Api::new(&self.url, &self.admin_key);
+        let email = format!("{name}@example.org");
+        let user = admin.post(
+            "/api/v1/auths/add",
+            &json!({"name": name, "email": email, "password": BUILDER_PASSWORD, "role": "user"}),
+        );
+        let user_id = user["id"].as_str().expect("user id");
+        admin.post(
+            &format!("/api/v1/groups/id/{}/users/add", self.groups[BUILDERS]),
+            &json!({"user_ids": [user_id]}),
+        );
+        let api = http::blocking();
+        let token = api.signin(&self.url, &email, BUILDER_PASSWORD);
+        api.post(&self.url, &token, "/api/v1/auths/api_key", &json!({}))["api_key"]
+            .as_str()
+            .expect("api key")
+            .to_owned()
+    }
 }
 
 /// A small JSON client for arranging and inspecting server state in tests.
