@@ -84,9 +84,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     ctx.out
         .status(&format!("Reading {} ({})…", conn.name, conn.client.url()));
     let rt = platform::runtime().context("cannot start the network runtime")?;
-    let live = rt
-        .block_on(platform::read_live(&conn.client))
-        .with_context(|| format!("cannot read the models on target `{}`", conn.name))?;
+    let live = platform::read_live_blocking(&rt, &conn)?;
     let plan = platform::make_plan(&ws, &conn, &candidates, &live, options, !args.ids.is_empty())?;
     let named_refused = !args.ids.is_empty() && !candidates.refused.is_empty();
     let human = args.format == Format::Human;

@@ -188,9 +188,7 @@ fn from_target(
     ctx.out
         .status(&format!("Reading {} ({})…", conn.name, conn.client.url()));
     let rt = platform::runtime().context("cannot start the network runtime")?;
-    let live = rt
-        .block_on(platform::read_live(&conn.client))
-        .with_context(|| format!("cannot read the models on target `{target}`"))?;
+    let live = platform::read_live_blocking(&rt, &conn)?;
     let models: Vec<LiveModel> = if args.all {
         live.models
             .iter()

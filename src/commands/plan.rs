@@ -100,9 +100,7 @@ pub fn compute(
     ctx.out
         .status(&format!("Reading {} ({})…", conn.name, conn.client.url()));
     let rt = platform::runtime().context("cannot start the network runtime")?;
-    let live = rt
-        .block_on(platform::read_live(&conn.client))
-        .with_context(|| format!("cannot read the models on target `{}`", conn.name))?;
+    let live = platform::read_live_blocking(&rt, &conn)?;
     Ok(platform::make_plan(
         ws,
         &conn,

@@ -293,7 +293,7 @@ pub fn live_grants(m: &LiveModel) -> Vec<Grant> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn desired() -> Desired {

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod client;
 pub mod diff;
+pub mod endpoints;
 pub mod error;
 pub mod export;
 pub mod groups;
@@ -19,7 +20,7 @@ use std::time::Duration;
 
 pub use client::Client;
 pub use error::ApiError;
-pub use state::{DeployedModel, TargetState, deployed_state};
+pub use state::{Deployed, DeployedModel, TargetState, deployed_state};
 
 use crate::error::UserError;
 use crate::model::config::Target;
@@ -107,6 +108,26 @@ pub async fn read_live(client: &Client) -> Result<LiveState, ApiError> {
     Ok(LiveState {
         models: models?,
         groups: groups?,
+    })
+}
+
+/// Reads the live state of a connection on `rt`, turning a refused key or an unreachable server into an
+/// error that says how to fix it.
+pub fn read_live_blocking(rt: &tokio::runtime::Runtime, conn: &Connection) -> Result<LiveState, UserError> {
+    rt.block_on(read_live(&conn.client)).map_err(|e| {
+        let message = format!("cannot read the models on target `{}`: {e}", conn.name);
+        let hint = match &e {
+            _ if e.is_auth() => format!(
+                "check the API key in {} (Open WebUI: Settings → Account → API keys; API keys must be enabled)",
+                conn.target.api_key_env
+            ),
+            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Interrupted { .. } => format!(
+                "check that {} is reachable from here, or raise timeout_secs of the target",
+                conn.client.url()
+            ),
+            _ => "check that the target runs Open WebUI 0.12".to_owned(),
+        };
+        UserError::new(message).hint(hint)
     })
 }
 

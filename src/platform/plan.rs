@@ -443,3 +443,153 @@ fn grants_change(resolver: &GroupResolver<'_>, live: &[Grant], want: &[Grant]) -
         remove: live.iter().filter(|g| !want.contains(g)).map(show).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::local::Refused;
+    use crate::platform::mapping::{DeployContext, render};
+    use crate::platform::types::Group;
+    use serde_json::json;
+
+    fn desired(id: &str) -> Desired {
+        let mut d = crate::platform::mapping::tests::desired();
+        d.id = id.to_owned();
+        d.spec.id = id.to_owned();
+        d.spec.access.groups = vec!["alle".to_owned()];
+        d
+    }
+
+    fn deployed(d: &Desired, workspace: &str) -> LiveModel {
+        let ctx = DeployContext {
+            workspace: workspace.to_owned(),
+            git_commit: None,
+        };
+        let mut m: LiveModel = serde_json::from_value(render(d, None, &ctx).form).expect("model");
+        m.access_grants = vec![Grant::group_read("g1")];
+        m
+    }
+
+    #[test]
+    fn every_action_has_its_case() {
+        let groups = vec![Group {
+            id: "g1".into(),
+            name: "Alle".into(),
+        }];
+        let aliases = BTreeMap::from([("alle".to_owned(), "Alle".to_owned())]);
+        let none = BTreeMap::new();
+        let resolver = GroupResolver {
+            aliases: &aliases,
+            target_names: &none,
+            groups: &groups,
+        };
+        let same = desired("same");
+        let changed = desired("changed");
+        let mut changed_now = changed.clone();
+        changed_now.prompt = "Ny prompt.".into();
+        changed_now.content_hash = "sha256:new".into();
+        let drifted = desired("drifted");
+        let mut drifted_live = deployed(&drifted, "ws");
+        drifted_live.params.insert("system".into(), json!("håndrettet"));
+        let regranted = desired("regranted");
+        let mut regranted_live = deployed(&regranted, "ws");
+        regranted_live.access_grants.clear();
+        let taken = desired("taken");
+        let foreign = desired("foreign");
+        let gone = desired("gone");
+        let candidates = Candidates {
+            ready: vec![
+                same.clone(),
+                changed_now,
+                drifted.clone(),
+                regranted.clone(),
+                taken.clone(),
+                foreign.clone(),
+                desired("new"),
+            ],
+            refused: vec![Refused {
+                id: "draft".into(),
+                source_path: "specialists/draft".into(),
+                reason: "not approved (draft)".into(),
+            }],
+        };
+        let mut unmanaged = deployed(&taken, "ws");
+        unmanaged.meta.remove(mapping::MARKER_KEY);
+        let live = vec![
+            deployed(&same, "ws"),
+            deployed(&changed, "ws"),
+            drifted_live,
+            regranted_live,
+            unmanaged,
+            deployed(&foreign, "other"),
+            deployed(&gone, "ws"),
+        ];
+        let plan = |options: PlanOptions| -> BTreeMap<String, Action> {
+            let input = PlanInput {
+                workspace: "ws",
+                candidates: &candidates,
+                live: &live,
+                resolver: &resolver,
+                options,
+                partial: false,
+            };
+            compute(&input)
+                .expect("plan")
+                .into_iter()
+                .map(|i| (i.id, i.action))
+                .collect()
+        };
+        let actions = plan(PlanOptions::default());
+        let expect = [
+            ("same", Action::Unchanged),
+            ("changed", Action::Update),
+            ("drifted", Action::Drift),
+            ("regranted", Action::Grants),
+            ("taken", Action::Conflict),
+            ("foreign", Action::Conflict),
+            ("new", Action::Create),
+            ("draft", Action::Skipped),
+            ("gone", Action::Orphan),
+        ];
+        for (id, action) in expect {
+            assert_eq!(actions.get(id), Some(&action), "{id}");
+        }
+        let actions = plan(PlanOptions {
+            prune: true,
+            force: true,
+            adopt: true,
+        });
+        assert_eq!(actions["gone"], Action::Delete);
+        assert_eq!(actions["taken"], Action::Update, "adopted");
+        assert_eq!(
+            actions["foreign"],
+            Action::Conflict,
+            "another workspace's model is never adopted"
+        );
+    }
+
+    #[test]
+    fn unknown_groups_fail_the_plan() {
+        let none = BTreeMap::new();
+        let resolver = GroupResolver {
+            aliases: &none,
+            target_names: &none,
+            groups: &[],
+        };
+        let candidates = Candidates {
+            ready: vec![desired("a")],
+            refused: vec![],
+        };
+        let input = PlanInput {
+            workspace: "ws",
+            candidates: &candidates,
+            live: &[],
+            resolver: &resolver,
+            options: PlanOptions::default(),
+            partial: false,
+        };
+        let problems = compute(&input).expect_err("missing group");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].name, "alle");
+    }
+}

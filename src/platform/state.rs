@@ -87,3 +87,91 @@ pub fn deployed_state(ws: &Workspace, target: &str) -> anyhow::Result<TargetStat
         &live,
     ))
 }
+
+/// The deployed state of every target whose API key is in the environment, for `aispec status`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Deployed {
+    /// One state per target that could be read.
+    pub targets: Vec<TargetState>,
+    /// Targets that were skipped or could not be read, with the reason.
+    pub unavailable: Vec<(String, String)>,
+}
+
+impl Deployed {
+    /// Reads every target in `aispec.toml`; a target without its key set, or unreachable, is listed in
+    /// `unavailable` instead of failing the whole status.
+    pub fn read(ws: &Workspace) -> Self {
+        let mut out = Deployed::default();
+        for (name, target) in &ws.config.targets {
+            if std::env::var_os(&target.api_key_env).is_none() {
+                out.unavailable
+                    .push((name.clone(), format!("{} is not set", target.api_key_env)));
+                continue;
+            }
+            match deployed_state(ws, name) {
+                Ok(state) => out.targets.push(state),
+                Err(e) => out.unavailable.push((name.clone(), format!("{e:#}"))),
+            }
+        }
+        out
+    }
+
+    /// Deployed version per target for one specialist, marked when it drifted (`1.2.0 (drift)`).
+    pub fn versions(&self, id: &str) -> std::collections::BTreeMap<String, String> {
+        self.targets
+            .iter()
+            .filter_map(|t| {
+                let m = t.get(id)?;
+                let v = if m.drift {
+                    format!("{} (drift)", m.version)
+                } else {
+                    m.version.clone()
+                };
+                Some((t.target.clone(), v))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_this_workspaces_models_with_drift() {
+        let d = crate::platform::mapping::tests::desired();
+        let ctx = mapping::DeployContext {
+            workspace: "ws".into(),
+            git_commit: Some("abc".into()),
+        };
+        let form = mapping::render(&d, None, &ctx).form;
+        let ours: LiveModel = serde_json::from_value(form.clone()).expect("model");
+        let mut edited = ours.clone();
+        edited.id = "edited".into();
+        edited.name = "Renamed in the web UI".into();
+        let mut foreign = ours.clone();
+        foreign.id = "foreign".into();
+        foreign.meta.insert(
+            mapping::MARKER_KEY.into(),
+            json!({"managed_by": "aispec", "workspace": "other", "spec_version": "1.0.0",
+                   "content_hash": "h", "deployed_hash": "h", "source_path": "x"}),
+        );
+        let plain: LiveModel = serde_json::from_value(json!({"id": "plain", "name": "Plain"})).expect("model");
+        let state = from_live("prod", "https://x", "ws", &[plain, foreign, edited, ours]);
+        let ids: Vec<&str> = state.models.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["demo", "edited"]);
+        let demo = state.get("demo").expect("demo");
+        assert_eq!(demo.version, "1.2.0");
+        assert_eq!(demo.git_commit.as_deref(), Some("abc"));
+        assert!(!demo.drift);
+        assert!(state.get("edited").expect("edited").drift);
+        let deployed = Deployed {
+            targets: vec![state],
+            unavailable: vec![],
+        };
+        assert_eq!(deployed.versions("edited")["prod"], "1.2.0 (drift)");
+        assert_eq!(deployed.versions("demo")["prod"], "1.2.0");
+        assert!(deployed.versions("plain").is_empty());
+    }
+}

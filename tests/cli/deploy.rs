@@ -505,6 +505,11 @@ fn keys_and_targets_are_checked_first() {
     );
     bad_key.expect_code(1);
     assert!(bad_key.stderr.contains("HTTP 401"), "{}", bad_key.stderr);
+    assert!(
+        bad_key.stderr.contains("hint: check the API key in AISPEC_TEST_KEY"),
+        "{}",
+        bad_key.stderr
+    );
     assert!(!bad_key.stderr.contains("sk-wrong"), "the key is never printed");
     let bad_key = r.run_env(&["plan", "--target", "test"], &[("AISPEC_TEST_KEY", "sk-wrong")]);
     bad_key.expect_code(2);
