@@ -567,3 +567,27 @@ fn a_just_deployed_specialist_answers_with_its_system_prompt() {
         "the spec's parameters travel with the prompt"
     );
 }
+
+/// `deploy` without `--yes` in a terminal asks first; "no" changes nothing, "yes" deploys.
+#[test]
+fn deploy_asks_before_writing_in_a_terminal() {
+    use rexpect::session::spawn_command;
+
+    let r = DeployRepo::new("confirm");
+    let id = r.add_approved("a", &Spec::default());
+    let answer = |reply: &str| {
+        let mut cmd = r.repo.command(&["deploy", "--target", "test"]);
+        cmd.env(crate::deploy_repo::KEY_ENV, &r.key).env("TERM", "xterm");
+        // A bound on a hung prompt, not a timing assertion.
+        let mut p = spawn_command(cmd, Some(60_000)).expect("spawn in a pty");
+        p.exp_string("Apply these changes to test?").expect("the question");
+        p.send_line(reply).expect("answer");
+        p.exp_eof().expect("exit")
+    };
+    let declined = answer("n");
+    assert!(declined.contains("deploy cancelled; nothing was changed"), "{declined}");
+    assert!(r.api().model(&id).is_none());
+    let accepted = answer("y");
+    assert!(accepted.contains("Deployed: 1 change applied to test."), "{accepted}");
+    assert!(r.api().model(&id).is_some());
+}
