@@ -50,4 +50,8 @@ pub enum Command {
     Import(commands::import::Args),
     /// Write Open WebUI-importable JSON for the approved specialists.
     Export(commands::export::Args),
+    /// Screen an AI use case (Kan vi? Må vi? Bør vi?) interactively or from an answers file.
+    Screen(commands::screen::Args),
+    /// Capture the user journey of a screened use case.
+    Journey(commands::journey::Args),
 }

@@ -1,7 +1,18 @@
 //! Files embedded in the binary so aispec works in any folder; a workspace's own copy of the same path wins.
 
 /// Every embedded default, by its path relative to a workspace root.
-const EMBEDDED: &[(&str, &str)] = &[("models.toml", include_str!("../models.toml"))];
+const EMBEDDED: &[(&str, &str)] = &[
+    ("models.toml", include_str!("../models.toml")),
+    (
+        "questionnaires/screening.toml",
+        include_str!("../questionnaires/screening.toml"),
+    ),
+    (
+        "templates/screening-report.md.j2",
+        include_str!("../templates/screening-report.md.j2"),
+    ),
+    ("templates/ui.toml", include_str!("../templates/ui.toml")),
+];
 
 /// The embedded text of a default file, by workspace-relative path.
 pub fn embedded(rel: &str) -> Option<&'static str> {

@@ -12,6 +12,8 @@ pub mod git;
 pub mod model;
 pub mod output;
 pub mod platform;
+pub mod prompt;
+pub mod questionnaire;
 pub mod schema;
 pub mod signoff;
 pub mod source;
@@ -56,5 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Deploy(args) => commands::deploy::run(&ctx, args),
         Command::Import(args) => commands::import::run(&ctx, args),
         Command::Export(args) => commands::export::run(&ctx, args),
+        Command::Screen(args) => commands::screen::run(&ctx, args),
+        Command::Journey(args) => commands::journey::run(&ctx, args),
     }
 }

@@ -8,8 +8,8 @@ use jsonschema::Validator;
 use schemars::JsonSchema;
 
 use crate::model::{
-    cases::CaseFile, catalog::Catalog, config::Config, journey::Journey, questionnaire::Questionnaire,
-    screening::Screening, specialist::Specialist,
+    answers::AnswersFile, cases::CaseFile, catalog::Catalog, config::Config, journey::Journey,
+    questionnaire::Questionnaire, screening::Screening, specialist::Specialist,
 };
 
 /// The kinds of TOML file aispec reads.
@@ -29,6 +29,8 @@ pub enum FileKind {
     Screening,
     /// `screenings/<id>/journey.toml`.
     Journey,
+    /// Answers files for `aispec screen --answers`.
+    Answers,
 }
 
 impl FileKind {
@@ -41,6 +43,7 @@ impl FileKind {
         FileKind::Questionnaire,
         FileKind::Screening,
         FileKind::Journey,
+        FileKind::Answers,
     ];
 
     /// Base name of the schema file (`schemas/<name>.schema.json`).
@@ -53,6 +56,7 @@ impl FileKind {
             FileKind::Questionnaire => "questionnaire",
             FileKind::Screening => "screening",
             FileKind::Journey => "journey",
+            FileKind::Answers => "answers",
         }
     }
 
@@ -66,6 +70,7 @@ impl FileKind {
             FileKind::Questionnaire => &["questionnaires/*.toml"],
             FileKind::Screening => &["screenings/*/screening.toml"],
             FileKind::Journey => &["screenings/*/journey.toml"],
+            FileKind::Answers => &["**/*.answers.toml"],
         }
     }
 
@@ -79,6 +84,7 @@ impl FileKind {
             FileKind::Questionnaire => include_str!("../schemas/questionnaire.schema.json"),
             FileKind::Screening => include_str!("../schemas/screening.schema.json"),
             FileKind::Journey => include_str!("../schemas/journey.schema.json"),
+            FileKind::Answers => include_str!("../schemas/answers.schema.json"),
         }
     }
 
@@ -92,6 +98,7 @@ impl FileKind {
             FileKind::Questionnaire => generate::<Questionnaire>(),
             FileKind::Screening => generate::<Screening>(),
             FileKind::Journey => generate::<Journey>(),
+            FileKind::Answers => generate::<AnswersFile>(),
         }
     }
 

@@ -66,12 +66,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             if !text.is_empty() {
                 text.push('\n');
             }
+            let c = &report.checked;
             let checked = format!(
-                "{} specialist{}, {} test file{}",
-                report.checked.specialists,
-                plural(report.checked.specialists),
-                report.checked.test_files,
-                plural(report.checked.test_files)
+                "{} specialist{}, {} screening{}, {} test file{}",
+                c.specialists,
+                plural(c.specialists),
+                c.screenings,
+                plural(c.screenings),
+                c.test_files,
+                plural(c.test_files)
             );
             let summary = match (errors, warnings) {
                 (0, 0) => style.green(&format!("✓ {checked} checked: no problems")),

@@ -21,10 +21,13 @@ pub const JOURNEY_FILE: &str = "journey.toml";
 #[serde(deny_unknown_fields)]
 #[schemars(title = "aispec user journey", extend("$id" = "https://aispec.dev/schemas/journey.schema.json"))]
 pub struct Journey {
-    /// Id of the screening it belongs to (the folder name).
+    /// Id of the screening it belongs to (the folder name); may be left out of an answers file.
+    #[serde(default)]
     #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"), length(min = 1, max = 64))]
     pub id: String,
-    /// `draft` while being captured, `complete` when every section is filled in.
+    /// `draft` while being captured, `complete` when personas, trigger, steps with the specialist and success
+    /// criteria are filled in.
+    #[serde(default = "draft")]
     pub status: JourneyStatus,
     /// Name of the journey.
     #[schemars(length(min = 1))]
@@ -56,6 +59,48 @@ pub struct Journey {
     /// What could go wrong, and what we do about it.
     #[serde(default)]
     pub risks: Vec<Risk>,
+}
+
+fn draft() -> JourneyStatus {
+    JourneyStatus::Draft
+}
+
+impl Journey {
+    /// An empty draft journey for a screening.
+    pub fn new(id: &str, title: &str) -> Self {
+        Journey {
+            id: id.to_owned(),
+            status: JourneyStatus::Draft,
+            title: title.to_owned(),
+            department: String::new(),
+            personas: Vec::new(),
+            trigger: String::new(),
+            steps_today: Vec::new(),
+            steps_with_specialist: Vec::new(),
+            pain_points: Vec::new(),
+            sources: Vec::new(),
+            success_criteria: Vec::new(),
+            risks: Vec::new(),
+        }
+    }
+
+    /// The sections a complete journey must have but this one lacks (field names).
+    pub fn missing_sections(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.personas.is_empty() {
+            out.push("personas");
+        }
+        if self.trigger.trim().is_empty() {
+            out.push("trigger");
+        }
+        if self.steps_with_specialist.is_empty() {
+            out.push("steps_with_specialist");
+        }
+        if self.success_criteria.is_empty() {
+            out.push("success_criteria");
+        }
+        out
+    }
 }
 
 /// Whether the journey is finished.

@@ -1,5 +1,6 @@
 //! The data aispec reads and writes: serde types for every file kind.
 
+pub mod answers;
 pub mod cases;
 pub mod catalog;
 pub mod config;

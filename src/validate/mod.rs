@@ -5,6 +5,7 @@ mod catalog;
 mod config;
 mod knowledge;
 pub mod personal_data;
+mod screening;
 mod specialist;
 
 use std::collections::HashMap;
@@ -46,6 +47,8 @@ pub struct Checked {
     pub specialists: usize,
     /// Test-case files (specialists' and suites').
     pub test_files: usize,
+    /// Screenings under `screenings/`.
+    pub screenings: usize,
 }
 
 /// Everything loaded for validation, so other commands can reuse the same pass.
@@ -80,6 +83,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     diags.extend(per_spec);
     duplicate_ids(&specialists, &mut diags);
     let suites = cases::check_suites(ws, &mut diags);
+    let screenings = screening::check(ws, catalog.as_ref(), &specialists, &mut diags);
 
     if !paths.is_empty() {
         diags.retain(|d| in_scope(&d.file, paths));
@@ -92,6 +96,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         checked: Checked {
             specialists: specialists.len(),
             test_files,
+            screenings,
         },
     };
     Validated {

@@ -3,6 +3,9 @@
 mod support;
 
 mod init;
+mod journey;
+mod screen;
+mod screen_pty;
 mod stub_llm;
 mod validate;
 mod validate_corpus;

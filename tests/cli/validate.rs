@@ -59,6 +59,7 @@ mod json_shape {
     pub struct Checked {
         pub specialists: usize,
         pub test_files: usize,
+        pub screenings: usize,
     }
 
     #[derive(Deserialize)]

@@ -1,0 +1,186 @@
+//! `aispec journey`: capture the user journey of a screened use case, interactively or from a file.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::Ctx;
+use crate::diagnostic::{self, Diagnostic};
+use crate::document;
+use crate::error::{ExitStatus, UserError};
+use crate::model::config::Language;
+use crate::model::journey::{self, Journey, JourneyStatus};
+use crate::model::screening;
+use crate::prompt::Terminal;
+use crate::questionnaire::journey::{interview, save, update_status};
+use crate::questionnaire::store;
+use crate::questionnaire::texts::Texts;
+use crate::schema::FileKind;
+use crate::workspace::Workspace;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A short summary.
+    #[default]
+    Human,
+    /// `{"id","status","missing","files","commit"}`.
+    Json,
+}
+
+/// Capture the user journey: personas, trigger, steps today and with the specialist, sources, success criteria.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec journey klarsprog                          # interactive; run it again to fill in what is missing
+  aispec journey klarsprog --answers journey.toml   # from a file in the journey format (id may be left out)
+
+The journey is stored in screenings/<ID>/journey.toml and included in the screening's report.md.
+
+Exit codes: 0 saved, 2 usage, file, I/O or git error.")]
+pub struct Args {
+    /// Id of the screening the journey belongs to.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Take the journey from this TOML file instead of asking.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Language of the prompts and the report (default: `workspace.language` in aispec.toml).
+    #[arg(long, value_enum)]
+    pub lang: Option<Language>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the files but do not commit them.
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    id: String,
+    status: JourneyStatus,
+    missing: Vec<&'static str>,
+    files: Vec<String>,
+    commit: Option<String>,
+}
+
+/// Runs `journey`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    ws.require_valid_config()?;
+    store::check_id(&args.id)?;
+    let screening = screening::load(&ws, &args.id).ok().map(|d| d.value);
+    let lang = args
+        .lang
+        .or(screening.as_ref().map(|s| s.language))
+        .unwrap_or(ws.config.workspace.language);
+    let texts = Texts::load(Some(&ws), lang);
+    let mut j = match &args.answers {
+        Some(file) => from_file(ctx, &ws, file, &args.id)?,
+        None => {
+            if !ctx.out.interactive() {
+                return Err(UserError::new(
+                    "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
+                )
+                .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
+                .into());
+            }
+            let mut j = match journey::load(&ws, &args.id) {
+                Ok(d) => d.value,
+                Err(screening::LoadError::Missing { .. }) => {
+                    let mut j = Journey::new(&args.id, screening.as_ref().map_or("", |s| s.title.as_str()));
+                    j.department = screening
+                        .as_ref()
+                        .and_then(|s| s.department.clone())
+                        .unwrap_or_default();
+                    j
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let mut term = Terminal::open(ctx.out.err.enabled());
+            interview(&mut j, &mut term, &texts, &mut |j| save(&ws, j).map(|_| ()))?;
+            j
+        }
+    };
+    update_status(&mut j);
+    let mut paths = vec![save(&ws, &j)?];
+    if let Some(s) = &screening {
+        let q = crate::questionnaire::load_valid(&ws)?;
+        paths.push(store::write_report(&ws, q.questionnaire(), s, &texts)?);
+    }
+    ctx.out.status(&texts.fill(
+        "status.journey_saved",
+        &[("path", &diagnostic::display_path(&paths[0]))],
+    ));
+    let commit = if args.no_commit {
+        None
+    } else {
+        let (commit, why) = store::commit_files(&ws, &paths, &format!("Capture the user journey of {}", j.id))?;
+        if let Some(why) = why {
+            ctx.out.warn(&format!("not committed: {why}"));
+        }
+        commit
+    };
+    let report = Report {
+        id: j.id.clone(),
+        status: j.status,
+        missing: j.missing_sections(),
+        files: paths.iter().map(|p| diagnostic::display_path(p)).collect(),
+        commit,
+    };
+    match args.format {
+        Format::Json => ctx.out.json(&report)?,
+        Format::Human => {
+            let mut text = format!(
+                "{}: {}\n",
+                j.id,
+                texts.get(&format!("status_word.{}", j.status.as_str()))
+            );
+            if !report.missing.is_empty() {
+                text.push_str(&format!(
+                    "{}: {}\n",
+                    texts.get("label.unanswered"),
+                    report.missing.join(", ")
+                ));
+            }
+            ctx.out.print(&text)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> anyhow::Result<Journey> {
+    let mut diags = Vec::new();
+    let doc = document::read_source(&ctx.cwd, file, &mut diags)
+        .and_then(|src| document::parse::<Journey>(src, FileKind::Journey, &ws.schemas, &mut diags));
+    if let Some(doc) = &doc {
+        if !doc.value.id.is_empty() && doc.value.id != id {
+            diags.push(
+                Diagnostic::at_pointer(
+                    &doc.source,
+                    "/id",
+                    diagnostic::Severity::Error,
+                    "id-mismatch",
+                    format!("the file is for `{}`, not `{id}`", doc.value.id),
+                )
+                .with_hint("remove `id` from the file or pass the matching id"),
+            );
+        }
+    }
+    match doc {
+        Some(mut doc) if !diags.iter().any(Diagnostic::is_error) => {
+            doc.value.id = id.to_owned();
+            Ok(doc.value)
+        }
+        _ => {
+            diagnostic::sort(&mut diags);
+            let text = diagnostic::render_human(&diags, &ctx.out.err, &|_, _| None);
+            Err(
+                UserError::new(format!("the journey file has problems:\n{}", text.trim_end()))
+                    .hint("the file uses the journey format: title, department, [[personas]], trigger, steps_today, …")
+                    .into(),
+            )
+        }
+    }
+}

@@ -1,0 +1,555 @@
+//! `aispec screen`: screen a use case interactively, from an answers file, or again under a newer questionnaire.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::Ctx;
+use crate::diagnostic::{self, Diagnostic};
+use crate::document;
+use crate::error::{ExitStatus, UserError};
+use crate::model::answers::AnswersFile;
+use crate::model::config::Language;
+use crate::model::screening::{self, Outcome, QuestionnaireStamp, Screening, ScreeningResult, ScreeningStatus};
+use crate::output::table;
+use crate::prompt::{Prompter, Terminal};
+use crate::questionnaire::interview::{Finish, Interview};
+use crate::questionnaire::rescreen::{Change, changes};
+use crate::questionnaire::store::{self, Published};
+use crate::questionnaire::texts::Texts;
+use crate::questionnaire::{self, Engine, Loaded, answers};
+use crate::schema::FileKind;
+use crate::workspace::Workspace;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A summary table and the action list.
+    #[default]
+    Human,
+    /// `{"outcome","tracks","ai_act_category","dpia","data_classification","allowed_hosting",
+    /// "required_signoffs","actions","stops","unanswered",…}`.
+    Json,
+}
+
+/// Screen an AI use case: Kan vi? (complexity), Må vi? (law), Bør vi? (ethics).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec screen klarsprog                          # interactive; run it again to resume
+  aispec screen klarsprog --from personal_data     # change answers from a given question
+  aispec screen --answers answers.toml --format json        # evaluate only, write nothing
+  aispec screen --answers answers.toml --id klarsprog       # write screenings/klarsprog/
+  aispec screen --rescreen klarsprog               # ask only new or changed questions
+  aispec screen --list-questions                   # question ids and allowed answers
+
+The answers file is TOML: [answers] <question_id> = \"<value>\", plus optional [notes] <question_id> = \"…\".
+Interactive mode needs a terminal on stdin and stderr; every answer is saved at once, so Ctrl-C loses nothing.
+
+Exit codes: 0 approved or undecided, 1 refused, 2 usage, answers-file, I/O or git error.")]
+pub struct Args {
+    /// Id of the screening (its folder under screenings/); asked for when missing.
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Take the answers from this TOML file instead of asking.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// With --answers: write the screening to `screenings/ID/` (without it nothing is written).
+    #[arg(long = "id", value_name = "ID")]
+    pub id_flag: Option<String>,
+    /// Re-evaluate a stored screening under the current questionnaire, asking only new or changed questions.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["id", "id_flag"])]
+    pub rescreen: Option<String>,
+    /// Start at this question (interactive), to change earlier answers.
+    #[arg(long, value_name = "QUESTION")]
+    pub from: Option<String>,
+    /// Language of questions and report (default: `workspace.language` in aispec.toml).
+    #[arg(long, value_enum)]
+    pub lang: Option<Language>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the files but do not commit them.
+    #[arg(long)]
+    pub no_commit: bool,
+    /// List the questions (ids, kinds, allowed answers, conditions) and exit.
+    #[arg(long, conflicts_with_all = ["answers", "rescreen"])]
+    pub list_questions: bool,
+}
+
+/// The result printed by `screen`.
+#[derive(Debug, Serialize)]
+struct Report {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<ScreeningStatus>,
+    questionnaire: QuestionnaireStamp,
+    #[serde(flatten)]
+    result: ScreeningResult,
+    inactive: Vec<String>,
+    stale: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<Vec<Change>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<Published>,
+}
+
+/// Runs `screen`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    ws.require_valid_config()?;
+    let loaded = questionnaire::load_valid(&ws)?;
+    if args.list_questions {
+        return list_questions(
+            ctx,
+            &loaded,
+            args.lang.unwrap_or(ws.config.workspace.language),
+            args.format,
+        );
+    }
+    if let Some(file) = &args.answers {
+        let id = args.rescreen.clone().or(args.id_flag.clone()).or(args.id.clone());
+        return from_answers(ctx, &ws, &loaded, &args, file, id.as_deref());
+    }
+    if let Some(id) = args.id_flag.as_deref().filter(|_| args.id.is_none()) {
+        return interactive(ctx, &ws, &loaded, &args, Some(id));
+    }
+    match &args.rescreen {
+        Some(id) if !ctx.out.interactive() => rescreen_unattended(ctx, &ws, &loaded, &args, id),
+        Some(id) => interactive(ctx, &ws, &loaded, &args, Some(id)),
+        None => interactive(ctx, &ws, &loaded, &args, args.id.as_deref()),
+    }
+}
+
+fn language(ws: &Workspace, args: &Args, existing: Option<&Screening>) -> Language {
+    args.lang
+        .or(existing.map(|s| s.language))
+        .unwrap_or(ws.config.workspace.language)
+}
+
+fn load_existing(ws: &Workspace, id: &str) -> anyhow::Result<Option<Screening>> {
+    if !ws.path(screening::path(id)).exists() {
+        return Ok(None);
+    }
+    Ok(Some(screening::load(ws, id)?.value))
+}
+
+fn from_answers(
+    ctx: &Ctx,
+    ws: &Workspace,
+    loaded: &Loaded,
+    args: &Args,
+    file: &Path,
+    id: Option<&str>,
+) -> anyhow::Result<ExitStatus> {
+    let engine = Engine::new(loaded.questionnaire());
+    let mut diags = Vec::new();
+    let doc = document::read_source(&ctx.cwd, file, &mut diags)
+        .and_then(|src| document::parse::<AnswersFile>(src, FileKind::Answers, &ws.schemas, &mut diags));
+    if let Some(doc) = &doc {
+        answers::check(&engine, doc, &mut diags);
+    }
+    let doc = match doc {
+        Some(d) if !diags.iter().any(Diagnostic::is_error) => d,
+        _ => return Err(answers_error(ctx, &diags)),
+    };
+    if let Some(id) = id {
+        store::check_id(id)?;
+    }
+    let existing = match id {
+        Some(id) => load_existing(ws, id)?,
+        None => None,
+    };
+    if args.rescreen.is_some() && existing.is_none() {
+        return Err(missing(args.rescreen.as_deref().unwrap_or_default()).into());
+    }
+    let lang = language(ws, args, existing.as_ref());
+    let before = existing.as_ref().map(|s| s.result.clone());
+    let mut s = match existing {
+        Some(s) => s,
+        None => {
+            let title = doc
+                .value
+                .title
+                .clone()
+                .unwrap_or_else(|| id.unwrap_or("screening").to_owned());
+            store::new_screening(&engine, &loaded.stamp, id.unwrap_or("screening"), &title, None, lang)?
+        }
+    };
+    s.language = lang;
+    answers::apply(&engine, &doc.value, &mut s);
+    let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
+    let texts = Texts::load(Some(ws), lang);
+    let published = match id {
+        Some(id) => Some(publish(
+            ctx,
+            ws,
+            loaded,
+            &s,
+            &texts,
+            args,
+            &format!("Screen {id} from an answers file"),
+        )?),
+        None => None,
+    };
+    let report = Report {
+        id: id.map(str::to_owned),
+        status: id.map(|_| s.status),
+        questionnaire: loaded.stamp.clone(),
+        changes: before.map(|b| changes(&b, &s.result)),
+        result: s.result,
+        inactive: eval.inactive,
+        stale: eval.stale,
+        published,
+    };
+    render(ctx, &report, &texts, args.format)
+}
+
+fn answers_error(ctx: &Ctx, diags: &[Diagnostic]) -> anyhow::Error {
+    let mut diags = diags.to_vec();
+    diagnostic::sort(&mut diags);
+    let cwd = ctx.cwd.clone();
+    let line_of = move |file: &str, line: usize| -> Option<String> {
+        let text = std::fs::read_to_string(cwd.join(file)).ok()?;
+        text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
+    };
+    let text = diagnostic::render_human(&diags, &ctx.out.err, &line_of);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    UserError::new(format!(
+        "the answers file has {errors} problem(s):\n{}",
+        text.trim_end()
+    ))
+    .hint("fix the answers file; `aispec screen --list-questions` shows every question id and its allowed answers")
+    .into()
+}
+
+fn missing(id: &str) -> UserError {
+    UserError::new(format!("there is no screening `{id}` to re-screen"))
+        .hint(format!("run `aispec screen {id}` to screen it first"))
+}
+
+fn rescreen_unattended(
+    ctx: &Ctx,
+    ws: &Workspace,
+    loaded: &Loaded,
+    args: &Args,
+    id: &str,
+) -> anyhow::Result<ExitStatus> {
+    let engine = Engine::new(loaded.questionnaire());
+    let mut s = load_existing(ws, id)?.ok_or_else(|| missing(id))?;
+    let before = s.result.clone();
+    s.language = language(ws, args, Some(&s));
+    let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
+    let texts = Texts::load(Some(ws), s.language);
+    let open = eval.result.unanswered.len();
+    if open > 0 {
+        ctx.out.warn(&format!(
+            "{open} question(s) need an answer ({}); run `aispec screen --rescreen {id}` in a terminal or pass --answers FILE",
+            eval.result.unanswered.join(", ")
+        ));
+    }
+    let published = publish(
+        ctx,
+        ws,
+        loaded,
+        &s,
+        &texts,
+        args,
+        &format!("Re-screen {id} under questionnaire {}", loaded.stamp.version),
+    )?;
+    let report = Report {
+        id: Some(id.to_owned()),
+        status: Some(s.status),
+        questionnaire: loaded.stamp.clone(),
+        changes: Some(changes(&before, &s.result)),
+        result: s.result,
+        inactive: eval.inactive,
+        stale: eval.stale,
+        published: Some(published),
+    };
+    render(ctx, &report, &texts, args.format)
+}
+
+fn interactive(
+    ctx: &Ctx,
+    ws: &Workspace,
+    loaded: &Loaded,
+    args: &Args,
+    id: Option<&str>,
+) -> anyhow::Result<ExitStatus> {
+    if !ctx.out.interactive() {
+        return Err(
+            UserError::new("`aispec screen` asks its questions in a terminal, but stdin or stderr is not one")
+                .hint("pass --answers FILE (with --id ID to store the screening) to screen without prompts")
+                .into(),
+        );
+    }
+    let engine = Engine::new(loaded.questionnaire());
+    let mut term = Terminal::open(ctx.out.err.enabled());
+    let default_texts = Texts::load(Some(ws), args.lang.unwrap_or(ws.config.workspace.language));
+    let id = match id {
+        Some(id) => id.to_owned(),
+        None => ask_id(&mut term, &default_texts)?,
+    };
+    store::check_id(&id)?;
+    let existing = load_existing(ws, &id)?;
+    if args.rescreen.is_some() && existing.is_none() {
+        return Err(missing(&id).into());
+    }
+    let lang = language(ws, args, existing.as_ref());
+    let texts = Texts::load(Some(ws), lang);
+    let path = crate::diagnostic::display_path(&screening::path(&id));
+    let before = existing.as_ref().map(|s| s.result.clone());
+    let mut s = match existing {
+        Some(mut s) => {
+            s.language = lang;
+            let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
+            let msg = if args.rescreen.is_some() {
+                let count = eval.stale.len()
+                    + eval
+                        .result
+                        .unanswered
+                        .iter()
+                        .filter(|u| !eval.stale.contains(u))
+                        .count();
+                texts.fill(
+                    "status.rescreen",
+                    &[
+                        ("id", &id),
+                        ("version", &loaded.stamp.version),
+                        ("count", &count.to_string()),
+                    ],
+                )
+            } else {
+                texts.fill(
+                    "status.resume",
+                    &[("id", &id), ("answered", &s.answers.len().to_string())],
+                )
+            };
+            term.say(&msg)?;
+            s
+        }
+        None => {
+            let title = term.input(texts.get("prompt.title"), "", false)?;
+            let department = term.input(texts.get("prompt.department"), "", true)?;
+            let department = Some(department.trim().to_owned()).filter(|d| !d.is_empty());
+            let s = store::new_screening(&engine, &loaded.stamp, &id, title.trim(), department, lang)?;
+            store::save(ws, &s)?;
+            term.say(&texts.fill("status.new", &[("id", &id), ("path", &path)]))?;
+            s
+        }
+    };
+    if let Some(from) = &args.from {
+        if loaded.questionnaire().question(from).is_none() {
+            return Err(UserError::new(format!("there is no question `{from}`"))
+                .hint("`aispec screen --list-questions` lists the question ids")
+                .into());
+        }
+    }
+    let interview = Interview {
+        engine: &engine,
+        stamp: &loaded.stamp,
+        texts: &texts,
+    };
+    let mut save = |s: &Screening| store::save(ws, s).map(|_| ());
+    let finish = interview.run(&mut s, &mut term, args.from.as_deref(), &mut save)?;
+    if finish == Finish::Quit {
+        ctx.out
+            .status(&texts.fill("status.stopped", &[("path", &path), ("id", &id)]));
+        return Ok(ExitStatus::Success);
+    }
+    let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
+    ctx.out.status(texts.get("status.complete"));
+    let verb = if args.rescreen.is_some() { "Re-screen" } else { "Screen" };
+    let message = format!("{verb} {id}: {}", s.result.outcome.as_str());
+    let published = publish(ctx, ws, loaded, &s, &texts, args, &message)?;
+    let report = Report {
+        id: Some(id),
+        status: Some(s.status),
+        questionnaire: loaded.stamp.clone(),
+        changes: before
+            .filter(|_| args.rescreen.is_some())
+            .map(|b| changes(&b, &s.result)),
+        result: s.result,
+        inactive: eval.inactive,
+        stale: eval.stale,
+        published: Some(published),
+    };
+    render(ctx, &report, &texts, args.format)
+}
+
+fn ask_id(term: &mut Terminal, texts: &Texts) -> anyhow::Result<String> {
+    loop {
+        let id = term.input(texts.get("prompt.id"), "", false)?;
+        let id = id.trim().to_owned();
+        match store::check_id(&id) {
+            Ok(()) => return Ok(id),
+            Err(e) => term.say(&e.to_string())?,
+        }
+    }
+}
+
+fn publish(
+    ctx: &Ctx,
+    ws: &Workspace,
+    loaded: &Loaded,
+    s: &Screening,
+    texts: &Texts,
+    args: &Args,
+    message: &str,
+) -> anyhow::Result<Published> {
+    let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.no_commit, message)?;
+    let report = published.files.last().cloned().unwrap_or_default();
+    ctx.out.status(&texts.fill("status.report", &[("path", &report)]));
+    if let Some(commit) = &published.commit {
+        ctx.out
+            .status(&texts.fill("status.committed", &[("commit", &commit[..commit.len().min(12)])]));
+    }
+    if let Some(why) = &published.not_committed {
+        ctx.out.warn(&format!("not committed: {why}"));
+    }
+    Ok(published)
+}
+
+fn render(ctx: &Ctx, report: &Report, t: &Texts, format: Format) -> anyhow::Result<ExitStatus> {
+    match format {
+        Format::Json => ctx.out.json(report)?,
+        Format::Human => ctx.out.print(&human(report, t))?,
+    }
+    Ok(if report.result.outcome == Outcome::Refused {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn human(report: &Report, t: &Texts) -> String {
+    let r = &report.result;
+    let label = |prefix: &str, v: &str| t.get(&format!("{prefix}.{v}")).to_owned();
+    let mut tbl = table([t.get("label.result"), t.get("label.value")]);
+    tbl.add_row([t.get("label.outcome").to_owned(), label("outcome", r.outcome.as_str())]);
+    for (track, key) in [
+        (r.tracks.complexity, "Kan vi?"),
+        (r.tracks.law, "Må vi?"),
+        (r.tracks.ethics, "Bør vi?"),
+    ] {
+        tbl.add_row([key.to_owned(), label("outcome", track.as_str())]);
+    }
+    tbl.add_row([
+        t.get("label.ai_act_category").to_owned(),
+        label("category", r.ai_act_category.as_str()),
+    ]);
+    tbl.add_row([t.get("label.dpia").to_owned(), label("dpia", r.dpia.as_str())]);
+    tbl.add_row([
+        t.get("label.data_classification").to_owned(),
+        label("data_class", r.data_classification.as_str()),
+    ]);
+    let hosting: Vec<&str> = r.allowed_hosting.iter().map(|h| h.as_str()).collect();
+    tbl.add_row([t.get("label.allowed_hosting").to_owned(), hosting.join(", ")]);
+    let signoffs = if r.required_signoffs.is_empty() {
+        t.get("label.none").to_owned()
+    } else {
+        r.required_signoffs.join(", ")
+    };
+    tbl.add_row([t.get("label.required_signoffs").to_owned(), signoffs]);
+    let mut out = format!("{tbl}\n");
+    if !r.stops.is_empty() {
+        out.push_str(&format!("\n{}:\n", t.get("label.stops")));
+        for s in &r.stops {
+            out.push_str(&format!(
+                "  ⛔ {} [{}]{}\n",
+                s.text,
+                s.question,
+                source(s.source.as_deref())
+            ));
+        }
+    }
+    if !r.unanswered.is_empty() {
+        out.push_str(&format!(
+            "\n{}: {}\n",
+            t.get("label.unanswered"),
+            r.unanswered.join(", ")
+        ));
+    }
+    out.push_str(&format!("\n{}:\n", t.get("label.actions")));
+    for a in r
+        .actions
+        .iter()
+        .filter(|a| a.kind != crate::model::screening::ActionKind::Stop)
+    {
+        out.push_str(&format!(
+            "  - {}: {}{}\n",
+            label("kind", a.kind.as_str()),
+            a.text,
+            source(a.source.as_deref())
+        ));
+    }
+    if let Some(changes) = &report.changes {
+        if changes.is_empty() {
+            out.push_str(&format!("\n{}\n", t.get("label.no_changes")));
+        } else {
+            let mut c = table([t.get("label.field"), t.get("label.before"), t.get("label.after")]);
+            for ch in changes {
+                c.add_row([ch.field.clone(), ch.before.clone(), ch.after.clone()]);
+            }
+            out.push_str(&format!("\n{}:\n{c}\n", t.get("label.changes")));
+        }
+    }
+    out
+}
+
+fn source(s: Option<&str>) -> String {
+    s.map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct QuestionRow {
+    id: String,
+    track: &'static str,
+    kind: &'static str,
+    required: bool,
+    values: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<String>,
+    text: String,
+}
+
+fn list_questions(ctx: &Ctx, loaded: &Loaded, lang: Language, format: Format) -> anyhow::Result<ExitStatus> {
+    let engine = Engine::new(loaded.questionnaire());
+    let rows: Vec<QuestionRow> = engine
+        .order()
+        .iter()
+        .map(|q| QuestionRow {
+            id: q.id.clone(),
+            track: q.track.as_str(),
+            kind: q.kind.as_str(),
+            required: q.required,
+            values: questionnaire::evaluate::allowed_values(q),
+            when: q.when.clone(),
+            text: q.text.get(lang).to_owned(),
+        })
+        .collect();
+    match format {
+        Format::Json => ctx.out.json(&rows)?,
+        Format::Human => {
+            let mut t = table(["id", "track", "kind", "answers", "asked when"]);
+            for r in &rows {
+                let values = if r.values.is_empty() {
+                    "text".to_owned()
+                } else {
+                    r.values.join(" | ")
+                };
+                t.add_row([
+                    r.id.clone(),
+                    r.track.to_owned(),
+                    r.kind.to_owned(),
+                    values,
+                    r.when.clone().unwrap_or_default(),
+                ]);
+            }
+            ctx.out.print(&t.to_string())?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,316 @@
+//! Checks on screenings, journeys, the workspace's questionnaire, and each specialist's link to its screening.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::catalog::Catalog;
+use crate::model::journey::{self, JOURNEY_FILE, JourneyStatus};
+use crate::model::screening::{self, Outcome, SCREENING_FILE, Screening, ScreeningStatus};
+use crate::questionnaire::{self, Engine, Loaded, evaluate::check_value};
+use crate::workspace::{LoadedSpecialist, Workspace};
+
+/// Checks everything under `screenings/` and the specialists' `screening` links; returns the number of
+/// screenings checked.
+pub fn check(
+    ws: &Workspace,
+    catalog: Option<&Catalog>,
+    specialists: &[LoadedSpecialist],
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
+    // Problems can only come from the workspace's own questionnaire; the embedded one is tested.
+    let loaded = questionnaire::load(ws, diags);
+    let mut screenings: HashMap<String, Screening> = HashMap::new();
+    let ids = screening::ids(ws);
+    for id in &ids {
+        let dir = Screening::dir(id);
+        let has_screening = ws.path(dir.join(SCREENING_FILE)).exists();
+        if has_screening {
+            if let Some(doc) = screening::load_checked(ws, id, diags) {
+                check_screening(id, &doc, loaded.as_ref(), diags);
+                screenings.insert(id.clone(), doc.value);
+            }
+        }
+        if ws.path(dir.join(JOURNEY_FILE)).exists() {
+            check_journey(ws, id, has_screening, diags);
+        } else if !has_screening {
+            diags.push(
+                Diagnostic::at_path(
+                    crate::diagnostic::display_path(&dir),
+                    1,
+                    1,
+                    Severity::Warning,
+                    "missing-file",
+                    format!("the screening folder has neither {SCREENING_FILE} nor {JOURNEY_FILE}"),
+                )
+                .with_hint(format!("run `aispec screen {id}`, or remove the folder")),
+            );
+        }
+    }
+    for s in specialists {
+        check_link(ws, s, &screenings, catalog, diags);
+    }
+    screenings.len()
+}
+
+fn check_screening(
+    folder: &str,
+    doc: &crate::document::Document<Screening>,
+    loaded: Option<&Loaded>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let s = &doc.value;
+    let src = &doc.source;
+    if s.id != folder {
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/id",
+                Severity::Error,
+                "id-mismatch",
+                format!("id `{}` does not match the folder name `{folder}`", s.id),
+            )
+            .with_hint(format!("set `id = \"{folder}\"` or rename the folder")),
+        );
+    }
+    if s.status == ScreeningStatus::Draft {
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/status",
+                Severity::Warning,
+                "draft-screening",
+                "the screening is not finished",
+            )
+            .with_hint(format!(
+                "run `aispec screen {folder}` to answer the remaining questions"
+            )),
+        );
+    }
+    let Some(loaded) = loaded else { return };
+    let engine = Engine::new(loaded.questionnaire());
+    let current = s.questionnaire == loaded.stamp;
+    if !current {
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/questionnaire/version",
+                Severity::Warning,
+                "old-questionnaire",
+                format!(
+                    "screened under questionnaire {} but the current one is {}{}",
+                    s.questionnaire.version,
+                    loaded.stamp.version,
+                    if s.questionnaire.version == loaded.stamp.version {
+                        " (same version, different content)"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+            .with_hint(format!(
+                "run `aispec screen --rescreen {folder}` to answer new or changed questions"
+            )),
+        );
+    }
+    for (id, a) in &s.answers {
+        let pointer = format!("/answers/{id}/value");
+        match loaded.questionnaire().question(id) {
+            None if !a.inactive => diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &format!("/answers/{id}"),
+                    Severity::Error,
+                    "unknown-question",
+                    format!("`{id}` is not a question of the questionnaire"),
+                )
+                .with_hint(format!(
+                    "run `aispec screen --rescreen {folder}`; answers to removed questions are then kept as inactive"
+                )),
+            ),
+            None => {}
+            Some(_) if a.question_hash != engine.hash(id) => diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &format!("/answers/{id}"),
+                    Severity::Warning,
+                    "stale-answer",
+                    format!("question `{id}` has changed since it was answered"),
+                )
+                .with_hint(format!("run `aispec screen --rescreen {folder}` to answer it again")),
+            ),
+            Some(q) => {
+                if let Err(message) = check_value(q, &a.value) {
+                    diags.push(
+                        Diagnostic::at_pointer(src, &pointer, Severity::Error, "invalid-answer", message)
+                            .with_hint(format!("answer again with `aispec screen {folder} --from {id}`")),
+                    );
+                }
+            }
+        }
+    }
+    if current {
+        if let Ok(eval) = engine.evaluate(&s.answers, s.language) {
+            if eval.result != s.result {
+                diags.push(
+                    Diagnostic::at_pointer(
+                        src,
+                        "/result",
+                        Severity::Error,
+                        "stale-result",
+                        "the recorded results do not follow from the answers (edited by hand?)",
+                    )
+                    .with_hint(format!("run `aispec screen --rescreen {folder}` to recompute them")),
+                );
+            }
+        }
+    }
+}
+
+fn check_journey(ws: &Workspace, folder: &str, has_screening: bool, diags: &mut Vec<Diagnostic>) {
+    let Some(doc) = journey::load_checked(ws, folder, diags) else {
+        return;
+    };
+    let j = &doc.value;
+    let src = &doc.source;
+    if j.id != folder {
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/id",
+                Severity::Error,
+                "id-mismatch",
+                format!("id `{}` does not match the folder name `{folder}`", j.id),
+            )
+            .with_hint(format!("set `id = \"{folder}\"`")),
+        );
+    }
+    let missing = j.missing_sections();
+    match j.status {
+        JourneyStatus::Complete if !missing.is_empty() => diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/status",
+                Severity::Error,
+                "incomplete-journey",
+                format!("the journey is marked complete but lacks: {}", missing.join(", ")),
+            )
+            .with_hint(format!("fill them in, or run `aispec journey {folder}`")),
+        ),
+        JourneyStatus::Draft => diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/status",
+                Severity::Warning,
+                "draft-journey",
+                format!("the journey is a draft; missing: {}", missing.join(", ")),
+            )
+            .with_hint(format!("run `aispec journey {folder}` to fill in the rest")),
+        ),
+        JourneyStatus::Complete => {}
+    }
+    if !has_screening {
+        diags.push(
+            Diagnostic::file(
+                src,
+                Severity::Warning,
+                "journey-without-screening",
+                "there is a journey but no screening beside it",
+            )
+            .with_hint(format!("run `aispec screen {folder}`")),
+        );
+    }
+}
+
+fn check_link(
+    ws: &Workspace,
+    s: &LoadedSpecialist,
+    screenings: &HashMap<String, Screening>,
+    catalog: Option<&Catalog>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(doc) = &s.spec else { return };
+    let spec = &doc.value;
+    let Some(id) = &spec.screening else { return };
+    let src = &doc.source;
+    let Some(sc) = screenings.get(id) else {
+        let exists = ws.path(screening::path(id)).exists();
+        let message = if exists {
+            format!("screening `{id}` cannot be read (see its own errors)")
+        } else {
+            format!(
+                "screening `{id}` does not exist ({} is missing)",
+                crate::diagnostic::display_path(&screening::path(id))
+            )
+        };
+        diags.push(
+            Diagnostic::at_pointer(src, "/screening", Severity::Error, "unknown-screening", message)
+                .with_hint(format!("screen the use case with `aispec screen {id}`, or fix the id")),
+        );
+        return;
+    };
+    match sc.result.outcome {
+        Outcome::Refused => diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/screening",
+                Severity::Error,
+                "refused-screening",
+                format!("screening `{id}` refused the use case"),
+            )
+            .with_hint("a refused use case must not become a specialist; see the stops in its report.md"),
+        ),
+        Outcome::Undecided => diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/screening",
+                Severity::Warning,
+                "undecided-screening",
+                format!("screening `{id}` is undecided"),
+            )
+            .with_hint("clarify the open points in its report.md before deploying to production"),
+        ),
+        Outcome::Approved => {}
+    }
+    let Some(model) = catalog.and_then(|c| c.get(&spec.base_model)) else {
+        return;
+    };
+    let class = sc.result.data_classification;
+    if model.max_data_class < class {
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/base_model",
+                Severity::Error,
+                "data-class",
+                format!(
+                    "base model `{}` may receive at most `{}` data, but screening `{id}` classifies the data as `{}`",
+                    model.id,
+                    model.max_data_class.as_str(),
+                    class.as_str()
+                ),
+            )
+            .with_hint(format!(
+                "pick a model from models.toml cleared for `{}` data",
+                class.as_str()
+            )),
+        );
+    }
+    if !sc.result.allowed_hosting.contains(&model.hosting) {
+        let allowed: Vec<&str> = sc.result.allowed_hosting.iter().map(|h| h.as_str()).collect();
+        diags.push(
+            Diagnostic::at_pointer(
+                src,
+                "/base_model",
+                Severity::Error,
+                "hosting",
+                format!(
+                    "base model `{}` runs `{}`, which screening `{id}` does not allow (allowed: {})",
+                    model.id,
+                    model.hosting.as_str(),
+                    allowed.join(", ")
+                ),
+            )
+            .with_hint("pick a model whose hosting the screening allows"),
+        );
+    }
+}
