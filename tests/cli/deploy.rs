@@ -591,3 +591,28 @@ fn deploy_asks_before_writing_in_a_terminal() {
     assert!(accepted.contains("Deployed: 1 change applied to test."), "{accepted}");
     assert!(r.api().model(&id).is_some());
 }
+
+#[test]
+fn a_screening_can_demand_more_sign_offs() {
+    let r = DeployRepo::new("screening");
+    let screening = std::fs::read_to_string(crate::support::repo_root().join("screenings/klarsprog/screening.toml"))
+        .expect("shipped screening");
+    let screening = screening.replace("required_signoffs = []", "required_signoffs = [\"legal\"]");
+    assert!(screening.contains("\"legal\""));
+    r.repo.write("screenings/klarsprog/screening.toml", screening);
+    let id = r.add_approved(
+        "a",
+        &Spec {
+            screening: Some("klarsprog"),
+            ..Spec::default()
+        },
+    );
+    let plan = r.plan(&[]);
+    assert_eq!(DeployRepo::action(&plan, &id), "skipped");
+    assert_eq!(
+        plan["items"][0]["reason"],
+        "not approved (in-review): missing sign-off by legal"
+    );
+    r.sign(&id, "legal");
+    assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "create");
+}

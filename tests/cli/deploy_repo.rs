@@ -28,6 +28,8 @@ pub struct Spec<'a> {
     pub tags: &'a [&'a str],
     /// Knowledge files (path under knowledge/, content).
     pub knowledge: &'a [(&'a str, &'a str)],
+    /// The screening id.
+    pub screening: Option<&'a str>,
 }
 
 impl Default for Spec<'_> {
@@ -39,6 +41,7 @@ impl Default for Spec<'_> {
             prompt: "Du er en hjælpsom assistent for medarbejdere i Testkommune. Svar kort og præcist på dansk.\n",
             tags: &["test"],
             knowledge: &[],
+            screening: None,
         }
     }
 }
@@ -124,7 +127,7 @@ description = "En assistent, der bruges i aispecs tests."
 base_model = "mistral-small-3.2-24b"
 tags = [{tags}]
 notice = "Skriv ikke personoplysninger i chatten."
-
+{screening}
 [owner]
 department = "Digitalisering"
 contact = "Builder-gruppen"
@@ -144,6 +147,10 @@ groups = [{groups}]
             version = spec.version,
             tags = tags.join(", "),
             groups = groups.join(", "),
+            screening = spec
+                .screening
+                .map(|s| format!("screening = \"{s}\"\n"))
+                .unwrap_or_default(),
         );
         for (file, _) in spec.knowledge {
             toml.push_str(&format!(
@@ -167,11 +174,16 @@ groups = [{groups}]
 
     /// Adds a `faglig-systemejer` sign-off for the specialist's current content (as `aispec approve` would).
     pub fn approve(&self, id: &str) {
+        self.sign(id, "faglig-systemejer");
+    }
+
+    /// Adds a sign-off by `role` for the specialist's current content.
+    pub fn sign(&self, id: &str, role: &str) {
         let hash = self.content_hash(id);
         let rel = format!("specialists/{id}/specialist.toml");
         let mut text = self.repo.read(&rel);
         text.push_str(&format!(
-            "\n[[signoffs]]\nrole = \"faglig-systemejer\"\nby = \"Fagperson\"\nat = \"2026-01-01T00:00:00Z\"\ncontent_hash = \"{hash}\"\n"
+            "\n[[signoffs]]\nrole = \"{role}\"\nby = \"Fagperson\"\nat = \"2026-01-01T00:00:00Z\"\ncontent_hash = \"{hash}\"\n"
         ));
         self.repo.write(&rel, text);
     }
