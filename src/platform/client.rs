@@ -244,7 +244,7 @@ impl Client {
                         .bytes()
                         .await
                         .map(|b| b.to_vec())
-                        .map_err(|e| self.transport(&method, &shown, &e));
+                        .map_err(|e| self.transport(&method, &shown, e));
                 }
                 Ok(resp) => {
                     let code = resp.status();
@@ -252,7 +252,7 @@ impl Client {
                     let text = resp.text().await.unwrap_or_default();
                     (status_error(&method, &shown, code, &text), Some(headers))
                 }
-                Err(e) => (self.transport(&method, &shown, &e), None),
+                Err(e) => (self.transport(&method, &shown, e), None),
             };
             let unsent = matches!(&error, ApiError::Connect { .. }) || error.status() == Some(429);
             let may_repeat = match repeat {
@@ -267,7 +267,9 @@ impl Client {
         }
     }
 
-    fn transport(&self, method: &Method, path: &str, e: &reqwest::Error) -> ApiError {
+    fn transport(&self, method: &Method, path: &str, e: reqwest::Error) -> ApiError {
+        // The URL is already in the message (as method and path); reqwest would repeat it in full.
+        let e = e.without_url();
         if e.is_timeout() {
             ApiError::Timeout {
                 method: method.to_string(),
@@ -284,13 +286,13 @@ impl Client {
             ApiError::Connect {
                 method: method.to_string(),
                 path: path.to_owned(),
-                message: error_chain(e),
+                message: error_chain(&e),
             }
         } else {
             ApiError::Interrupted {
                 method: method.to_string(),
                 path: path.to_owned(),
-                message: error_chain(e),
+                message: error_chain(&e),
             }
         }
     }
