@@ -87,6 +87,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let live = platform::read_live_blocking(&rt, &conn)?;
     let plan = platform::make_plan(&ws, &conn, &candidates, &live, options, !args.ids.is_empty())?;
     let named_refused = !args.ids.is_empty() && !candidates.refused.is_empty();
+    if named_refused {
+        for r in &candidates.refused {
+            ctx.out.warn(&format!("{} is not deployed: {}", r.id, r.reason));
+        }
+    }
     let human = args.format == Format::Human;
     if human {
         ctx.out.print(&render(&plan, &ctx.out.out))?;

@@ -360,6 +360,13 @@ fn unapproved_and_invalid_specialists_are_refused() {
     }
     let named = r.run(&["deploy", &draft, "--target", "test", "--yes"]);
     named.expect_code(1);
+    assert!(
+        named
+            .stderr
+            .contains(&format!("warning: {draft} is not deployed: not approved (draft)")),
+        "{}",
+        named.stderr
+    );
 }
 
 #[test]
