@@ -54,4 +54,16 @@ pub enum Command {
     Screen(commands::screen::Args),
     /// Capture the user journey of a screened use case.
     Journey(commands::journey::Args),
+    /// Show what changed in specialists, screenings and the catalogue between two revisions.
+    Diff(commands::diff::Args),
+    /// Create a specialist from a screening and its user journey.
+    New(commands::new::Args),
+    /// Raise a specialist's semver version.
+    Bump(commands::bump::Args),
+    /// Sign off the exact current content of a specialist or screening.
+    Approve(commands::approve::Args),
+    /// One row per use case and specialist: screening, version, sign-off state, last change.
+    Status(commands::status::Args),
+    /// The history of one specialist: versions, commits and sign-offs.
+    Log(commands::log::Args),
 }

@@ -12,6 +12,46 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/screening-report.md.j2"),
     ),
     ("templates/ui.toml", include_str!("../templates/ui.toml")),
+    (
+        "templates/specialist/da/specialist.toml.j2",
+        include_str!("../templates/specialist/da/specialist.toml.j2"),
+    ),
+    (
+        "templates/specialist/da/system-prompt.md.j2",
+        include_str!("../templates/specialist/da/system-prompt.md.j2"),
+    ),
+    (
+        "templates/specialist/da/tests.toml.j2",
+        include_str!("../templates/specialist/da/tests.toml.j2"),
+    ),
+    (
+        "templates/specialist/da/notice.j2",
+        include_str!("../templates/specialist/da/notice.j2"),
+    ),
+    (
+        "templates/specialist/da/description.j2",
+        include_str!("../templates/specialist/da/description.j2"),
+    ),
+    (
+        "templates/specialist/en/specialist.toml.j2",
+        include_str!("../templates/specialist/en/specialist.toml.j2"),
+    ),
+    (
+        "templates/specialist/en/system-prompt.md.j2",
+        include_str!("../templates/specialist/en/system-prompt.md.j2"),
+    ),
+    (
+        "templates/specialist/en/tests.toml.j2",
+        include_str!("../templates/specialist/en/tests.toml.j2"),
+    ),
+    (
+        "templates/specialist/en/notice.j2",
+        include_str!("../templates/specialist/en/notice.j2"),
+    ),
+    (
+        "templates/specialist/en/description.j2",
+        include_str!("../templates/specialist/en/description.j2"),
+    ),
 ];
 
 /// The embedded text of a default file, by workspace-relative path.

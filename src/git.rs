@@ -1,8 +1,17 @@
 //! The only module that talks to git (through git2): init, commit, and reading files at revisions.
 
+mod history;
+mod snapshot;
+
 use std::path::{Path, PathBuf};
 
 use git2::{IndexAddOption, Repository, Signature, Time};
+
+pub use git2::{Oid, Repository as Repo};
+pub use history::{
+    CommitInfo, commit_info, has_uncommitted, head, history, last_changes, merge_base, now_rfc3339, resolve, rfc3339,
+};
+pub use snapshot::{ChangedPath, FileEntry, Rev, Snapshot, changed_paths};
 
 /// A git problem, with the operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +21,21 @@ pub enum GitError {
     NotARepo {
         /// The folder.
         path: String,
+    },
+    /// A revision name that names no commit.
+    #[error("`{name}` is not a known branch, tag or commit")]
+    UnknownRevision {
+        /// The name as given.
+        name: String,
+    },
+    /// A file in the work tree could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
     /// git2 failed.
     #[error("git {op} failed: {source}")]
@@ -24,7 +48,7 @@ pub enum GitError {
     },
 }
 
-fn git(op: &'static str) -> impl FnOnce(git2::Error) -> GitError {
+pub(crate) fn git(op: &'static str) -> impl FnOnce(git2::Error) -> GitError {
     move |source| GitError::Git { op, source }
 }
 
@@ -89,6 +113,8 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
                 index
                     .add_all([p.as_path()], IndexAddOption::DEFAULT, None)
                     .map_err(git("add"))?;
+                // `add_all` does not see files deleted from the folder; `update_all` does.
+                index.update_all([p.as_path()], None).map_err(git("update"))?;
             } else {
                 index.add_path(p).map_err(git("add"))?;
             }
@@ -118,6 +144,104 @@ pub fn head_commit(path: &Path) -> Option<String> {
     Some(commit.id().to_string())
 }
 
+/// Commits the work-tree state of `paths` (files or folders, deletions included) on top of HEAD and nothing else:
+/// changes staged elsewhere in the index stay staged and out of the commit. The index is brought up to date for
+/// `paths`. Returns the new commit id, or `None` when `paths` already match HEAD.
+pub fn commit_only(repo: &Repository, paths: &[PathBuf], message: &str) -> Result<Option<git2::Oid>, GitError> {
+    let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let mut index = git2::Index::new().map_err(git("index"))?;
+    if let Some(p) = &parent {
+        index
+            .read_tree(&p.tree().map_err(git("read tree"))?)
+            .map_err(git("read tree"))?;
+    }
+    for p in paths {
+        let _ = index.remove_dir(p, 0);
+        let _ = index.remove_path(p);
+        let mut files = Vec::new();
+        collect_files(repo, &workdir, p, &mut files);
+        for rel in files {
+            let full = workdir.join(&rel);
+            let bytes = std::fs::read(&full).map_err(|source| GitError::Io {
+                path: rel.display().to_string(),
+                source,
+            })?;
+            let mut entry = index_entry(&rel, &full);
+            entry.id = repo.blob(&bytes).map_err(git("write blob"))?;
+            entry.file_size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+            index.add(&entry).map_err(git("add"))?;
+        }
+    }
+    let tree_id = index.write_tree_to(repo).map_err(git("write tree"))?;
+    if parent.as_ref().is_some_and(|p| p.tree_id() == tree_id) {
+        return Ok(None);
+    }
+    let tree = repo.find_tree(tree_id).map_err(git("find tree"))?;
+    let sig = signature(repo)?;
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    let oid = repo
+        .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .map_err(git("commit"))?;
+    let mut real = repo.index().map_err(git("index"))?;
+    for p in paths {
+        if workdir.join(p).exists() {
+            real.add_all([p.as_path()], IndexAddOption::DEFAULT, None)
+                .map_err(git("add"))?;
+        }
+        real.update_all([p.as_path()], None).map_err(git("update"))?;
+    }
+    real.write().map_err(git("index write"))?;
+    Ok(Some(oid))
+}
+
+/// Files under `rel` (or `rel` itself), relative to the work tree, without ignored ones.
+fn collect_files(repo: &Repository, workdir: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
+    if repo.status_should_ignore(rel).unwrap_or(false) {
+        return;
+    }
+    let full = workdir.join(rel);
+    if full.is_dir() {
+        let Ok(rd) = std::fs::read_dir(&full) else { return };
+        for entry in rd.filter_map(Result::ok) {
+            if entry.file_name() == ".git" {
+                continue;
+            }
+            collect_files(repo, workdir, &rel.join(entry.file_name()), out);
+        }
+    } else if full.is_file() {
+        out.push(rel.to_path_buf());
+    }
+}
+
+fn index_entry(rel: &Path, full: &Path) -> git2::IndexEntry {
+    #[cfg(unix)]
+    let executable = {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(full).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+    };
+    #[cfg(not(unix))]
+    let executable = {
+        let _ = full;
+        false
+    };
+    let time = git2::IndexTime::new(0, 0);
+    git2::IndexEntry {
+        ctime: time,
+        mtime: time,
+        dev: 0,
+        ino: 0,
+        mode: if executable { 0o100_755 } else { 0o100_644 },
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id: git2::Oid::ZERO_SHA1,
+        flags: 0,
+        flags_extended: 0,
+        path: rel.to_string_lossy().replace('\\', "/").into_bytes(),
+    }
+}
+
 /// The path of `abs` relative to the repository's work tree.
 pub fn relative_to_workdir(repo: &Repository, abs: &Path) -> Option<PathBuf> {
     let workdir = repo.workdir()?;
@@ -136,6 +260,56 @@ mod tests {
         assert_eq!((t.seconds(), t.offset_minutes()), (1_700_000_000, 60));
         assert_eq!(parse_date("@1700000000").map(|t| t.seconds()), Some(1_700_000_000));
         assert!(parse_date("yesterday").is_none());
+    }
+
+    #[test]
+    fn commit_only_leaves_other_staged_changes_out() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = open_or_init(dir.path()).expect("init");
+        std::fs::create_dir_all(dir.path().join("s/a")).expect("mkdir");
+        std::fs::write(dir.path().join("s/a/x"), "1").expect("write");
+        std::fs::write(dir.path().join("s/a/gone"), "1").expect("write");
+        std::fs::write(dir.path().join("other"), "1").expect("write");
+        commit_paths(&repo, &[PathBuf::from("s"), PathBuf::from("other")], "one").expect("commit");
+        std::fs::write(dir.path().join("other"), "staged elsewhere").expect("write");
+        commit_paths_stage_only(&repo, "other");
+        std::fs::write(dir.path().join("s/a/x"), "2").expect("write");
+        std::fs::remove_file(dir.path().join("s/a/gone")).expect("rm");
+        std::fs::write(dir.path().join("s/a/new"), "n").expect("write");
+        let id = commit_only(&repo, &[PathBuf::from("s/a")], "approve")
+            .expect("commit")
+            .expect("id");
+        let tree = repo.find_commit(id).expect("commit").tree().expect("tree");
+        let blob = |p: &str| {
+            tree.get_path(Path::new(p))
+                .ok()
+                .map(|e| repo.find_blob(e.id()).expect("blob").content().to_vec())
+        };
+        assert_eq!(blob("s/a/x"), Some(b"2".to_vec()));
+        assert_eq!(blob("s/a/new"), Some(b"n".to_vec()));
+        assert_eq!(blob("s/a/gone"), None);
+        assert_eq!(
+            blob("other"),
+            Some(b"1".to_vec()),
+            "the staged change elsewhere is not committed"
+        );
+        let statuses = repo.statuses(None).expect("status");
+        let dirty: Vec<String> = statuses
+            .iter()
+            .filter_map(|s| s.path().ok().map(str::to_owned))
+            .collect();
+        assert_eq!(dirty, vec!["other".to_owned()]);
+        assert!(
+            commit_only(&repo, &[PathBuf::from("s/a")], "again")
+                .expect("commit")
+                .is_none()
+        );
+    }
+
+    fn commit_paths_stage_only(repo: &Repository, path: &str) {
+        let mut index = repo.index().expect("index");
+        index.add_path(Path::new(path)).expect("add");
+        index.write().expect("write");
     }
 
     #[test]

@@ -1,22 +1,28 @@
 //! aispec: take an AI use case from screening to a deployed, evaluated Open WebUI specialist, with git as
 //! the database.
 
+pub mod approve;
 pub mod cli;
 pub mod commands;
 pub mod defaults;
 pub mod diagnostic;
+pub mod diff;
 pub mod document;
+pub mod edit;
 pub mod error;
 pub mod fsutil;
 pub mod git;
+pub mod history;
 pub mod model;
 pub mod output;
 pub mod platform;
 pub mod prompt;
 pub mod questionnaire;
+pub mod scaffold;
 pub mod schema;
 pub mod signoff;
 pub mod source;
+pub mod status;
 pub mod tokens;
 pub mod validate;
 pub mod workspace;
@@ -60,5 +66,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Export(args) => commands::export::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),
         Command::Journey(args) => commands::journey::run(&ctx, args),
+        Command::Diff(args) => commands::diff::run(&ctx, args),
+        Command::New(args) => commands::new::run(&ctx, args),
+        Command::Bump(args) => commands::bump::run(&ctx, args),
+        Command::Approve(args) => commands::approve::run(&ctx, args),
+        Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Log(args) => commands::log::run(&ctx, args),
     }
 }

@@ -41,6 +41,61 @@ pub fn content_hash(content: &Content<'_>) -> String {
     format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
 }
 
+/// The content hash of a specialist as loaded from the workspace (knowledge bytes read from disk); `None` when
+/// `specialist.toml` does not parse or a knowledge file cannot be read.
+pub fn hash_loaded(ws: &crate::workspace::Workspace, s: &crate::workspace::LoadedSpecialist) -> Option<String> {
+    let spec = &s.spec.as_ref()?.value;
+    let mut knowledge = Vec::with_capacity(s.knowledge.len());
+    for k in &s.knowledge {
+        knowledge.push((k.name.clone(), std::fs::read(ws.path(&k.path)).ok()?));
+    }
+    Some(content_hash(&Content {
+        spec,
+        prompt: s.prompt.as_ref().map_or("", |p| p.text.as_str()),
+        knowledge,
+    }))
+}
+
+/// Roles that must sign: the workspace's `signoff.required_roles` plus those the screening adds.
+pub fn required_roles(config: &crate::model::config::Config, from_screening: &[String]) -> BTreeSet<String> {
+    config
+        .signoff
+        .required_roles
+        .iter()
+        .chain(from_screening)
+        .cloned()
+        .collect()
+}
+
+/// The `result.required_signoffs` of a `screening.toml` text; empty when it does not parse as a screening.
+pub fn screening_required_signoffs(text: &str) -> Vec<String> {
+    toml::from_str::<crate::model::screening::Screening>(text)
+        .map(|s| s.result.required_signoffs)
+        .unwrap_or_default()
+}
+
+/// File beside `screening.toml` that holds a screening's sign-offs. `screening.toml` is rewritten by
+/// `aispec screen` after every answer, so sign-offs live apart from it and survive re-screening (where they
+/// become void, because the hash of the screening changed).
+pub const SCREENING_SIGNOFFS_FILE: &str = "signoffs.toml";
+
+/// The content of a screening's `signoffs.toml`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignoffList {
+    /// Sign-offs recorded by `aispec approve screening`.
+    #[serde(default)]
+    pub signoffs: Vec<Signoff>,
+}
+
+/// Canonical `sha256:` hash of a screening's content: its fields as typed (formatting and comments do not count).
+pub fn screening_hash(screening: &crate::model::screening::Screening) -> String {
+    let mut h = Sha256::new();
+    h.update(b"aispec-screening-v1\n");
+    h.update(serde_json::to_vec(screening).unwrap_or_default());
+    format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
+}
+
 /// Derived approval state; never typed by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

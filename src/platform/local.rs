@@ -59,7 +59,6 @@ pub fn candidates(ws: &Workspace, only: &[String]) -> anyhow::Result<Candidates>
                 .into(),
         );
     }
-    let required: BTreeSet<String> = ws.config.signoff.required_roles.iter().cloned().collect();
     let mut out = Candidates::default();
     for loaded in &validated.specialists {
         let id = loaded
@@ -69,7 +68,7 @@ pub fn candidates(ws: &Workspace, only: &[String]) -> anyhow::Result<Candidates>
         if !only.is_empty() && !only.contains(&id) && !only.contains(&loaded.folder) {
             continue;
         }
-        match judge(ws, loaded, &validated.report.diagnostics, &required) {
+        match judge(ws, loaded, &validated.report.diagnostics) {
             Ok(d) => out.ready.push(d),
             Err(reason) => out.refused.push(Refused {
                 id,
@@ -94,12 +93,7 @@ fn source_path(loaded: &LoadedSpecialist) -> String {
 
 /// A deployable specialist, or the reason it is refused. The roles that must sign are the workspace's plus
 /// those its screening demands.
-fn judge(
-    ws: &Workspace,
-    loaded: &LoadedSpecialist,
-    diags: &[Diagnostic],
-    required: &BTreeSet<String>,
-) -> Result<Desired, String> {
+fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Result<Desired, String> {
     let prefix = format!("{}/", source_path(loaded));
     let errors: Vec<&Diagnostic> = diags
         .iter()
@@ -137,7 +131,7 @@ fn judge(
         prompt: &prompt,
         knowledge: bytes_by_name,
     });
-    let mut required = required.clone();
+    let mut from_screening = Vec::new();
     if let Some(sid) = &spec.screening {
         let screening = crate::model::screening::load(ws, sid)
             .map_err(|e| format!("screening `{sid}` cannot be used: {e}"))?
@@ -145,8 +139,9 @@ fn judge(
         if screening.is_refused() {
             return Err(format!("screening `{sid}` refused the use case"));
         }
-        required.extend(screening.result.required_signoffs.iter().cloned());
+        from_screening = screening.result.required_signoffs;
     }
+    let required = signoff::required_roles(&ws.config, &from_screening);
     let status = signoff::status(&spec.signoffs, &content_hash, &required);
     if status.state != State::Approved {
         let mut reason = format!("not approved ({})", status.state.as_str());

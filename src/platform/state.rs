@@ -116,6 +116,18 @@ impl Deployed {
         out
     }
 
+    /// Reads the named targets; any that cannot be read is an error.
+    pub fn read_targets(ws: &Workspace, names: &[String]) -> anyhow::Result<Self> {
+        let targets = names
+            .iter()
+            .map(|n| deployed_state(ws, n))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Deployed {
+            targets,
+            unavailable: Vec::new(),
+        })
+    }
+
     /// Deployed version per target for one specialist, marked when it drifted (`1.2.0 (drift)`).
     pub fn versions(&self, id: &str) -> std::collections::BTreeMap<String, String> {
         self.targets
@@ -130,6 +142,12 @@ impl Deployed {
                 Some((t.target.clone(), v))
             })
             .collect()
+    }
+}
+
+impl crate::status::DeployedVersions for Deployed {
+    fn deployed(&self, id: &str) -> std::collections::BTreeMap<String, String> {
+        self.versions(id)
     }
 }
 

@@ -6,6 +6,7 @@ mod config;
 mod knowledge;
 pub mod personal_data;
 mod screening;
+mod signoffs;
 mod specialist;
 
 use std::collections::HashMap;
@@ -82,6 +83,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         .collect();
     diags.extend(per_spec);
     duplicate_ids(&specialists, &mut diags);
+    signoffs::check(ws, &specialists, &mut diags);
     let suites = cases::check_suites(ws, &mut diags);
     let screenings = screening::check(ws, catalog.as_ref(), &specialists, &mut diags);
 

@@ -623,3 +623,43 @@ fn a_screening_can_demand_more_sign_offs() {
     r.sign(&id, "legal");
     assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "create");
 }
+
+#[test]
+fn status_shows_the_deployed_version_and_drift_per_target() {
+    let r = DeployRepo::new("status");
+    let id = r.add_approved("a", &Spec::default());
+    let before = r.run(&["status", "--target", "test", "--format", "json"]);
+    before.expect_code(0);
+    let row = |json: &serde_json::Value| {
+        json["rows"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|row| row["id"] == id.as_str()))
+            .cloned()
+            .unwrap_or_else(|| panic!("no row for {id}: {json}"))
+    };
+    assert_eq!(row(&before.json())["deployed"], json!({}));
+
+    r.deploy(&[]);
+    let after = r.run(&["status", "--all-targets", "--format", "json"]);
+    after.expect_code(0);
+    assert_eq!(row(&after.json())["deployed"], json!({"test": "1.0.0"}));
+
+    let admin = Api::new(&server().url, &server().admin_key);
+    let mut live = r.api().model(&id).expect("model");
+    live["name"] = json!("Omdøbt i web-UI");
+    admin.post("/api/v1/models/model/update", &live);
+    let drift = r.run(&["status", "--target", "test"]);
+    drift.expect_code(0);
+    assert!(drift.stdout.contains("Deployed test"), "{}", drift.stdout);
+    assert!(drift.stdout.contains("1.0.0 (drift)"), "{}", drift.stdout);
+
+    let offline = r.repo.run(&["status", "--all-targets"]);
+    offline.expect_code(0);
+    assert!(
+        offline
+            .stderr
+            .contains("target test not shown: AISPEC_TEST_KEY is not set"),
+        "{}",
+        offline.stderr
+    );
+}

@@ -2,10 +2,15 @@
 
 mod support;
 
+mod approve;
+mod diff;
 mod init;
 mod journey;
+mod log;
+mod new;
 mod screen;
 mod screen_pty;
+mod status;
 mod stub_llm;
 mod validate;
 mod validate_corpus;

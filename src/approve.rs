@@ -1,0 +1,377 @@
+//! Recording a sign-off: bound to the content hash, written into the file, committed with git.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::screening::Screening;
+use crate::model::specialist::{SPEC_FILE, Signoff, Specialist};
+use crate::signoff::{self, SCREENING_SIGNOFFS_FILE, SignoffList, State};
+use crate::workspace::{SPECIALISTS_DIR, Workspace};
+
+/// Who signs and why.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The role signing.
+    pub role: String,
+    /// The person.
+    pub by: String,
+    /// Optional remark.
+    pub note: Option<String>,
+    /// Commit the result with git.
+    pub commit: bool,
+}
+
+/// What `approve` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Approval {
+    /// `specialist` or `screening`.
+    pub kind: &'static str,
+    /// The id.
+    pub id: String,
+    /// The file the sign-off was written to.
+    pub file: String,
+    /// The sign-off (new, or the existing one when already signed).
+    pub signoff: Signoff,
+    /// True when the role had already signed this exact content; nothing was written.
+    pub already_signed: bool,
+    /// Sign-off state after this approval.
+    pub state: State,
+    /// Required roles still missing.
+    pub missing: Vec<String>,
+    /// The commit made, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+/// Why a sign-off was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum ApproveError {
+    /// No such specialist or screening.
+    #[error("no {kind} `{id}` ({path} not found)")]
+    NotFound {
+        /// `specialist` or `screening`.
+        kind: &'static str,
+        /// The id given.
+        id: String,
+        /// The file looked for.
+        path: String,
+    },
+    /// The content has validation errors; nobody should sign it.
+    #[error("{path} has {} error(s); fix them before signing off", .diagnostics.len())]
+    Invalid {
+        /// The file or folder.
+        path: String,
+        /// The errors.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The role is not one that must sign.
+    #[error("role `{role}` is not required for {id}; required: {}", .required.join(", "))]
+    UnknownRole {
+        /// The role given.
+        role: String,
+        /// The item.
+        id: String,
+        /// The roles that are required.
+        required: Vec<String>,
+    },
+    /// The file could not be edited.
+    #[error("cannot edit {path}: {source}")]
+    Edit {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: crate::edit::EditError,
+    },
+    /// Writing failed.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// git failed.
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
+    /// The edited file no longer parses or its content hash moved (a bug; nothing was written).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// Signs off a specialist's current content.
+pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, ApproveError> {
+    let dir = Path::new(SPECIALISTS_DIR).join(id);
+    let rel = dir.join(SPEC_FILE);
+    let path = crate::diagnostic::display_path(&rel);
+    if !ws.path(&rel).is_file() {
+        return Err(ApproveError::NotFound {
+            kind: "specialist",
+            id: id.to_owned(),
+            path,
+        });
+    }
+    let validated = crate::validate::validate(ws, std::slice::from_ref(&dir));
+    let errors: Vec<Diagnostic> = validated
+        .report
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    let loaded = validated.specialists.into_iter().find(|s| s.folder == id);
+    let (Some(loaded), true) = (loaded, errors.is_empty()) else {
+        return Err(ApproveError::Invalid {
+            path: crate::diagnostic::display_path(&dir),
+            diagnostics: errors,
+        });
+    };
+    let hash = signoff::hash_loaded(ws, &loaded)
+        .ok_or_else(|| ApproveError::Internal(format!("cannot compute the content hash of {path}")))?;
+    let Some(doc) = loaded.spec else {
+        return Err(ApproveError::Internal(format!("{path} did not load")));
+    };
+    let screening = doc.value.screening.as_deref();
+    let required = signoff::required_roles(&ws.config, &screening_roles(ws, screening));
+    check_role(&required, &req.role, id)?;
+    let record = |spec: &Specialist| signoff::status(&spec.signoffs, &hash, &required);
+    if let Some(existing) = doc
+        .value
+        .signoffs
+        .iter()
+        .find(|s| s.role == req.role && s.content_hash == hash)
+    {
+        let st = record(&doc.value);
+        return Ok(Approval {
+            kind: "specialist",
+            id: id.to_owned(),
+            file: path,
+            signoff: existing.clone(),
+            already_signed: true,
+            state: st.state,
+            missing: st.missing,
+            commit: None,
+        });
+    }
+    let repo = crate::git::open(&ws.root).ok();
+    let new = Signoff {
+        role: req.role.clone(),
+        by: req.by.clone(),
+        at: now(repo.as_ref()),
+        content_hash: hash.clone(),
+        note: req.note.clone(),
+    };
+    let text = crate::edit::put_signoff(&doc.source.text, &new).map_err(|source| ApproveError::Edit {
+        path: path.clone(),
+        source,
+    })?;
+    let edited: Specialist =
+        toml::from_str(&text).map_err(|e| ApproveError::Internal(format!("the edited {path} does not parse: {e}")))?;
+    let check = signoff::content_hash(&signoff::Content {
+        spec: &edited,
+        prompt: loaded.prompt.as_ref().map_or("", |p| p.text.as_str()),
+        knowledge: Vec::new(),
+    });
+    let before = signoff::content_hash(&signoff::Content {
+        spec: &doc.value,
+        prompt: loaded.prompt.as_ref().map_or("", |p| p.text.as_str()),
+        knowledge: Vec::new(),
+    });
+    if check != before {
+        return Err(ApproveError::Internal(format!(
+            "writing the sign-off would change the content of {path}"
+        )));
+    }
+    crate::fsutil::write_atomic(&ws.path(&rel), text.as_bytes()).map_err(|source| ApproveError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let st = record(&edited);
+    let version = &edited.version;
+    let commit = match (&repo, req.commit) {
+        (Some(repo), true) => commit(
+            ws,
+            repo,
+            &dir,
+            &format!("Approve specialist {id} {version} as {}", req.role),
+            &new,
+            &st.missing,
+        )?,
+        _ => None,
+    };
+    Ok(Approval {
+        kind: "specialist",
+        id: id.to_owned(),
+        file: path,
+        signoff: new,
+        already_signed: false,
+        state: st.state,
+        missing: st.missing,
+        commit,
+    })
+}
+
+/// Signs off a screening's current content; the sign-off goes to `screenings/<id>/signoffs.toml`.
+pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, ApproveError> {
+    use crate::model::screening::LoadError;
+    let doc = crate::model::screening::load(ws, id).map_err(|e| match e {
+        LoadError::Missing { path, .. } => ApproveError::NotFound {
+            kind: "screening",
+            id: id.to_owned(),
+            path,
+        },
+        LoadError::Invalid { path, diagnostics } => ApproveError::Invalid { path, diagnostics },
+    })?;
+    let screening: &Screening = &doc.value;
+    let file = crate::diagnostic::display_path(&doc.source.path);
+    if !screening.is_complete() {
+        let d = Diagnostic::file(
+            &doc.source,
+            crate::diagnostic::Severity::Error,
+            "incomplete-screening",
+            format!(
+                "the screening is a draft: {} required question(s) unanswered",
+                screening.result.unanswered.len()
+            ),
+        )
+        .with_hint(format!("finish it with `aispec screen {id}` before signing off"));
+        return Err(ApproveError::Invalid {
+            path: file,
+            diagnostics: vec![d],
+        });
+    }
+    let required = signoff::required_roles(&ws.config, &screening.result.required_signoffs);
+    check_role(&required, &req.role, id)?;
+    let hash = signoff::screening_hash(screening);
+    let dir = Screening::dir(id);
+    let rel = dir.join(SCREENING_SIGNOFFS_FILE);
+    let path = crate::diagnostic::display_path(&rel);
+    let text = std::fs::read_to_string(ws.path(&rel)).unwrap_or_default();
+    let list: SignoffList = toml::from_str(&text)
+        .map_err(|e| ApproveError::Internal(format!("{path} is not a valid sign-off list: {}", e.message())))?;
+    if let Some(existing) = list
+        .signoffs
+        .iter()
+        .find(|s| s.role == req.role && s.content_hash == hash)
+    {
+        let st = signoff::status(&list.signoffs, &hash, &required);
+        return Ok(Approval {
+            kind: "screening",
+            id: id.to_owned(),
+            file: path,
+            signoff: existing.clone(),
+            already_signed: true,
+            state: st.state,
+            missing: st.missing,
+            commit: None,
+        });
+    }
+    let repo = crate::git::open(&ws.root).ok();
+    let new = Signoff {
+        role: req.role.clone(),
+        by: req.by.clone(),
+        at: now(repo.as_ref()),
+        content_hash: hash.clone(),
+        note: req.note.clone(),
+    };
+    let header = if text.is_empty() {
+        "# Sign-offs of this screening, written by `aispec approve screening`; do not edit by hand.\n"
+    } else {
+        ""
+    };
+    let edited = crate::edit::put_signoff(&text, &new).map_err(|source| ApproveError::Edit {
+        path: path.clone(),
+        source,
+    })?;
+    let edited = format!("{header}{edited}");
+    let list: SignoffList = toml::from_str(&edited)
+        .map_err(|e| ApproveError::Internal(format!("the edited {path} does not parse: {e}")))?;
+    crate::fsutil::write_atomic(&ws.path(&rel), edited.as_bytes()).map_err(|source| ApproveError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    let st = signoff::status(&list.signoffs, &hash, &required);
+    let commit = match (&repo, req.commit) {
+        (Some(repo), true) => commit(
+            ws,
+            repo,
+            &dir,
+            &format!("Approve screening {id} as {}", req.role),
+            &new,
+            &st.missing,
+        )?,
+        _ => None,
+    };
+    Ok(Approval {
+        kind: "screening",
+        id: id.to_owned(),
+        file: path,
+        signoff: new,
+        already_signed: false,
+        state: st.state,
+        missing: st.missing,
+        commit,
+    })
+}
+
+/// The `required_signoffs` of a screening in the workspace (empty when there is none or it does not load).
+pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
+    let Some(id) = screening.filter(|s| !s.is_empty()) else {
+        return Vec::new();
+    };
+    crate::model::screening::load(ws, id)
+        .map(|d| d.value.result.required_signoffs)
+        .unwrap_or_default()
+}
+
+/// The sign-offs recorded for a screening and its state against its current content.
+pub fn screening_status(ws: &Workspace, screening: &Screening) -> signoff::Status {
+    let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
+    let list: SignoffList = std::fs::read_to_string(ws.path(rel))
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok())
+        .unwrap_or_default();
+    let required = signoff::required_roles(&ws.config, &screening.result.required_signoffs);
+    signoff::status(&list.signoffs, &signoff::screening_hash(screening), &required)
+}
+
+fn check_role(required: &BTreeSet<String>, role: &str, id: &str) -> Result<(), ApproveError> {
+    if required.contains(role) {
+        return Ok(());
+    }
+    Err(ApproveError::UnknownRole {
+        role: role.to_owned(),
+        id: id.to_owned(),
+        required: required.iter().cloned().collect(),
+    })
+}
+
+fn now(repo: Option<&crate::git::Repo>) -> String {
+    repo.and_then(|r| crate::git::now_rfc3339(r).ok())
+        .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+fn commit(
+    ws: &Workspace,
+    repo: &crate::git::Repo,
+    dir: &Path,
+    subject: &str,
+    s: &Signoff,
+    missing: &[String],
+) -> Result<Option<String>, ApproveError> {
+    let rel: PathBuf = crate::git::relative_to_workdir(repo, &ws.path(dir)).unwrap_or_else(|| dir.to_path_buf());
+    let mut message = format!(
+        "{subject}\n\nSigned off by {} as {} at {}.\nContent: {}\n",
+        s.by, s.role, s.at, s.content_hash
+    );
+    if let Some(note) = &s.note {
+        message.push_str(&format!("Note: {note}\n"));
+    }
+    if !missing.is_empty() {
+        message.push_str(&format!("Still missing: {}\n", missing.join(", ")));
+    }
+    Ok(crate::git::commit_only(repo, &[rel], &message)?.map(|id| id.to_string()))
+}

@@ -1,0 +1,135 @@
+//! `aispec approve`: sign off the exact current content of a specialist or screening, and commit.
+
+use serde::Serialize;
+
+use super::status::Format;
+use crate::Ctx;
+use crate::approve::{Approval, ApproveError, Request};
+use crate::error::{ExitStatus, UserError};
+use crate::workspace::Workspace;
+
+/// What is being signed off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum What {
+    /// A specialist in specialists/ID.
+    Specialist,
+    /// A screening in screenings/ID.
+    Screening,
+}
+
+/// Record a sign-off bound to the content hash, write it into the file and commit.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec approve specialist klarsprog --role faglig-systemejer --by \"Anne Jensen\"
+  aispec approve screening klarsprog --role dpo --by \"Bo Hansen\" --note \"DPIA not needed\"
+
+Roles that may sign: aispec.toml signoff.required_roles plus the screening's required_signoffs.
+Any later edit of the content voids the sign-off; `aispec validate` and `aispec status` show it.
+The state is derived: draft (no valid sign-off) → in-review → approved (every required role signed).
+
+Exit codes: 0 signed (or already signed), 1 the content has validation errors,
+2 unknown id or role, I/O or git error.")]
+pub struct Args {
+    /// `specialist` or `screening`.
+    #[arg(value_enum)]
+    pub what: What,
+    /// The id (folder name).
+    pub id: String,
+    /// The role you sign as (for example faglig-systemejer, legal, dpo).
+    #[arg(long)]
+    pub role: String,
+    /// Your name as it should stand in the record.
+    #[arg(long)]
+    pub by: String,
+    /// A remark kept with the sign-off.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Write the sign-off but do not commit it.
+    #[arg(long)]
+    pub no_commit: bool,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Runs `approve`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    ws.require_valid_config()?;
+    let req = Request {
+        role: args.role.clone(),
+        by: args.by.clone(),
+        note: args.note.clone(),
+        commit: !args.no_commit,
+    };
+    let result = match args.what {
+        What::Specialist => crate::approve::specialist(&ws, &args.id, &req),
+        What::Screening => crate::approve::screening(&ws, &args.id, &req),
+    };
+    let approval = match result {
+        Ok(a) => a,
+        Err(ApproveError::Invalid { path, diagnostics }) => {
+            let text = crate::diagnostic::render_human(&diagnostics, &ctx.out.out, &|_, _| None);
+            ctx.out.print(&text)?;
+            ctx.out.warn(&format!(
+                "not signed: {path} has {} error(s); fix them (see `aispec validate`) and approve again",
+                diagnostics.len()
+            ));
+            return Ok(ExitStatus::Failure);
+        }
+        Err(e @ ApproveError::UnknownRole { .. }) => {
+            return Err(UserError::new(e.to_string())
+                .hint("sign as one of the required roles, or add the role to signoff.required_roles in aispec.toml")
+                .into());
+        }
+        Err(e @ ApproveError::NotFound { .. }) => {
+            return Err(UserError::new(e.to_string())
+                .hint("give the folder name; `aispec status` lists them")
+                .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match args.format {
+        Format::Json => ctx.out.json(&approval)?,
+        Format::Human => ctx.out.print(&human(&approval, &ctx.out.out))?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn human(a: &Approval, style: &crate::output::Style) -> String {
+    let s = &a.signoff;
+    let hash: String = s.content_hash.chars().take(19).collect();
+    let mut out = if a.already_signed {
+        format!(
+            "{} {} was already signed by {} as {} ({}) for this content ({hash}…)\n",
+            style.green("✓"),
+            a.file,
+            s.by,
+            s.role,
+            s.at
+        )
+    } else {
+        format!(
+            "{} signed {} as {} by {} ({hash}…)\n",
+            style.green("✓"),
+            a.file,
+            s.role,
+            s.by
+        )
+    };
+    let state = match a.state {
+        crate::signoff::State::Approved => style.green(a.state.as_str()),
+        _ => style.yellow(a.state.as_str()),
+    };
+    out.push_str(&format!("state: {state}"));
+    if !a.missing.is_empty() {
+        out.push_str(&format!("; still missing: {}", a.missing.join(", ")));
+    }
+    out.push('\n');
+    if let Some(c) = &a.commit {
+        out.push_str(&format!("committed {}\n", c.get(..7).unwrap_or(c)));
+    }
+    out
+}

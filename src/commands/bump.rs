@@ -1,0 +1,139 @@
+//! `aispec bump`: raise a specialist's semver version, keeping the file's formatting and comments.
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use super::status::Format;
+use crate::Ctx;
+use crate::diff::{Level, Range};
+use crate::error::{ExitStatus, UserError};
+use crate::model::specialist::SPEC_FILE;
+use crate::workspace::{SPECIALISTS_DIR, Workspace};
+
+/// Raise a specialist's version (`major`, `minor`, `patch`), or by what its changes since the main branch need.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec bump klarsprog minor       # 1.2.3 → 1.3.0
+  aispec bump klarsprog             # what the changes since the main branch need (see `aispec diff`)
+
+The new version changes the content hash, so earlier sign-offs become void: bump first, then approve.
+Writes specialist.toml in place (comments and layout kept); does not commit.
+
+Exit codes: 0 bumped or already high enough, 2 unknown specialist, bad version or git error.")]
+pub struct Args {
+    /// The specialist's id (its folder under specialists/).
+    pub id: String,
+    /// How much to raise; default: what `aispec diff --check-versions` would ask for.
+    #[arg(value_enum)]
+    pub level: Option<Level>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Bumped {
+    id: String,
+    file: String,
+    old: String,
+    new: String,
+    level: Level,
+    changed: bool,
+    reasons: Vec<String>,
+}
+
+/// Runs `bump`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    ws.require_valid_config()?;
+    let rel = std::path::Path::new(SPECIALISTS_DIR).join(&args.id).join(SPEC_FILE);
+    let file = crate::diagnostic::display_path(&rel);
+    let text = std::fs::read_to_string(ws.path(&rel)).map_err(|_| {
+        UserError::new(format!("no specialist `{}` ({file} not found)", args.id))
+            .hint("give the folder name of a specialist under specialists/")
+    })?;
+    let current = current_version(&text).ok_or_else(|| {
+        UserError::new(format!(
+            "{file}: `version` is missing or not semver (MAJOR.MINOR.PATCH)"
+        ))
+    })?;
+    let (level, floor, reasons) = match args.level {
+        Some(level) => (level, crate::diff::version::bump(&current, level), Vec::new()),
+        None => suggested(&ws, &args.id)?,
+    };
+    let target = if args.level.is_some() {
+        floor
+    } else {
+        floor.max(current.clone())
+    };
+    let changed = target != current;
+    let format = args.format;
+    if changed {
+        let new_text =
+            crate::edit::set_version(&text, &target.to_string()).with_context(|| format!("editing {file}"))?;
+        crate::fsutil::write_atomic(&ws.path(&rel), new_text.as_bytes()).with_context(|| format!("writing {file}"))?;
+    }
+    let report = Bumped {
+        id: args.id,
+        file,
+        old: current.to_string(),
+        new: target.to_string(),
+        level,
+        changed,
+        reasons,
+    };
+    if args_format_json(format) {
+        ctx.out.json(&report)?;
+    } else if changed {
+        let why = if report.reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", report.reasons.join(", "))
+        };
+        ctx.out.print(&format!(
+            "{}: version {} → {} [{}]{why}",
+            report.file,
+            report.old,
+            report.new,
+            level.as_str()
+        ))?;
+    } else {
+        ctx.out.print(&format!(
+            "{}: version {} already satisfies the {} bump the changes need",
+            report.file,
+            report.old,
+            level.as_str()
+        ))?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn args_format_json(format: Format) -> bool {
+    format == Format::Json
+}
+
+fn current_version(text: &str) -> Option<semver::Version> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    semver::Version::parse(table.get("version")?.as_str()?).ok()
+}
+
+/// The bump the specialist's changes since the main branch need: (level, smallest version, reasons).
+fn suggested(ws: &Workspace, id: &str) -> anyhow::Result<(Level, semver::Version, Vec<String>)> {
+    let no_changes = || {
+        UserError::new(format!(
+            "specialists/{id} has no deployable change since the main branch, so there is nothing to derive a bump from"
+        ))
+        .hint(format!("give the level: aispec bump {id} patch|minor|major"))
+    };
+    let repo = crate::git::open(&ws.root).map_err(|e| {
+        UserError::new(e.to_string()).hint(format!("outside git, give the level: aispec bump {id} minor"))
+    })?;
+    let range = Range::resolve(&repo, None, None, &ws.config.workspace.main_branch)
+        .map_err(|e| UserError::new(e.to_string()).hint(format!("give the level: aispec bump {id} minor")))?;
+    let report = crate::diff::compare(ws, &repo, &range)?;
+    let d = report.specialists.iter().find(|d| d.id == id).ok_or_else(no_changes)?;
+    let check = d.version_check.as_ref().ok_or_else(no_changes)?;
+    let floor = semver::Version::parse(&check.suggested)?;
+    Ok((check.required, floor, check.reasons.clone()))
+}

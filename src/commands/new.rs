@@ -1,0 +1,158 @@
+//! `aispec new`: create a specialist from an approved screening and its user journey.
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use super::status::Format;
+use crate::Ctx;
+use crate::error::{ExitStatus, UserError};
+use crate::model::specialist::Kind;
+use crate::scaffold::{NewError, Request};
+use crate::workspace::Workspace;
+
+/// What the new specialist is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum KindArg {
+    /// A department- or knowledge-specific specialist.
+    #[default]
+    Specialist,
+    /// A general administrative helper.
+    Assistent,
+}
+
+/// Create specialists/ID from a screening (and its journey) through the templates in templates/specialist/.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec new byggesag-hjaelper --from byggesager
+  aispec new referat --from moedereferater --kind assistent --contact \"Anne Jensen\"
+
+The base model is the best one the catalogue allows for the screening's data class and hosting: approved
+before trial, internal before cloud, then the largest context. Templates: templates/specialist/<da|en>/ in the
+workspace override the built-in ones. The result passes `aispec validate` as generated.
+
+Exit codes: 0 created, 1 the screening refused the use case (or no model is allowed),
+2 unknown screening, existing folder, bad id or I/O error.")]
+pub struct Args {
+    /// The new specialist's id: lowercase letters, digits and dashes; it becomes the Open WebUI model id.
+    pub id: String,
+    /// The screening (screenings/SCREENING/) the use case was cleared in.
+    #[arg(long = "from", value_name = "SCREENING")]
+    pub from: String,
+    /// Specialist (knowledge- or department-specific) or assistent (general helper).
+    #[arg(long, value_enum, default_value_t = KindArg::Specialist)]
+    pub kind: KindArg,
+    /// Who maintains it (default: your git user name).
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: String,
+    model: String,
+    files: Vec<String>,
+    warnings: Vec<String>,
+    valid: bool,
+}
+
+/// Runs `new`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    ws.require_valid_config()?;
+    let contact = args
+        .contact
+        .clone()
+        .or_else(|| {
+            let repo = crate::git::open(&ws.root).ok()?;
+            crate::git::signature(&repo).ok()?.name().ok().map(str::to_owned)
+        })
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| "ukendt".to_owned());
+    let req = Request {
+        id: args.id.clone(),
+        screening: args.from.clone(),
+        kind: match args.kind {
+            KindArg::Specialist => Kind::Specialist,
+            KindArg::Assistent => Kind::Assistent,
+        },
+        contact,
+    };
+    let scaffold = match crate::scaffold::scaffold(&ws, &req) {
+        Ok(s) => s,
+        Err(NewError::Refused { id, reasons }) => {
+            ctx.out.warn(&format!(
+                "screening `{id}` refused the use case; no specialist was created"
+            ));
+            for r in reasons {
+                ctx.out.warn(&format!("  stop: {r}"));
+            }
+            return Ok(ExitStatus::Failure);
+        }
+        Err(e @ NewError::NoModel { .. }) => {
+            ctx.out.warn(&format!("{e}; no specialist was created"));
+            ctx.out
+                .warn("add or approve a suitable model in models.toml, or revisit the screening's data class");
+            return Ok(ExitStatus::Failure);
+        }
+        Err(NewError::Screening(e)) => {
+            let hint = e.hint();
+            return Err(UserError::new(e.to_string()).hint(hint).into());
+        }
+        Err(e @ (NewError::Exists(_) | NewError::BadId(_))) => {
+            return Err(UserError::new(e.to_string())
+                .hint("pick another id, or edit the existing specialist")
+                .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for w in &scaffold.warnings {
+        ctx.out.warn(w);
+    }
+    let mut files = Vec::new();
+    for (rel, text) in &scaffold.files {
+        crate::fsutil::write_atomic(&ws.path(rel), text.as_bytes())
+            .with_context(|| format!("writing {}", rel.display()))?;
+        files.push(crate::diagnostic::display_path(rel));
+    }
+    let dir = std::path::PathBuf::from(crate::workspace::SPECIALISTS_DIR).join(&args.id);
+    let validated = crate::validate::validate(&ws, &[dir]);
+    let created = Created {
+        id: args.id.clone(),
+        model: scaffold.model.clone(),
+        files,
+        warnings: scaffold.warnings.clone(),
+        valid: validated.report.ok,
+    };
+    match args.format {
+        Format::Json => ctx.out.json(&created)?,
+        Format::Human => {
+            let mut text = format!(
+                "{} created specialists/{} from screening `{}` with base model `{}`\n",
+                ctx.out.out.green("✓"),
+                created.id,
+                args.from,
+                created.model
+            );
+            for f in &created.files {
+                text.push_str(&format!("  {f}\n"));
+            }
+            text.push_str(&format!(
+                "next: finish the system prompt, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
+                created.id
+            ));
+            ctx.out.print(&text)?;
+        }
+    }
+    if !validated.report.ok {
+        let text = crate::diagnostic::render_human(&validated.report.diagnostics, &ctx.out.err, &|_, _| None);
+        ctx.out.warn(&format!(
+            "the generated files do not validate; check the templates:\n{text}"
+        ));
+        return Ok(ExitStatus::Failure);
+    }
+    Ok(ExitStatus::Success)
+}

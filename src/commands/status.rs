@@ -1,0 +1,145 @@
+//! `aispec status`: one row per use case and specialist.
+
+/// Output format of the read commands `status`, `log`, `bump` and `approve`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table or lines for people.
+    #[default]
+    Human,
+    /// JSON for machines.
+    Json,
+}
+
+use serde::Serialize;
+
+use crate::Ctx;
+use crate::error::ExitStatus;
+use crate::status::{NotDeployed, Row};
+use crate::workspace::Workspace;
+
+/// One row per use case and specialist: screening result, version, sign-off state and last change.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec status
+  aispec status --format json | jq '.rows[] | select(.state != \"approved\")'
+  aispec status --target production          # plus the deployed version; \"1.2.0 (drift)\" after hand edits
+
+Sign-off states are derived from the content hash: draft (no valid sign-off), in-review (some), approved (every
+required role signed the current content). `*` after the last change: the folder has uncommitted edits.
+
+Exit codes: 0 shown, 2 not a workspace or unreadable settings.")]
+pub struct Args {
+    /// Also show the version deployed on this target, with drift (repeatable; needs the target's API key).
+    #[arg(long, value_name = "TARGET")]
+    pub target: Vec<String>,
+    /// Also show the deployed version on every target whose API key is set.
+    #[arg(long, conflicts_with = "target")]
+    pub all_targets: bool,
+    /// How to print the overview.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Report {
+    rows: Vec<Row>,
+}
+
+/// Runs `status`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    ws.require_valid_config()?;
+    let rows = if args.all_targets {
+        let deployed = crate::platform::Deployed::read(&ws);
+        for (target, why) in &deployed.unavailable {
+            ctx.out.warn(&format!("target {target} not shown: {why}"));
+        }
+        crate::status::rows(&ws, &deployed)
+    } else if !args.target.is_empty() {
+        crate::status::rows(&ws, &crate::platform::Deployed::read_targets(&ws, &args.target)?)
+    } else {
+        crate::status::rows(&ws, &NotDeployed)
+    };
+    match args.format {
+        Format::Json => ctx.out.json(&Report { rows })?,
+        Format::Human => ctx.out.print(&human(&rows, &ctx.out.out))?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn human(rows: &[Row], style: &crate::output::Style) -> String {
+    if rows.is_empty() {
+        return "no specialists or screenings yet; start with `aispec screen ID` or `aispec init`\n".to_owned();
+    }
+    let targets: std::collections::BTreeSet<&String> = rows.iter().flat_map(|r| r.deployed.keys()).collect();
+    let mut header: Vec<String> = [
+        "Use case",
+        "Screening",
+        "AI Act",
+        "Data",
+        "Version",
+        "Sign-off",
+        "Last change",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    header.extend(targets.iter().map(|t| format!("Deployed {t}")));
+    let mut table = crate::output::table(header);
+    let mut notes = Vec::new();
+    let dash = || "—".to_owned();
+    for r in rows {
+        if r.kind == "screening" {
+            notes.push(format!("{}: screened, no specialist yet", r.id));
+        }
+        if !r.missing_roles.is_empty() {
+            notes.push(format!(
+                "{}: waiting for sign-off from {}",
+                r.id,
+                r.missing_roles.join(", ")
+            ));
+        }
+        if r.void_signoffs > 0 {
+            notes.push(format!(
+                "{}: {} sign-off(s) void since the content changed (see `aispec validate`)",
+                r.id, r.void_signoffs
+            ));
+        }
+        if let Some(p) = &r.problem {
+            notes.push(format!("{}: {p}", r.id));
+        }
+        let state = match r.state {
+            Some(crate::signoff::State::Approved) => style.green("approved"),
+            Some(s) => style.yellow(s.as_str()),
+            None => style.red("?"),
+        };
+        let outcome = match r.outcome.as_deref() {
+            Some("refused") => style.red("refused"),
+            Some("undecided") => style.yellow("undecided"),
+            Some(o) => o.to_owned(),
+            None => dash(),
+        };
+        let last = match &r.last_change {
+            Some(c) => format!("{} {}\n{}", c.short, c.date.get(..10).unwrap_or(&c.date), c.author),
+            None => "not committed".to_owned(),
+        };
+        let last = if r.uncommitted { format!("{last} *") } else { last };
+        let mut cells = vec![
+            r.id.clone(),
+            outcome,
+            r.ai_act_category.clone().unwrap_or_else(dash),
+            r.data_class.clone().unwrap_or_else(dash),
+            r.version.clone().unwrap_or_else(dash),
+            state,
+            last,
+        ];
+        cells.extend(targets.iter().map(|t| r.deployed.get(*t).cloned().unwrap_or_else(dash)));
+        table.add_row(cells);
+    }
+    let mut out = format!("{table}\n");
+    for n in notes {
+        out.push_str(&format!("{} {n}\n", style.dim("·")));
+    }
+    out
+}

@@ -1,0 +1,243 @@
+//! Terminal text: one block per item, the prompt inline word by word (coloured, or `[-…-]{+…+}` without colour).
+
+use std::fmt::Write as _;
+
+use super::{Piece, pieces, short, size, summary_line, versions};
+use crate::diff::fields::{FieldChange, show};
+use crate::diff::words::{Segment, SegmentKind, TextDiff};
+use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
+use crate::output::Style;
+
+/// The report as terminal text.
+pub fn human(r: &DiffReport, style: &Style) -> String {
+    let mut out = String::new();
+    let side = |s: &crate::diff::Side| match &s.commit {
+        Some(c) if s.name != short(c) => format!("{} ({})", s.name, short(c)),
+        _ => s.name.clone(),
+    };
+    let _ = writeln!(out, "{}", style.dim(&format!("{} → {}", side(&r.base), side(&r.head))));
+    if r.is_empty() {
+        out.push_str("no changes to specialists, screenings or the model catalogue\n");
+        return out;
+    }
+    for d in &r.specialists {
+        out.push('\n');
+        specialist(&mut out, d, style);
+    }
+    for (what, items) in [("screening", &r.screenings), ("model", &r.models)] {
+        for d in items {
+            out.push('\n');
+            item(&mut out, what, d, style);
+        }
+    }
+    let _ = writeln!(out, "\n{}", summary_line(r));
+    out
+}
+
+fn mark(change: ChangeKind, style: &Style) -> String {
+    match change {
+        ChangeKind::Added => style.green("+"),
+        ChangeKind::Removed => style.red("-"),
+        ChangeKind::Renamed => style.yellow("→"),
+        ChangeKind::Changed => style.yellow("~"),
+    }
+}
+
+fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
+    let from = d
+        .renamed_from
+        .as_ref()
+        .map(|f| format!(" from {f}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} {}  {}{from}  {}",
+        mark(d.change, style),
+        style.bold(&format!("specialists/{}", d.id)),
+        d.change.as_str(),
+        versions(d)
+    );
+    for p in &d.problems {
+        let _ = writeln!(out, "  {} {p}", style.red("problem:"));
+    }
+    for r in &d.risks {
+        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
+    }
+    if !d.fields.is_empty() {
+        let _ = writeln!(out, "  {}", style.dim("fields"));
+        for f in &d.fields {
+            field(out, f, style);
+        }
+    }
+    match &d.prompt {
+        Some(p) if d.change == ChangeKind::Added => {
+            let lines = p
+                .hunks
+                .iter()
+                .flat_map(|h| &h.segments)
+                .map(|s| s.text.lines().count())
+                .sum::<usize>();
+            let _ = writeln!(
+                out,
+                "  {} {} words, {lines} lines (new)",
+                style.dim("system prompt"),
+                p.words_added
+            );
+        }
+        Some(p) => prompt(out, p, style),
+        None => {}
+    }
+    files(out, "knowledge", &d.knowledge, style);
+    if d.tests_changed {
+        let _ = writeln!(out, "  {}", style.dim("tests.toml changed"));
+    }
+    if d.only_formatting() {
+        let _ = writeln!(out, "  {}", style.dim("formatting or comments only"));
+    }
+    for s in &d.signoffs.voided {
+        let _ = writeln!(
+            out,
+            "  {} {} by {} ({}) is void for the new content",
+            style.red("sign-off"),
+            s.role,
+            s.by,
+            s.at
+        );
+    }
+    for s in &d.signoffs.added {
+        let _ = writeln!(out, "  {} {} by {} ({})", style.green("signed"), s.role, s.by, s.at);
+    }
+    if let Some(state) = d.signoffs.state.filter(|_| d.change != ChangeKind::Removed) {
+        let _ = writeln!(out, "  {} {}", style.dim("state"), state.as_str());
+    }
+    if let Some(v) = &d.version_check {
+        let why = v.reasons.join(", ");
+        let current = d.new_version.as_deref().unwrap_or_default();
+        if v.ok {
+            let _ = writeln!(
+                out,
+                "  {} {} ✓ ({} bump needed: {why})",
+                style.dim("version"),
+                versions(d),
+                v.required.as_str()
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  {} {current} ✗ needs a {} bump ({why}): run `aispec bump {} {}` → {}",
+                style.red("version"),
+                v.required.as_str(),
+                d.id,
+                v.required.as_str(),
+                v.suggested
+            );
+        }
+    }
+}
+
+fn field(out: &mut String, f: &FieldChange, style: &Style) {
+    let name = format!("    {}: ", f.field);
+    if !f.added.is_empty() || !f.removed.is_empty() {
+        let mut parts: Vec<String> = f.added.iter().map(|v| style.green(&format!("+ {}", show(v)))).collect();
+        parts.extend(f.removed.iter().map(|v| style.red(&format!("- {}", show(v)))));
+        let _ = writeln!(out, "{name}{}", parts.join(", "));
+        return;
+    }
+    if let Some(words) = &f.words {
+        let _ = writeln!(out, "{name}");
+        inline(out, words, style, "      ");
+        return;
+    }
+    let old = f.old.as_ref().map_or("(none)".to_owned(), show);
+    let new = f.new.as_ref().map_or("(none)".to_owned(), show);
+    let _ = writeln!(out, "{name}{} → {}", style.red(&old), style.green(&new));
+}
+
+fn prompt(out: &mut String, p: &TextDiff, style: &Style) {
+    let _ = writeln!(
+        out,
+        "  {} (+{} −{} words)",
+        style.dim("system prompt"),
+        p.words_added,
+        p.words_removed
+    );
+    for h in &p.hunks {
+        let _ = writeln!(out, "    {}", style.cyan(&format!("@@ line {} @@", h.new_line)));
+        inline(out, &h.segments, style, "    ");
+    }
+}
+
+/// Writes segments inline, each output line indented; styles never span a line break.
+fn inline(out: &mut String, segments: &[Segment], style: &Style, indent: &str) {
+    let mut text = String::new();
+    for Piece { kind, text: t } in pieces(segments) {
+        let lines: Vec<&str> = t.split('\n').collect();
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            if line.is_empty() {
+                continue;
+            }
+            text.push_str(&paint(kind, line, style));
+        }
+    }
+    for line in text.trim_end_matches('\n').split('\n') {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{indent}{line}");
+        }
+    }
+}
+
+fn paint(kind: SegmentKind, text: &str, style: &Style) -> String {
+    match (kind, style.enabled()) {
+        (SegmentKind::Equal, _) => text.to_owned(),
+        (SegmentKind::Removed, true) => style.removed(text),
+        (SegmentKind::Added, true) => style.added(text),
+        (SegmentKind::Removed, false) => format!("[-{text}-]"),
+        (SegmentKind::Added, false) => format!("{{+{text}+}}"),
+    }
+}
+
+fn files(out: &mut String, title: &str, files: &[FileChange], style: &Style) {
+    if files.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  {}", style.dim(title));
+    for f in files {
+        let sizes = match (f.old_size, f.new_size) {
+            (Some(a), Some(b)) => format!(" ({} → {})", size(a), size(b)),
+            (None, Some(b)) => format!(" ({})", size(b)),
+            (Some(a), None) => format!(" ({})", size(a)),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "    {} {}{sizes}", mark(f.change, style), f.file);
+    }
+}
+
+fn item(out: &mut String, what: &str, d: &ItemDiff, style: &Style) {
+    let path = if what == "screening" {
+        format!("screenings/{}", d.id)
+    } else {
+        format!("models.toml [{}]", d.id)
+    };
+    let _ = writeln!(
+        out,
+        "{} {}  {}",
+        mark(d.change, style),
+        style.bold(&path),
+        d.change.as_str()
+    );
+    for r in &d.risks {
+        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
+    }
+    if !d.fields.is_empty() {
+        let _ = writeln!(out, "  {}", style.dim("fields"));
+        for f in &d.fields {
+            field(out, f, style);
+        }
+    }
+    files(out, "files", &d.files, style);
+}

@@ -1,0 +1,381 @@
+//! `aispec new`: a specialist rendered from a screening and its journey through minijinja templates.
+
+use std::path::PathBuf;
+
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+use crate::model::catalog::{Catalog, CatalogModel, DataClass, Hosting, ModelStatus};
+use crate::model::journey::Journey;
+use crate::model::screening::{ActionKind, LoadError, Outcome, Screening};
+use crate::model::specialist::{Kind, PROMPT_FILE, SPEC_FILE, TESTS_FILE};
+use crate::workspace::{SPECIALISTS_DIR, Workspace};
+
+/// Folder of the specialist templates; a workspace's own `templates/specialist/<lang>/…` wins.
+pub const TEMPLATE_DIR: &str = "templates/specialist";
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The new specialist's id.
+    pub id: String,
+    /// The screening it is made from.
+    pub screening: String,
+    /// Specialist or assistent.
+    pub kind: Kind,
+    /// Who maintains it (`owner.contact`).
+    pub contact: String,
+}
+
+/// The files to write and what was decided on the way.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scaffold {
+    /// Workspace-relative path and text of each file.
+    pub files: Vec<(PathBuf, String)>,
+    /// The base model chosen from the catalogue.
+    pub model: String,
+    /// Things the builder should know.
+    pub warnings: Vec<String>,
+}
+
+/// Why nothing was created.
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    /// The id is not a valid specialist id.
+    #[error("`{0}` is not a valid id: use lowercase letters, digits and single dashes (at most 64 characters)")]
+    BadId(String),
+    /// The folder exists.
+    #[error("specialists/{0} already exists")]
+    Exists(String),
+    /// The screening cannot be loaded.
+    #[error(transparent)]
+    Screening(#[from] LoadError),
+    /// The screening refused the use case.
+    #[error("screening `{id}` refused the use case, so no specialist may be built from it")]
+    Refused {
+        /// The screening.
+        id: String,
+        /// Why, from the screening's stops.
+        reasons: Vec<String>,
+    },
+    /// No catalogue model may receive the data on an allowed hosting.
+    #[error("no model in the catalogue may receive {class} data on {hosting}")]
+    NoModel {
+        /// The screening's data class.
+        class: &'static str,
+        /// The allowed hostings.
+        hosting: String,
+    },
+    /// A template does not render.
+    #[error("template {name}: {message}")]
+    Template {
+        /// The template.
+        name: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The best allowed model: may receive `class` data, runs on an allowed hosting (any when the list is empty),
+/// not retired; approved before trial, internal before cloud, then the largest context window.
+pub fn best_model<'a>(catalog: &'a Catalog, class: DataClass, hosting: &[Hosting]) -> Option<&'a CatalogModel> {
+    catalog
+        .models
+        .iter()
+        .filter(|m| m.status != ModelStatus::Retired)
+        .filter(|m| m.max_data_class >= class)
+        .filter(|m| hosting.is_empty() || hosting.contains(&m.hosting))
+        .min_by_key(|m| {
+            (
+                m.status != ModelStatus::Approved,
+                m.hosting,
+                std::cmp::Reverse(m.context_window),
+            )
+        })
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .split('-')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+}
+
+/// Renders the specialist's files from the screening (and its journey, when there is one).
+pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
+    if !valid_id(&req.id) {
+        return Err(NewError::BadId(req.id.clone()));
+    }
+    let dir = PathBuf::from(SPECIALISTS_DIR).join(&req.id);
+    if ws.path(&dir).exists() {
+        return Err(NewError::Exists(req.id.clone()));
+    }
+    let screening = crate::model::screening::load(ws, &req.screening)?.value;
+    let mut warnings = Vec::new();
+    match screening.result.outcome {
+        Outcome::Refused => {
+            return Err(NewError::Refused {
+                id: screening.id.clone(),
+                reasons: screening
+                    .result
+                    .stops
+                    .iter()
+                    .map(|s| match &s.source {
+                        Some(source) => format!("{} ({source})", s.text),
+                        None => s.text.clone(),
+                    })
+                    .collect(),
+            });
+        }
+        Outcome::Undecided => warnings.push(format!(
+            "screening `{}` is undecided: settle its open points before the specialist is deployed",
+            screening.id
+        )),
+        Outcome::Approved => {}
+    }
+    if !screening.is_complete() {
+        warnings.push(format!(
+            "screening `{}` is a draft with unanswered questions; its results may still change",
+            screening.id
+        ));
+    }
+    let journey = match crate::model::journey::load(ws, &req.screening) {
+        Ok(doc) => Some(doc.value),
+        Err(LoadError::Missing { .. }) => {
+            warnings.push(format!(
+                "no user journey for `{}`: audience, sources and test cases are placeholders (run `aispec journey {}`)",
+                req.screening, req.screening
+            ));
+            None
+        }
+        Err(e) => {
+            warnings.push(format!("the journey was not used: {e}"));
+            None
+        }
+    };
+    let mut diags = Vec::new();
+    let catalog = ws.catalog(&mut diags);
+    let r = &screening.result;
+    let model = best_model(&catalog, r.data_classification, &r.allowed_hosting).ok_or_else(|| NewError::NoModel {
+        class: r.data_classification.as_str(),
+        hosting: if r.allowed_hosting.is_empty() {
+            "any hosting".to_owned()
+        } else {
+            r.allowed_hosting
+                .iter()
+                .map(|h| h.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        },
+    })?;
+    if model.status != ModelStatus::Approved {
+        warnings.push(format!(
+            "the best allowed model `{}` is only in {}; fine for trying out, not for production",
+            model.id,
+            model.status.as_str()
+        ));
+    }
+    let context = context(ws, req, &screening, journey.as_ref(), model);
+    let lang = ws.config.workspace.language.code();
+    let env = environment();
+    let render = |file: &str, ctx: &Value| -> Result<String, NewError> {
+        let name = format!("{TEMPLATE_DIR}/{lang}/{file}");
+        let source = ws
+            .resource(&name)
+            .map(|(s, _)| s.text)
+            .ok_or_else(|| NewError::Template {
+                name: name.clone(),
+                message: "not found".to_owned(),
+            })?;
+        env.render_str(&source, ctx).map_err(|e| NewError::Template {
+            name,
+            message: format!("{e:#}"),
+        })
+    };
+    let description = render("description.j2", &context)?.trim().replace("..", ".");
+    let context = minijinja::context! { description => description, ..context };
+    let notice = render("notice.j2", &context)?.trim().to_owned();
+    let context = minijinja::context! { notice => notice, ..context };
+    let mut files = Vec::new();
+    for (template, file) in [
+        ("specialist.toml.j2", SPEC_FILE),
+        ("system-prompt.md.j2", PROMPT_FILE),
+        ("tests.toml.j2", TESTS_FILE),
+    ] {
+        let mut text = render(template, &context)?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        files.push((dir.join(file), text));
+    }
+    Ok(Scaffold {
+        files,
+        model: model.id.clone(),
+        warnings,
+    })
+}
+
+fn context(
+    ws: &Workspace,
+    req: &Request,
+    screening: &Screening,
+    journey: Option<&Journey>,
+    model: &CatalogModel,
+) -> Value {
+    let department = journey
+        .map(|j| j.department.clone())
+        .filter(|d| !d.trim().is_empty())
+        .or_else(|| screening.department.clone())
+        .unwrap_or_else(|| "din afdeling".to_owned());
+    let name = journey.map_or(screening.title.clone(), |j| j.title.clone());
+    let rules: Vec<String> = screening
+        .result
+        .actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::Rule)
+        .map(|a| a.text.clone())
+        .collect();
+    let groups = groups_for(ws, &department);
+    let tag = slug(&department);
+    minijinja::context! {
+        id => req.id.clone(),
+        kind => req.kind.as_str(),
+        name => name,
+        data_class => screening.result.data_classification.as_str(),
+        ai_act_category => screening.result.ai_act_category.as_str(),
+        department => department,
+        contact => req.contact.clone(),
+        tags => if tag.is_empty() { Vec::new() } else { vec![tag] },
+        groups => groups,
+        model => Serde(model),
+        screening => Serde(screening),
+        journey => journey.map_or_else(|| Value::from(Serde(EmptyJourney::default())), |j| Value::from(Serde(j))),
+        rules => rules,
+    }
+}
+
+#[derive(Default, Serialize)]
+struct EmptyJourney {
+    personas: Vec<()>,
+    trigger: String,
+    steps_with_specialist: Vec<()>,
+    sources: Vec<()>,
+    success_criteria: Vec<()>,
+}
+
+/// Group aliases from `aispec.toml` `[groups]` whose alias or platform name matches the department.
+fn groups_for(ws: &Workspace, department: &str) -> Vec<String> {
+    let d = department.to_lowercase();
+    let slugged = slug(department);
+    ws.config
+        .groups
+        .iter()
+        .filter(|(alias, name)| **alias == slugged || name.to_lowercase() == d)
+        .map(|(alias, _)| alias.clone())
+        .collect()
+}
+
+/// `Borgerservice og Biblioteker` → `borgerservice-og-biblioteker` (æ → ae, ø → oe, å → aa).
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.to_lowercase().chars() {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ if !out.ends_with('-') && !out.is_empty() => out.push('-'),
+            _ => {}
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+fn environment() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    env.add_filter("toml", toml_filter);
+    env
+}
+
+/// Renders a value as a TOML literal: strings quoted and escaped, lists as arrays.
+fn toml_filter(value: Value) -> Result<String, minijinja::Error> {
+    let bad = |e: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e);
+    let json = serde_json::to_value(&value).map_err(|e| bad(e.to_string()))?;
+    let toml = toml::Value::try_from(json).map_err(|e| bad(e.to_string()))?;
+    Ok(toml.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(id: &str, hosting: Hosting, class: DataClass, ctx: u32, status: ModelStatus) -> CatalogModel {
+        CatalogModel {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            provider: "p".to_owned(),
+            hosting,
+            max_data_class: class,
+            context_window: ctx,
+            max_output_tokens: 100,
+            status,
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn best_model_prefers_approved_internal_then_context() {
+        let catalog = Catalog {
+            models: vec![
+                model(
+                    "cloud",
+                    Hosting::EuCloud,
+                    DataClass::Internal,
+                    1_000_000,
+                    ModelStatus::Approved,
+                ),
+                model(
+                    "small",
+                    Hosting::Internal,
+                    DataClass::Confidential,
+                    8_192,
+                    ModelStatus::Approved,
+                ),
+                model(
+                    "big",
+                    Hosting::Internal,
+                    DataClass::Confidential,
+                    131_072,
+                    ModelStatus::Trial,
+                ),
+                model(
+                    "old",
+                    Hosting::Internal,
+                    DataClass::SensitivePersonal,
+                    999_999,
+                    ModelStatus::Retired,
+                ),
+            ],
+        };
+        let pick = |c, h: &[Hosting]| best_model(&catalog, c, h).map(|m| m.id.as_str());
+        assert_eq!(pick(DataClass::Public, &[]), Some("small"));
+        assert_eq!(pick(DataClass::Public, &[Hosting::EuCloud]), Some("cloud"));
+        assert_eq!(pick(DataClass::Confidential, &[]), Some("small"));
+        assert_eq!(pick(DataClass::Personal, &[]), None);
+    }
+
+    #[test]
+    fn slugs_and_ids() {
+        assert_eq!(slug("Sundhed og Omsorg, Ældre"), "sundhed-og-omsorg-aeldre");
+        assert!(valid_id("klar-sprog-2"));
+        assert!(!valid_id("Klar") && !valid_id("a--b") && !valid_id("-a") && !valid_id(""));
+    }
+
+    #[test]
+    fn toml_filter_quotes() {
+        let v = toml_filter(Value::from("Sig \"hej\"\nigen")).expect("filter");
+        let back: toml::Table = toml::from_str(&format!("x = {v}")).expect("toml");
+        assert_eq!(back["x"].as_str(), Some("Sig \"hej\"\nigen"));
+    }
+}

@@ -1,0 +1,184 @@
+//! `aispec approve` and the sign-off lifecycle: signed, voided by an edit, reported by validate, re-signed.
+
+use crate::diff::render;
+use crate::support::TestRepo;
+
+const SPEC: &str = "specialists/korrekturlaeser/specialist.toml";
+const PROMPT: &str = "specialists/korrekturlaeser/system-prompt.md";
+
+fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
+    let mut args = vec![
+        "approve",
+        "specialist",
+        "korrekturlaeser",
+        "--role",
+        "faglig-systemejer",
+        "--by",
+        "Anne Jensen",
+    ];
+    args.extend_from_slice(extra);
+    repo.run(&args)
+}
+
+#[test]
+fn approve_records_commits_and_keeps_formatting() {
+    let repo = TestRepo::init();
+    let before = repo.read(SPEC);
+    let run = approve(&repo, &["--note", "Gennemgået på mødet 5. januar"]);
+    run.expect_code(0);
+    insta::assert_snapshot!(render(&repo, &run));
+    let after = repo.read(SPEC);
+    assert!(after.starts_with(&before), "the existing text is untouched");
+    insta::assert_snapshot!("approved_file_tail", repo.redact(&after[before.len()..]));
+    let git = git2::Repository::open(repo.path()).expect("repo");
+    let head = git.head().expect("head").peel_to_commit().expect("commit");
+    assert_eq!(
+        head.summary().ok().flatten(),
+        Some("Approve specialist korrekturlaeser 1.0.0 as faglig-systemejer")
+    );
+    assert!(
+        git.statuses(None).expect("status").is_empty(),
+        "the sign-off is committed"
+    );
+    repo.run(&["validate"]).expect_code(0);
+
+    let again = approve(&repo, &[]);
+    again.expect_code(0);
+    assert!(again.stdout.contains("was already signed"), "{}", again.stdout);
+    assert_eq!(repo.read(SPEC), after, "nothing written twice");
+}
+
+#[test]
+fn an_edit_voids_the_signoff_until_signed_again() {
+    let repo = TestRepo::init();
+    approve(&repo, &[]).expect_code(0);
+    let prompt = repo.read(PROMPT);
+    repo.write(
+        PROMPT,
+        prompt.replacen("Du bevarer forfatterens stemme", "Du bevarer forfatterens tone", 1),
+    );
+
+    let validate = repo.run(&["validate"]);
+    validate.expect_code(0);
+    insta::assert_snapshot!("void_signoff_in_validate", render(&repo, &validate));
+
+    let status = repo.run(&["status", "--format", "json"]).json();
+    let row = &status["rows"][0];
+    assert_eq!(row["state"], "draft");
+    assert_eq!(row["void_signoffs"], 1);
+    assert_eq!(row["uncommitted"], true);
+
+    let diff = repo.run(&["diff", "--format", "json"]).json();
+    let d = &diff["specialists"][0];
+    assert_eq!(d["signoffs"]["voided"][0]["by"], "Anne Jensen");
+    assert!(
+        d["risks"]
+            .as_array()
+            .expect("risks")
+            .iter()
+            .any(|r| r["code"] == "signoffs-voided"),
+        "{d:#}"
+    );
+
+    repo.run(&["bump", "korrekturlaeser", "minor"]).expect_code(0);
+    approve(&repo, &[]).expect_code(0);
+    let text = repo.read(SPEC);
+    assert_eq!(
+        text.matches("[[signoffs]]").count(),
+        1,
+        "the void sign-off of the role was replaced"
+    );
+    let status = repo.run(&["status", "--format", "json"]).json();
+    assert_eq!(status["rows"][0]["state"], "approved");
+    assert_eq!(status["rows"][0]["void_signoffs"], 0);
+}
+
+#[test]
+fn a_role_that_is_not_required_is_refused() {
+    let repo = TestRepo::init();
+    let run = repo.run(&[
+        "approve",
+        "specialist",
+        "korrekturlaeser",
+        "--role",
+        "chef",
+        "--by",
+        "X",
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("role `chef` is not required for korrekturlaeser; required: faglig-systemejer"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn invalid_content_is_not_signed() {
+    let repo = TestRepo::init();
+    let spec = repo.read(SPEC);
+    repo.write(
+        SPEC,
+        spec.replacen("base_model = \"mistral-small-3.2-24b\"", "base_model = \"gpt-99\"", 1),
+    );
+    let run = approve(&repo, &[]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("unknown-model"), "{}", run.stdout);
+    assert!(run.stderr.contains("not signed"), "{}", run.stderr);
+    assert!(!repo.read(SPEC).contains("[[signoffs]]"));
+}
+
+#[test]
+fn unknown_specialist() {
+    let repo = TestRepo::init();
+    let run = repo.run(&[
+        "approve",
+        "specialist",
+        "nope",
+        "--role",
+        "faglig-systemejer",
+        "--by",
+        "X",
+    ]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("no specialist `nope`"), "{}", run.stderr);
+}
+
+#[test]
+fn screening_roles_add_to_the_workspace_roles() {
+    let repo = crate::new::with_screenings();
+    repo.run(&["new", "byggesag", "--from", "byggesager"]).expect_code(0);
+    repo.commit_all("new specialist");
+    let run = repo.run(&[
+        "approve",
+        "specialist",
+        "byggesag",
+        "--role",
+        "faglig-systemejer",
+        "--by",
+        "Anne",
+        "--format",
+        "json",
+    ]);
+    run.expect_code(0);
+    let json = run.json();
+    assert_eq!(json["state"], "in-review");
+    assert_eq!(json["missing"][0], "legal", "the screening requires a lawyer too");
+    let run = repo.run(&["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("state: approved"), "{}", run.stdout);
+
+    let run = repo.run(&["approve", "screening", "byggesager", "--role", "legal", "--by", "Bo"]);
+    run.expect_code(0);
+    let file = repo.read("screenings/byggesager/signoffs.toml");
+    assert!(file.starts_with("# Sign-offs of this screening"), "{file}");
+    assert!(file.contains("role = \"legal\""), "{file}");
+    let run = repo.run(&["approve", "screening", "afvist", "--role", "dpo", "--by", "Bo"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("role `dpo` is not required for afvist"),
+        "{}",
+        run.stderr
+    );
+}

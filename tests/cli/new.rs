@@ -1,0 +1,146 @@
+//! `aispec new --from SCREENING`.
+
+use crate::support::{TestRepo, copy_dir, fixtures};
+
+/// A workspace with the authoring screenings (`byggesager` approved with a journey, `afvist` refused) and a
+/// group alias for the department.
+pub fn with_screenings() -> TestRepo {
+    let repo = TestRepo::init();
+    copy_dir(
+        &fixtures().join("authoring/screenings"),
+        &repo.path().join("screenings"),
+    );
+    let config = repo.read("aispec.toml");
+    repo.write(
+        "aispec.toml",
+        config.replacen("[groups]\n", "[groups]\nteknik-og-miljoe = \"Teknik og Miljø\"\n", 1),
+    );
+    repo.commit_all("screenings");
+    repo
+}
+
+#[test]
+fn a_specialist_from_an_approved_screening_validates_as_generated() {
+    let repo = with_screenings();
+    let run = repo.run(&["new", "byggesag", "--from", "byggesager", "--contact", "Anne Jensen"]);
+    run.expect_code(0);
+    assert_eq!(run.stderr, "");
+    insta::assert_snapshot!("new_specialist_toml", repo.read("specialists/byggesag/specialist.toml"));
+    insta::assert_snapshot!("new_system_prompt", repo.read("specialists/byggesag/system-prompt.md"));
+    insta::assert_snapshot!("new_tests_toml", repo.read("specialists/byggesag/tests.toml"));
+    let validate = repo.run(&["validate", "--format", "json"]);
+    validate.expect_code(0);
+    assert_eq!(
+        validate.json()["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        validate.stdout
+    );
+}
+
+#[test]
+fn a_refused_screening_creates_nothing() {
+    let repo = with_screenings();
+    let run = repo.run(&["new", "automatisk", "--from", "afvist"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("refused the use case"), "{}", run.stderr);
+    assert!(run.stderr.contains("GDPR art. 22"), "{}", run.stderr);
+    assert!(!repo.path().join("specialists/automatisk").exists());
+}
+
+#[test]
+fn undecided_warns_and_english_workspaces_get_english_templates() {
+    let repo = with_screenings();
+    // "Don't know" about automated decisions leaves Må vi? undecided.
+    let answers = std::fs::read_to_string(fixtures().join("authoring/answers/byggesager.answers.toml"))
+        .expect("answers")
+        .replacen("automated_decisions = \"no\"", "automated_decisions = \"dont_know\"", 1);
+    repo.write("undecided.answers.toml", answers);
+    repo.run(&[
+        "screen",
+        "--answers",
+        "undecided.answers.toml",
+        "--id",
+        "byggesager",
+        "--no-commit",
+    ])
+    .expect_code(0);
+    let config = repo.read("aispec.toml");
+    repo.write(
+        "aispec.toml",
+        config.replacen("language = \"da\"", "language = \"en\"", 1),
+    );
+    let run = repo.run(&[
+        "new",
+        "building",
+        "--from",
+        "byggesager",
+        "--kind",
+        "assistent",
+        "--contact",
+        "A",
+    ]);
+    run.expect_code(0);
+    assert!(run.stderr.contains("is undecided"), "{}", run.stderr);
+    let prompt = repo.read("specialists/building/system-prompt.md");
+    assert!(
+        prompt.starts_with("# Role\n\nYou are Byggesagshjælperen, an assistant"),
+        "{prompt}"
+    );
+    repo.run(&["validate"]).expect_code(0);
+}
+
+#[test]
+fn workspace_templates_override_the_built_in_ones() {
+    let repo = with_screenings();
+    repo.write(
+        "templates/specialist/da/system-prompt.md.j2",
+        "# {{ name }}\n\nEgen skabelon for {{ department }}.\n",
+    );
+    repo.run(&["new", "byggesag", "--from", "byggesager", "--contact", "A"])
+        .expect_code(0);
+    assert_eq!(
+        repo.read("specialists/byggesag/system-prompt.md"),
+        "# Byggesagshjælperen\n\nEgen skabelon for Teknik og Miljø.\n"
+    );
+}
+
+#[test]
+fn usage_errors() {
+    let repo = with_screenings();
+    let run = repo.run(&["new", "x", "--from", "findes-ikke"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("hint: run `aispec screen findes-ikke`"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.run(&["new", "korrekturlaeser", "--from", "byggesager"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    let run = repo.run(&["new", "Bad_Id", "--from", "byggesager"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("is not a valid id"), "{}", run.stderr);
+}
+
+#[test]
+fn no_allowed_model_is_a_no() {
+    let repo = with_screenings();
+    let screening = repo.read("screenings/byggesager/screening.toml");
+    repo.write(
+        "screenings/byggesager/screening.toml",
+        screening.replacen(
+            "data_classification = \"internal\"",
+            "data_classification = \"sensitive-personal\"",
+            1,
+        ),
+    );
+    let run = repo.run(&["new", "byggesag", "--from", "byggesager"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("no model in the catalogue may receive sensitive-personal data on internal or eu-cloud"),
+        "{}",
+        run.stderr
+    );
+}
