@@ -663,3 +663,32 @@ fn status_shows_the_deployed_version_and_drift_per_target() {
         offline.stderr
     );
 }
+
+#[test]
+fn aispec_approve_and_deploy_agree_on_the_content() {
+    let r = DeployRepo::new("approve");
+    let id = r.add(
+        "a",
+        &Spec {
+            knowledge: &[("regler.md", "# Regler\n\nEn regel.\n")],
+            ..Spec::default()
+        },
+    );
+    r.repo.commit_all("draft");
+    assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "skipped");
+    r.run(&[
+        "approve",
+        "specialist",
+        &id,
+        "--role",
+        "faglig-systemejer",
+        "--by",
+        "Fagperson",
+    ])
+    .expect_code(0);
+    assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "create");
+    r.deploy(&[]);
+    let live = r.api().model(&id).expect("model");
+    assert_eq!(live["meta"]["aispec"]["signoffs"][0]["by"], "Fagperson");
+    assert_eq!(live["meta"]["aispec"]["git_commit"].as_str().map(str::len), Some(40));
+}
