@@ -42,6 +42,14 @@ pub enum Command {
     Validate(commands::validate::Args),
     /// Write the JSON Schemas for editor support.
     Schemas(commands::schemas::Args),
+    /// Show what deploy would change on an Open WebUI target.
+    Plan(commands::plan::Args),
+    /// Make an Open WebUI target match the approved specialists in git.
+    Deploy(commands::deploy::Args),
+    /// Adopt models from an Open WebUI target or export file as specialist folders.
+    Import(commands::import::Args),
+    /// Write Open WebUI-importable JSON for the approved specialists.
+    Export(commands::export::Args),
     /// Run test cases against models or the deployed platform, and compare with a saved run.
     Eval(commands::eval::Args),
     /// Show the model catalogue with the latest evaluation scores.

@@ -48,8 +48,34 @@ impl UserError {
     }
 }
 
+/// An error that exits with another status than 2: `plan --detailed-exitcode` uses 2 for "changes pending",
+/// so its errors exit 1, as Terraform's do.
+#[derive(Debug)]
+pub struct ExitWith {
+    /// The status to exit with.
+    pub status: ExitStatus,
+    /// The error itself.
+    pub error: anyhow::Error,
+}
+
+impl std::fmt::Display for ExitWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.error)
+    }
+}
+
+impl std::error::Error for ExitWith {}
+
+/// The status an error exits with (2 unless it says otherwise).
+pub fn status_of(err: &anyhow::Error) -> ExitStatus {
+    err.downcast_ref::<ExitWith>().map_or(ExitStatus::Error, |e| e.status)
+}
+
 /// The hint attached anywhere in an error chain, if any.
 pub fn hint_of(err: &anyhow::Error) -> Option<String> {
+    if let Some(inner) = err.downcast_ref::<ExitWith>() {
+        return hint_of(&inner.error);
+    }
     err.chain().find_map(|e| {
         if let Some(u) = e.downcast_ref::<UserError>() {
             return u.hint.clone();

@@ -137,6 +137,13 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
     Ok(Some(oid))
 }
 
+/// The commit id HEAD points at in the repository containing `path`, if there is one.
+pub fn head_commit(path: &Path) -> Option<String> {
+    let repo = open(path).ok()?;
+    let commit = repo.head().ok()?.peel_to_commit().ok()?;
+    Some(commit.id().to_string())
+}
+
 /// Commits the work-tree state of `paths` (files or folders, deletions included) on top of HEAD and nothing else:
 /// changes staged elsewhere in the index stay staged and out of the commit. The index is brought up to date for
 /// `paths`. Returns the new commit id, or `None` when `paths` already match HEAD.

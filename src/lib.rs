@@ -16,6 +16,7 @@ pub mod git;
 pub mod history;
 pub mod model;
 pub mod output;
+pub mod platform;
 pub mod prompt;
 pub mod questionnaire;
 pub mod scaffold;
@@ -60,6 +61,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => commands::init::run(&ctx, args),
         Command::Validate(args) => commands::validate::run(&ctx, args),
         Command::Schemas(args) => commands::schemas::run(&ctx, args),
+        Command::Plan(args) => commands::plan::run(&ctx, args),
+        Command::Deploy(args) => commands::deploy::run(&ctx, args),
+        Command::Import(args) => commands::import::run(&ctx, args),
+        Command::Export(args) => commands::export::run(&ctx, args),
         Command::Eval(args) => commands::eval::run(&ctx, args),
         Command::Models(args) => commands::models::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),

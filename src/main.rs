@@ -15,7 +15,7 @@ fn main() -> ExitCode {
             if let Some(hint) = aispec::error::hint_of(&err) {
                 eprintln!("hint: {hint}");
             }
-            ExitCode::from(aispec::error::ExitStatus::Error.code())
+            ExitCode::from(aispec::error::status_of(&err).code())
         }
     }
 }

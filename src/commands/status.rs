@@ -23,12 +23,19 @@ use crate::workspace::Workspace;
 Examples:
   aispec status
   aispec status --format json | jq '.rows[] | select(.state != \"approved\")'
+  aispec status --target production          # plus the deployed version; \"1.2.0 (drift)\" after hand edits
 
 Sign-off states are derived from the content hash: draft (no valid sign-off), in-review (some), approved (every
 required role signed the current content). `*` after the last change: the folder has uncommitted edits.
 
 Exit codes: 0 shown, 2 not a workspace or unreadable settings.")]
 pub struct Args {
+    /// Also show the version deployed on this target, with drift (repeatable; needs the target's API key).
+    #[arg(long, value_name = "TARGET")]
+    pub target: Vec<String>,
+    /// Also show the deployed version on every target whose API key is set.
+    #[arg(long, conflicts_with = "target")]
+    pub all_targets: bool,
     /// How to print the overview.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -43,7 +50,17 @@ struct Report {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
-    let rows = crate::status::rows(&ws, &NotDeployed);
+    let rows = if args.all_targets {
+        let deployed = crate::platform::Deployed::read(&ws);
+        for (target, why) in &deployed.unavailable {
+            ctx.out.warn(&format!("target {target} not shown: {why}"));
+        }
+        crate::status::rows(&ws, &deployed)
+    } else if !args.target.is_empty() {
+        crate::status::rows(&ws, &crate::platform::Deployed::read_targets(&ws, &args.target)?)
+    } else {
+        crate::status::rows(&ws, &NotDeployed)
+    };
     match args.format {
         Format::Json => ctx.out.json(&Report { rows })?,
         Format::Human => ctx.out.print(&human(&rows, &ctx.out.out))?,

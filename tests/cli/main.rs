@@ -15,3 +15,11 @@ mod status;
 mod stub_llm;
 mod validate;
 mod validate_corpus;
+
+mod deploy;
+mod deploy_faults;
+mod deploy_repo;
+mod deploy_scale;
+mod fault_proxy;
+mod import_export;
+mod openwebui;

@@ -1,0 +1,234 @@
+//! `aispec deploy`: apply the plan to a target — only approved specialists, never models aispec does not own.
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use super::plan::{Format, render};
+use crate::Ctx;
+use crate::error::{ExitStatus, UserError};
+use crate::output::table;
+use crate::platform::apply::{self, ItemResult, Outcome};
+use crate::platform::plan::{Action, Plan, PlanOptions};
+use crate::platform::{self, local};
+use crate::workspace::Workspace;
+
+/// Make a target match git: create, update, re-share and (with --prune) delete models.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aispec deploy --target staging --yes
+  aispec deploy --target production --prune --yes
+  aispec deploy korrekturlaeser --target staging        # one specialist, asks before writing
+
+Specialists that are invalid or lack a valid sign-off are skipped and listed. Models changed by hand
+(drift) or not made by aispec stop the deploy before anything is written, unless --force / --adopt.
+Exit codes: 0 applied (or nothing to do); 1 stopped by drift or conflicts, or a named specialist was
+refused; 2 usage, configuration or network error, or some changes failed (re-run to finish).")]
+pub struct Args {
+    /// Only these specialists (ids); nothing is pruned.
+    pub ids: Vec<String>,
+    /// The target from aispec.toml (default: the only one).
+    #[arg(long, short = 't', env = "AISPEC_TARGET")]
+    pub target: Option<String>,
+    /// Delete models this workspace deployed whose specialist is gone from git.
+    #[arg(long)]
+    pub prune: bool,
+    /// Overwrite models that were changed by hand since the last deploy.
+    #[arg(long)]
+    pub force: bool,
+    /// Take over models with a specialist's id that aispec did not create (after `aispec import`).
+    #[arg(long)]
+    pub adopt: bool,
+    /// Do not ask before writing (needed when not run in a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// How many models to change at the same time.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub jobs: u16,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// What `deploy --format json` prints.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// The plan that was applied.
+    pub plan: Plan,
+    /// True when drift or conflicts stopped the deploy before any write.
+    pub stopped: bool,
+    /// One result per model written to.
+    pub results: Vec<ItemResult>,
+    /// How many succeeded.
+    pub applied: usize,
+    /// How many failed.
+    pub failed: usize,
+    /// Error from the final model-list refresh, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_error: Option<String>,
+}
+
+/// Runs `deploy`.
+pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let ws = Workspace::discover(&ctx.cwd)?;
+    let options = PlanOptions {
+        prune: args.prune && args.ids.is_empty(),
+        force: args.force,
+        adopt: args.adopt,
+    };
+    if args.prune && !args.ids.is_empty() {
+        ctx.out.warn("--prune is ignored when specialists are named");
+    }
+    let candidates = local::candidates(&ws, &args.ids)?;
+    let conn = platform::connect(&ws, args.target.as_deref())?;
+    ctx.out
+        .status(&format!("Reading {} ({})…", conn.name, conn.client.url()));
+    let rt = platform::runtime().context("cannot start the network runtime")?;
+    let live = platform::read_live_blocking(&rt, &conn)?;
+    let plan = platform::make_plan(&ws, &conn, &candidates, &live, options, !args.ids.is_empty())?;
+    let named_refused = !args.ids.is_empty() && !candidates.refused.is_empty();
+    if named_refused {
+        for r in &candidates.refused {
+            ctx.out.warn(&format!("{} is not deployed: {}", r.id, r.reason));
+        }
+    }
+    let human = args.format == Format::Human;
+    if human {
+        ctx.out.print(&render(&plan, &ctx.out.out))?;
+    }
+    let mut report = Report {
+        stopped: false,
+        results: Vec::new(),
+        applied: 0,
+        failed: 0,
+        refresh_error: None,
+        plan,
+    };
+
+    let blockers = report.plan.blockers();
+    if !blockers.is_empty() {
+        let ids: Vec<&str> = blockers.iter().map(|i| i.id.as_str()).collect();
+        let drift = blockers.iter().any(|i| i.action == Action::Drift);
+        report.stopped = true;
+        if !human {
+            ctx.out.json(&report)?;
+        }
+        let hint = if drift {
+            "bring the hand edits into git, or overwrite them with --force"
+        } else {
+            "adopt the models with `aispec import --from-target` and `deploy --adopt`, or rename the specialists"
+        };
+        ctx.out.warn(&format!(
+            "deploy stopped before writing anything: {} ({hint})",
+            ids.join(", ")
+        ));
+        return Ok(ExitStatus::Failure);
+    }
+
+    let writes = report.plan.items.iter().filter(|i| i.writes()).count();
+    if writes == 0 {
+        if !human {
+            ctx.out.json(&report)?;
+        }
+        return Ok(if named_refused {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        });
+    }
+    confirm(ctx, &args, &report.plan, writes)?;
+
+    let bar = ctx.out.progress(u64::try_from(writes).unwrap_or(u64::MAX), "Deploying");
+    let items = report.plan.items.clone();
+    let deploy_ctx = platform::deploy_context(&ws);
+    let (results, refresh) = rt.block_on(apply::apply(
+        &conn.client,
+        items,
+        &deploy_ctx,
+        usize::from(args.jobs),
+        |r| {
+            bar.set_message(r.id.clone());
+            bar.inc(1);
+        },
+    ));
+    bar.finish_and_clear();
+    report.applied = results.iter().filter(|r| r.outcome == Outcome::Applied).count();
+    report.failed = results.len() - report.applied;
+    report.refresh_error = refresh.map(|e| e.to_string());
+    report.results = results;
+
+    match args.format {
+        Format::Json => ctx.out.json(&report)?,
+        Format::Human => ctx.out.print(&render_results(&report, &ctx.out.out))?,
+    }
+    if let Some(e) = &report.refresh_error {
+        ctx.out.warn(&format!(
+            "the platform did not reload its model list ({e}); new specialists may answer \"Model not found\" until it does"
+        ));
+    }
+    Ok(if report.failed > 0 {
+        ExitStatus::Error
+    } else if named_refused {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn confirm(ctx: &Ctx, args: &Args, plan: &Plan, writes: usize) -> anyhow::Result<()> {
+    if args.yes {
+        return Ok(());
+    }
+    if !ctx.out.interactive() {
+        return Err(UserError::new(format!(
+            "deploy would change {writes} model(s) on `{}` and needs confirmation",
+            plan.target
+        ))
+        .hint("pass --yes to deploy without asking (as CI does)")
+        .into());
+    }
+    let ok = dialoguer::Confirm::new()
+        .with_prompt(format!("Apply these changes to {}?", plan.target))
+        .default(false)
+        .interact()
+        .context("cannot read the answer")?;
+    if ok {
+        Ok(())
+    } else {
+        Err(UserError::new("deploy cancelled; nothing was changed").into())
+    }
+}
+
+fn render_results(report: &Report, style: &crate::output::Style) -> String {
+    let mut t = table(["Specialist", "Action", "Result", "What was done"]);
+    for r in &report.results {
+        let result = match r.outcome {
+            Outcome::Applied => style.green("applied"),
+            Outcome::Failed => style.red("failed"),
+        };
+        let mut done = r.steps.join(", ");
+        if let Some(e) = &r.error {
+            if !done.is_empty() {
+                done.push_str("; then ");
+            }
+            done.push_str(&format!("error: {e}"));
+        }
+        t.add_row(vec![r.id.clone(), r.action.as_str().to_owned(), result, done]);
+    }
+    let mut out = format!("\n{t}\n");
+    if report.failed == 0 {
+        out.push_str(&style.green(&format!(
+            "Deployed: {} change{} applied to {}.",
+            report.applied,
+            if report.applied == 1 { "" } else { "s" },
+            report.plan.target
+        )));
+    } else {
+        out.push_str(&style.red(&format!(
+            "{} applied, {} failed. Re-run `aispec deploy` to finish: applied steps are not repeated.",
+            report.applied, report.failed
+        )));
+    }
+    out.push('\n');
+    out
+}

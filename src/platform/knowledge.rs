@@ -1,0 +1,136 @@
+//! A specialist's `knowledge/` folder as an Open WebUI knowledge base: created once, named after the
+//! specialist, files uploaded only when their SHA-256 changed, files gone from git removed.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::json;
+
+use super::client::Client;
+use super::error::ApiError;
+use super::mapping::{Desired, KnowledgeRef};
+use super::types::{Grant, KnowledgeBase, KnowledgeFile};
+
+/// Key in an uploaded file's metadata holding its path under `knowledge/`.
+pub const PATH_KEY: &str = "aispec_path";
+
+/// The last line of a managed knowledge base's description: which workspace and specialist own it.
+pub fn ownership_line(workspace: &str, id: &str) -> String {
+    format!("aispec: {workspace}/{id}")
+}
+
+/// True when aispec made this knowledge base for this specialist.
+pub fn is_ours(kb: &KnowledgeBase, workspace: &str, id: &str) -> bool {
+    kb.description
+        .lines()
+        .last()
+        .is_some_and(|l| l.trim() == ownership_line(workspace, id))
+}
+
+fn kb_description(d: &Desired, workspace: &str) -> String {
+    format!("{}\n\n{}", d.spec.description.trim(), ownership_line(workspace, &d.id))
+}
+
+/// Makes the specialist's knowledge base match `knowledge/`; `known` is the id recorded in the marker.
+/// Every step taken is appended to `steps`.
+pub async fn sync(
+    client: &Client,
+    d: &Desired,
+    known: Option<&str>,
+    grants: &[Grant],
+    workspace: &str,
+    steps: &mut Vec<String>,
+) -> Result<KnowledgeRef, ApiError> {
+    let kb = find_or_create(client, d, known, grants, workspace, steps).await?;
+    let description = kb_description(d, workspace);
+    if kb.name != d.spec.name || kb.description != description {
+        client.update_knowledge(&kb.id, &d.spec.name, &description).await?;
+        steps.push("knowledge base renamed".to_owned());
+    }
+    let mut live_grants = kb.access_grants.clone();
+    live_grants.sort();
+    live_grants.dedup();
+    if live_grants != grants {
+        client.set_knowledge_grants(&kb.id, grants).await?;
+        steps.push("knowledge base access set".to_owned());
+    }
+    sync_files(client, &kb.id, d, steps).await?;
+    Ok(KnowledgeRef {
+        id: kb.id,
+        name: d.spec.name.clone(),
+    })
+}
+
+async fn find_or_create(
+    client: &Client,
+    d: &Desired,
+    known: Option<&str>,
+    grants: &[Grant],
+    workspace: &str,
+    steps: &mut Vec<String>,
+) -> Result<KnowledgeBase, ApiError> {
+    if let Some(id) = known {
+        if let Some(kb) = client.get_knowledge(id).await? {
+            if is_ours(&kb, workspace, &d.id) {
+                return Ok(kb);
+            }
+        }
+    }
+    // A knowledge base left behind by an interrupted deploy is reused, never duplicated.
+    if let Some(kb) = client
+        .list_knowledge()
+        .await?
+        .into_iter()
+        .find(|kb| is_ours(kb, workspace, &d.id))
+    {
+        return match client.get_knowledge(&kb.id).await? {
+            Some(full) => Ok(full),
+            None => Ok(kb),
+        };
+    }
+    let kb = client
+        .create_knowledge(&d.spec.name, &kb_description(d, workspace), grants)
+        .await?;
+    steps.push("knowledge base created".to_owned());
+    Ok(kb)
+}
+
+async fn sync_files(client: &Client, kb: &str, d: &Desired, steps: &mut Vec<String>) -> Result<(), ApiError> {
+    let live = client.knowledge_files(kb).await?;
+    let mut by_path: BTreeMap<&str, Vec<&KnowledgeFile>> = BTreeMap::new();
+    for f in &live {
+        by_path.entry(f.aispec_path()).or_default().push(f);
+    }
+    let mut keep: HashSet<&str> = HashSet::new();
+    for local in &d.knowledge {
+        let existing = by_path.get(local.name.as_str()).map(Vec::as_slice).unwrap_or_default();
+        if let Some(same) = existing.iter().find(|f| f.sha256() == Some(local.sha256.as_str())) {
+            keep.insert(same.id.as_str());
+            continue;
+        }
+        let bytes = std::fs::read(&local.path).map_err(|e| ApiError::Decode {
+            method: "READ".to_owned(),
+            path: local.path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let file_name = local.name.rsplit('/').next().unwrap_or(&local.name);
+        let uploaded = client
+            .upload_file(file_name, &bytes, &json!({ PATH_KEY: local.name }))
+            .await?;
+        client.add_knowledge_file(kb, &uploaded.id).await?;
+        steps.push(if existing.is_empty() {
+            format!("uploaded {}", local.name)
+        } else {
+            format!("re-uploaded {}", local.name)
+        });
+    }
+    // Older versions of changed files, files gone from git and duplicates from interrupted runs.
+    for f in &live {
+        if !keep.contains(f.id.as_str()) {
+            client.remove_knowledge_file(kb, &f.id).await?;
+            if !d.knowledge.iter().any(|l| l.name == f.aispec_path()) {
+                steps.push(format!("removed {}", f.aispec_path()));
+            }
+        }
+    }
+    Ok(())
+}

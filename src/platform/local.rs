@@ -1,0 +1,168 @@
+//! The git side of a deploy: which specialists are valid and approved (and so may be deployed), and why the
+//! others are refused.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::mapping::{Desired, LocalFile};
+use crate::diagnostic::Diagnostic;
+use crate::error::UserError;
+use crate::signoff::{self, Content, State};
+use crate::workspace::{LoadedSpecialist, SPECIALISTS_DIR, Workspace};
+
+/// A specialist that will not be deployed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refused {
+    /// The id (the folder name when the settings could not be read).
+    pub id: String,
+    /// `specialists/<folder>`.
+    pub source_path: String,
+    /// Why, in one line.
+    pub reason: String,
+}
+
+/// The specialists in git, sorted into deployable and refused.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    /// Valid and approved.
+    pub ready: Vec<Desired>,
+    /// Invalid or not approved.
+    pub refused: Vec<Refused>,
+}
+
+impl Candidates {
+    /// Every id in git, deployable or not (prune never deletes these).
+    pub fn all_ids(&self) -> BTreeSet<&str> {
+        self.ready
+            .iter()
+            .map(|d| d.id.as_str())
+            .chain(self.refused.iter().map(|r| r.id.as_str()))
+            .collect()
+    }
+}
+
+/// Validates the workspace and sorts its specialists; `only` limits the result to these ids.
+pub fn candidates(ws: &Workspace, only: &[String]) -> anyhow::Result<Candidates> {
+    ws.require_valid_config()?;
+    let validated = crate::validate::validate(ws, &[]);
+    if let Some(d) = validated
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error() && d.file == crate::model::catalog::CATALOG_FILE)
+    {
+        return Err(
+            UserError::new(format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
+                .hint("fix the model catalogue first; `aispec validate` lists every problem")
+                .into(),
+        );
+    }
+    let mut out = Candidates::default();
+    for loaded in &validated.specialists {
+        let id = loaded
+            .spec
+            .as_ref()
+            .map_or_else(|| loaded.folder.clone(), |d| d.value.id.clone());
+        if !only.is_empty() && !only.contains(&id) && !only.contains(&loaded.folder) {
+            continue;
+        }
+        match judge(ws, loaded, &validated.report.diagnostics) {
+            Ok(d) => out.ready.push(d),
+            Err(reason) => out.refused.push(Refused {
+                id,
+                source_path: source_path(loaded),
+                reason,
+            }),
+        }
+    }
+    for name in only {
+        if !out.all_ids().contains(name.as_str()) {
+            return Err(UserError::new(format!("no specialist `{name}` in {SPECIALISTS_DIR}/"))
+                .hint("give the id of a folder under specialists/")
+                .into());
+        }
+    }
+    Ok(out)
+}
+
+fn source_path(loaded: &LoadedSpecialist) -> String {
+    crate::diagnostic::display_path(&loaded.dir)
+}
+
+/// A deployable specialist, or the reason it is refused. The roles that must sign are the workspace's plus
+/// those its screening demands.
+fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Result<Desired, String> {
+    let prefix = format!("{}/", source_path(loaded));
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.is_error() && (d.file.starts_with(&prefix) || d.file == source_path(loaded)))
+        .collect();
+    if let Some(first) = errors.first() {
+        return Err(format!(
+            "invalid: {} error{} (first: {}:{}: {})",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            first.file,
+            first.line,
+            first.message
+        ));
+    }
+    let Some(doc) = &loaded.spec else {
+        return Err("invalid: specialist.toml could not be read".to_owned());
+    };
+    let spec = &doc.value;
+    let prompt = loaded.prompt.as_ref().map(|p| p.text.clone()).unwrap_or_default();
+    let mut knowledge = Vec::new();
+    let mut bytes_by_name = Vec::new();
+    for k in &loaded.knowledge {
+        let path = ws.path(&k.path);
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", k.path.display()))?;
+        knowledge.push(LocalFile {
+            name: k.name.clone(),
+            path,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+        });
+        bytes_by_name.push((k.name.clone(), bytes));
+    }
+    let content_hash = signoff::content_hash(&Content {
+        spec,
+        prompt: &prompt,
+        knowledge: bytes_by_name,
+    });
+    let mut from_screening = Vec::new();
+    if let Some(sid) = &spec.screening {
+        let screening = crate::model::screening::load(ws, sid)
+            .map_err(|e| format!("screening `{sid}` cannot be used: {e}"))?
+            .value;
+        if screening.is_refused() {
+            return Err(format!("screening `{sid}` refused the use case"));
+        }
+        from_screening = screening.result.required_signoffs;
+    }
+    let required = signoff::required_roles(&ws.config, &from_screening);
+    let status = signoff::status(&spec.signoffs, &content_hash, &required);
+    if status.state != State::Approved {
+        let mut reason = format!("not approved ({})", status.state.as_str());
+        if !status.missing.is_empty() {
+            reason.push_str(&format!(": missing sign-off by {}", status.missing.join(", ")));
+        }
+        if !status.void.is_empty() {
+            reason.push_str(&format!(
+                "; {} sign-off{} given for earlier content",
+                status.void.len(),
+                if status.void.len() == 1 { "" } else { "s" }
+            ));
+        }
+        return Err(reason);
+    }
+    Ok(Desired {
+        id: spec.id.clone(),
+        source_path: source_path(loaded),
+        spec: spec.clone(),
+        prompt,
+        content_hash,
+        knowledge,
+    })
+}

@@ -1,0 +1,392 @@
+//! Specialist → Open WebUI model: the payload aispec manages, the ownership marker in `meta.aispec`, and the
+//! canonical hash that tells "someone edited this in the web UI" (drift) from "git changed".
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::types::{Grant, LiveModel};
+use crate::model::specialist::{Signoff, Specialist};
+use crate::signoff::HASH_PREFIX;
+
+/// Key of the ownership marker inside a model's `meta`.
+pub const MARKER_KEY: &str = "aispec";
+/// Value of `managed_by` in the marker.
+pub const MANAGED_BY: &str = "aispec";
+/// Tool id in `spec.tools` that turns on Open WebUI's web-search capability instead of naming a tool.
+pub const WEB_SEARCH: &str = "web_search";
+/// `meta` keys the server fills in or derives itself; they are not part of what aispec manages.
+const SERVER_META_KEYS: &[&str] = &["profile_image_url", "chat_variables_schema", MARKER_KEY];
+
+/// aispec's ownership marker, stored in `meta.aispec` of every model it deploys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    /// Always `aispec`.
+    pub managed_by: String,
+    /// The workspace (config repo) that owns the model; prune never touches another workspace's models.
+    pub workspace: String,
+    /// The specialist's version when deployed.
+    pub spec_version: String,
+    /// `sha256:` content hash of the deployed specialist (the one sign-offs bind to).
+    pub content_hash: String,
+    /// `sha256:` of the managed payload as deployed; a live model that hashes differently was edited by hand.
+    pub deployed_hash: String,
+    /// The git commit deployed from, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_commit: Option<String>,
+    /// Folder of the specialist in the repo.
+    pub source_path: String,
+    /// The knowledge base aispec made for the specialist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_id: Option<String>,
+    /// SHA-256 per knowledge file (path under `knowledge/` → hex), as uploaded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub knowledge_files: BTreeMap<String, String>,
+    /// The specialist's settings without sign-offs, so `aispec import` can restore the files exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<Value>,
+    /// The sign-offs valid for the deployed content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signoffs: Vec<Signoff>,
+    /// The aispec version that deployed it.
+    #[serde(default)]
+    pub tool_version: String,
+}
+
+impl Marker {
+    /// The marker of a live model, when it has a readable one.
+    pub fn of(model: &LiveModel) -> Option<Marker> {
+        let m: Marker = serde_json::from_value(model.meta.get(MARKER_KEY)?.clone()).ok()?;
+        (m.managed_by == MANAGED_BY).then_some(m)
+    }
+}
+
+/// Everything about one approved specialist that deploy needs.
+#[derive(Debug, Clone)]
+pub struct Desired {
+    /// The model id.
+    pub id: String,
+    /// `specialists/<folder>`.
+    pub source_path: String,
+    /// The parsed settings.
+    pub spec: Specialist,
+    /// The system prompt text, exactly as in the file.
+    pub prompt: String,
+    /// The content hash sign-offs bind to.
+    pub content_hash: String,
+    /// Knowledge files with their hashes, sorted by path.
+    pub knowledge: Vec<LocalFile>,
+}
+
+/// A knowledge file on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalFile {
+    /// Path under `knowledge/`, with `/`.
+    pub name: String,
+    /// Absolute path.
+    pub path: std::path::PathBuf,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+/// The knowledge base a model points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KnowledgeRef {
+    /// Knowledge base id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// Where and from what a deploy runs.
+#[derive(Debug, Clone, Default)]
+pub struct DeployContext {
+    /// `workspace.name` from `aispec.toml`.
+    pub workspace: String,
+    /// HEAD commit of the repo, when it is one.
+    pub git_commit: Option<String>,
+}
+
+/// The model form to send, its managed-payload hash and the marker inside it.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Body for create/update (grants not included).
+    pub form: Value,
+    /// `sha256:` of the managed payload.
+    pub deployed_hash: String,
+}
+
+/// The managed payload of a specialist: what aispec sets and later compares (no marker, no grants).
+pub fn payload(d: &Desired, knowledge: Option<&KnowledgeRef>) -> Value {
+    let s = &d.spec;
+    let mut params = Map::new();
+    params.insert("system".into(), Value::String(d.prompt.clone()));
+    let p = &s.params;
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            params.insert(k.to_owned(), v);
+        }
+    };
+    put("temperature", p.temperature.map(Value::from));
+    put("max_tokens", p.max_tokens.map(Value::from));
+    put("top_p", p.top_p.map(Value::from));
+    put("frequency_penalty", p.frequency_penalty.map(Value::from));
+    put("seed", p.seed.map(Value::from));
+
+    let has_knowledge = knowledge.is_some() || !d.knowledge.is_empty();
+    let web_search = s.tools.iter().any(|t| t == WEB_SEARCH);
+    let tools: Vec<&String> = s.tools.iter().filter(|t| *t != WEB_SEARCH).collect();
+    let mut meta = Map::new();
+    meta.insert("description".into(), Value::String(description(s)));
+    meta.insert(
+        "tags".into(),
+        Value::Array(s.tags.iter().map(|t| json!({ "name": t })).collect()),
+    );
+    meta.insert(
+        "suggestion_prompts".into(),
+        Value::Array(
+            s.suggestion_prompts
+                .iter()
+                .map(|p| json!({ "content": p.text, "title": [p.title.clone().unwrap_or_default(), ""] }))
+                .collect(),
+        ),
+    );
+    meta.insert("toolIds".into(), json!(tools));
+    meta.insert("capabilities".into(), capabilities(web_search, has_knowledge));
+    if let Some(k) = knowledge {
+        meta.insert(
+            "knowledge".into(),
+            json!([{ "id": k.id, "name": k.name, "type": "collection" }]),
+        );
+    }
+    json!({
+        "name": s.name,
+        "base_model_id": s.base_model,
+        "is_active": true,
+        "params": params,
+        "meta": meta,
+    })
+}
+
+/// What users read under the model name: the description, then the data-protection notice.
+pub fn description(s: &Specialist) -> String {
+    format!("{}\n\n{}", s.description.trim(), s.notice.trim())
+}
+
+/// The capabilities aispec grants: the safe defaults for a municipal assistant.
+fn capabilities(web_search: bool, knowledge: bool) -> Value {
+    json!({
+        "vision": false,
+        "file_upload": true,
+        "file_context": true,
+        "web_search": web_search,
+        "image_generation": false,
+        "code_interpreter": false,
+        "terminal": false,
+        "citations": knowledge,
+        "status_updates": true,
+        "usage": false,
+        "memory": false,
+        "builtin_tools": false,
+    })
+}
+
+/// The form to create or update the model, with the marker in `meta`.
+pub fn render(d: &Desired, knowledge: Option<&KnowledgeRef>, ctx: &DeployContext) -> Rendered {
+    let mut form = payload(d, knowledge);
+    let deployed_hash = payload_hash(&form);
+    let mut spec = serde_json::to_value(&d.spec).unwrap_or(Value::Null);
+    if let Some(obj) = spec.as_object_mut() {
+        obj.remove("signoffs");
+    }
+    let marker = Marker {
+        managed_by: MANAGED_BY.to_owned(),
+        workspace: ctx.workspace.clone(),
+        spec_version: d.spec.version.clone(),
+        content_hash: d.content_hash.clone(),
+        deployed_hash: deployed_hash.clone(),
+        git_commit: ctx.git_commit.clone(),
+        source_path: d.source_path.clone(),
+        knowledge_id: knowledge.map(|k| k.id.clone()),
+        knowledge_files: d.knowledge.iter().map(|f| (f.name.clone(), f.sha256.clone())).collect(),
+        spec: Some(spec),
+        signoffs: d
+            .spec
+            .signoffs
+            .iter()
+            .filter(|s| s.content_hash == d.content_hash)
+            .cloned()
+            .collect(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    if let Some(obj) = form.as_object_mut() {
+        obj.insert("id".into(), Value::String(d.id.clone()));
+        if let Some(meta) = obj.get_mut("meta").and_then(Value::as_object_mut) {
+            meta.insert(MARKER_KEY.into(), serde_json::to_value(marker).unwrap_or(Value::Null));
+        }
+    }
+    Rendered { form, deployed_hash }
+}
+
+/// The managed payload of a live model, in the same shape as [`payload`].
+pub fn live_payload(m: &LiveModel) -> Value {
+    let mut meta = m.meta.clone();
+    for k in SERVER_META_KEYS {
+        meta.remove(*k);
+    }
+    json!({
+        "name": m.name,
+        "base_model_id": m.base_model_id,
+        "is_active": m.is_active,
+        "params": m.params,
+        "meta": meta,
+    })
+}
+
+/// `sha256:` of a payload in canonical form: keys sorted; nulls, empty lists and empty objects dropped
+/// (the server and the web UI add and remove those freely).
+pub fn payload_hash(v: &Value) -> String {
+    let canon = canonical(v).unwrap_or(Value::Null);
+    let text = serde_json::to_string(&canon).unwrap_or_default();
+    format!("{HASH_PREFIX}{}", hex::encode(Sha256::digest(text.as_bytes())))
+}
+
+/// The canonical form of a JSON value; `None` for values that count as absent.
+pub fn canonical(v: &Value) -> Option<Value> {
+    match v {
+        Value::Null => None,
+        Value::Array(a) if a.is_empty() => None,
+        Value::Array(a) => Some(Value::Array(
+            a.iter().map(|x| canonical(x).unwrap_or(Value::Null)).collect(),
+        )),
+        Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            let mut out = Map::new();
+            for k in keys {
+                if let Some(c) = o.get(k).and_then(canonical) {
+                    out.insert(k.clone(), c);
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// Read grants for these group ids, sorted and without duplicates.
+pub fn group_grants(ids: &[String]) -> Vec<Grant> {
+    let mut grants: Vec<Grant> = ids.iter().map(|id| Grant::group_read(id)).collect();
+    grants.sort();
+    grants.dedup();
+    grants
+}
+
+/// A live model's grants, sorted, without server-side ids.
+pub fn live_grants(m: &LiveModel) -> Vec<Grant> {
+    let mut g = m.access_grants.clone();
+    g.sort();
+    g.dedup();
+    g
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn desired() -> Desired {
+        let spec: Specialist = toml::from_str(
+            r#"
+id = "demo"
+name = "Demo"
+kind = "assistent"
+version = "1.2.0"
+description = "Hjælper."
+base_model = "m"
+notice = "Ingen personoplysninger."
+tags = ["a", "b"]
+tools = ["web_search", "calc"]
+[params]
+temperature = 0.2
+[owner]
+department = "D"
+contact = "C"
+[[suggestion_prompts]]
+title = "T"
+text = "Hej"
+"#,
+        )
+        .expect("spec");
+        Desired {
+            id: "demo".into(),
+            source_path: "specialists/demo".into(),
+            spec,
+            prompt: "Du er en hjælper.\n".into(),
+            content_hash: "sha256:abc".into(),
+            knowledge: vec![],
+        }
+    }
+
+    #[test]
+    fn payload_maps_every_field() {
+        let p = payload(&desired(), None);
+        assert_eq!(p["name"], "Demo");
+        assert_eq!(p["base_model_id"], "m");
+        assert_eq!(p["params"]["system"], "Du er en hjælper.\n");
+        assert_eq!(p["params"]["temperature"], 0.2);
+        assert_eq!(p["meta"]["description"], "Hjælper.\n\nIngen personoplysninger.");
+        assert_eq!(p["meta"]["tags"], json!([{"name": "a"}, {"name": "b"}]));
+        assert_eq!(
+            p["meta"]["suggestion_prompts"],
+            json!([{"content": "Hej", "title": ["T", ""]}])
+        );
+        assert_eq!(p["meta"]["toolIds"], json!(["calc"]));
+        assert_eq!(p["meta"]["capabilities"]["web_search"], true);
+        assert_eq!(p["meta"]["capabilities"]["citations"], false);
+        assert!(p["meta"].get("knowledge").is_none());
+    }
+
+    #[test]
+    fn a_round_trip_through_the_server_keeps_the_hash() {
+        let d = desired();
+        let r = render(&d, None, &DeployContext::default());
+        // What Open WebUI stores: the form plus defaults and nulls, tags normalised, profile image stripped.
+        let mut meta = r.form["meta"].as_object().cloned().expect("meta");
+        meta.insert("profile_image_url".into(), Value::Null);
+        meta.insert("voice".into(), Value::Null);
+        meta.insert("knowledge".into(), Value::Null);
+        let live = LiveModel {
+            id: "demo".into(),
+            user_id: None,
+            base_model_id: Some("m".into()),
+            name: "Demo".into(),
+            params: r.form["params"].as_object().cloned().expect("params"),
+            meta,
+            access_grants: vec![],
+            is_active: true,
+            write_access: Some(true),
+            updated_at: None,
+        };
+        assert_eq!(payload_hash(&live_payload(&live)), r.deployed_hash);
+        let marker = Marker::of(&live).expect("marker");
+        assert_eq!(marker.deployed_hash, r.deployed_hash);
+        assert_eq!(marker.spec_version, "1.2.0");
+        assert!(marker.spec.expect("spec").get("signoffs").is_none());
+
+        let mut edited = live.clone();
+        edited
+            .params
+            .insert("system".into(), Value::String("Ændret i web-UI".into()));
+        assert_ne!(payload_hash(&live_payload(&edited)), r.deployed_hash);
+    }
+
+    #[test]
+    fn canonical_form_ignores_order_and_empties() {
+        let a = json!({"b": 1, "a": {"x": null, "y": []}, "c": [{"k": 1, "j": 2}]});
+        let b = json!({"c": [{"j": 2, "k": 1}], "b": 1});
+        assert_eq!(payload_hash(&a), payload_hash(&b));
+        assert_ne!(payload_hash(&a), payload_hash(&json!({"b": 2})));
+    }
+}
