@@ -5,6 +5,7 @@ mod support;
 mod approve;
 mod diff;
 mod eval;
+mod eval_platform;
 mod init;
 mod journey;
 mod log;
