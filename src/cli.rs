@@ -38,10 +38,24 @@ pub struct Cli {
 pub enum Command {
     /// Create a new aispec config repo with an example specialist.
     Init(commands::init::Args),
+    /// Screen an AI use case (Kan vi? Må vi? Bør vi?) interactively or from an answers file.
+    Screen(commands::screen::Args),
+    /// Capture the user journey of a screened use case.
+    Journey(commands::journey::Args),
+    /// Create a specialist from a screening and its user journey.
+    New(commands::new::Args),
     /// Check every file for schema and meaning errors.
     Validate(commands::validate::Args),
-    /// Write the JSON Schemas for editor support.
-    Schemas(commands::schemas::Args),
+    /// Show what changed in specialists, screenings and the catalogue between two revisions.
+    Diff(commands::diff::Args),
+    /// Raise a specialist's semver version.
+    Bump(commands::bump::Args),
+    /// Sign off the exact current content of a specialist or screening.
+    Approve(commands::approve::Args),
+    /// One row per use case and specialist: screening, version, sign-off state, last change.
+    Status(commands::status::Args),
+    /// The history of one specialist: versions, commits and sign-offs.
+    Log(commands::log::Args),
     /// Show what deploy would change on an Open WebUI target.
     Plan(commands::plan::Args),
     /// Make an Open WebUI target match the approved specialists in git.
@@ -54,20 +68,6 @@ pub enum Command {
     Eval(commands::eval::Args),
     /// Show the model catalogue with the latest evaluation scores.
     Models(commands::models::Args),
-    /// Screen an AI use case (Kan vi? Må vi? Bør vi?) interactively or from an answers file.
-    Screen(commands::screen::Args),
-    /// Capture the user journey of a screened use case.
-    Journey(commands::journey::Args),
-    /// Show what changed in specialists, screenings and the catalogue between two revisions.
-    Diff(commands::diff::Args),
-    /// Create a specialist from a screening and its user journey.
-    New(commands::new::Args),
-    /// Raise a specialist's semver version.
-    Bump(commands::bump::Args),
-    /// Sign off the exact current content of a specialist or screening.
-    Approve(commands::approve::Args),
-    /// One row per use case and specialist: screening, version, sign-off state, last change.
-    Status(commands::status::Args),
-    /// The history of one specialist: versions, commits and sign-offs.
-    Log(commands::log::Args),
+    /// Write the JSON Schemas for editor support.
+    Schemas(commands::schemas::Args),
 }
