@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
-use crate::document::{self, Document};
-use crate::model::screening::{LoadError, Screening};
+use crate::document::Document;
+use crate::model::screening::{self, LoadError, Screening};
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
 
@@ -221,28 +221,10 @@ pub fn path(id: &str) -> PathBuf {
 
 /// Loads the journey of the screening with this id, schema-checked and typed.
 pub fn load(ws: &Workspace, id: &str) -> Result<Document<Journey>, LoadError> {
-    let rel = path(id);
-    let display = crate::diagnostic::display_path(&rel);
-    if !ws.path(&rel).is_file() {
-        return Err(LoadError::Missing {
-            what: "journey",
-            id: id.to_owned(),
-            path: display,
-        });
-    }
-    let mut diags = Vec::new();
-    match load_checked(ws, id, &mut diags) {
-        Some(doc) if !diags.iter().any(Diagnostic::is_error) => Ok(doc),
-        _ => Err(LoadError::Invalid {
-            path: display,
-            diagnostics: diags.into_iter().filter(Diagnostic::is_error).collect(),
-        }),
-    }
+    screening::load_typed(ws, id, "journey", &path(id), FileKind::Journey)
 }
 
 /// Loads the journey of the screening with this id, collecting problems in `diags`.
 pub fn load_checked(ws: &Workspace, id: &str, diags: &mut Vec<Diagnostic>) -> Option<Document<Journey>> {
-    let rel = path(id);
-    let source = document::read_source(&ws.root, &rel, diags)?;
-    document::parse::<Journey>(source, FileKind::Journey, &ws.schemas, diags)
+    screening::load_checked_typed(ws, &path(id), FileKind::Journey, diags)
 }

@@ -431,17 +431,27 @@ pub fn path(id: &str) -> PathBuf {
 ///
 /// This is the entry point for other commands (`aispec new`, `aispec status`, `aispec approve`).
 pub fn load(ws: &Workspace, id: &str) -> Result<Document<Screening>, LoadError> {
-    let rel = path(id);
-    let display = crate::diagnostic::display_path(&rel);
-    if !ws.path(&rel).is_file() {
+    load_typed(ws, id, "screening", &path(id), FileKind::Screening)
+}
+
+/// Loads a typed file of a screening folder, failing with a [`LoadError`] when it is missing or has errors.
+pub(crate) fn load_typed<T: serde::de::DeserializeOwned>(
+    ws: &Workspace,
+    id: &str,
+    what: &'static str,
+    rel: &Path,
+    kind: FileKind,
+) -> Result<Document<T>, LoadError> {
+    let display = crate::diagnostic::display_path(rel);
+    if !ws.path(rel).is_file() {
         return Err(LoadError::Missing {
-            what: "screening",
+            what,
             id: id.to_owned(),
             path: display,
         });
     }
     let mut diags = Vec::new();
-    match load_checked(ws, id, &mut diags) {
+    match load_checked_typed(ws, rel, kind, &mut diags) {
         Some(doc) if !diags.iter().any(Diagnostic::is_error) => Ok(doc),
         _ => Err(LoadError::Invalid {
             path: display,
@@ -450,12 +460,21 @@ pub fn load(ws: &Workspace, id: &str) -> Result<Document<Screening>, LoadError> 
     }
 }
 
+/// Reads and types one file, collecting problems in `diags`.
+pub(crate) fn load_checked_typed<T: serde::de::DeserializeOwned>(
+    ws: &Workspace,
+    rel: &Path,
+    kind: FileKind,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Document<T>> {
+    let source = document::read_source(&ws.root, rel, diags)?;
+    document::parse::<T>(source, kind, &ws.schemas, diags)
+}
+
 /// Loads the screening with this id, collecting problems in `diags` (for `validate`); `None` when it is missing
 /// (also reported) or cannot be typed.
 pub fn load_checked(ws: &Workspace, id: &str, diags: &mut Vec<Diagnostic>) -> Option<Document<Screening>> {
-    let rel = path(id);
-    let source = document::read_source(&ws.root, &rel, diags)?;
-    document::parse::<Screening>(source, FileKind::Screening, &ws.schemas, diags)
+    load_checked_typed(ws, &path(id), FileKind::Screening, diags)
 }
 
 /// Ids (folder names) of every screening folder in the workspace, sorted.
