@@ -42,29 +42,63 @@ fn main() {
         for i in 0..n {
             write_specialist(ws, &format!("bench{n}-s{i:03}"), "Du er en hjælpsom assistent.\n");
         }
-        let plan_create = time(ws, &key, &["plan", "--target", "bench"]);
-        let deploy_create = time(ws, &key, &["deploy", "--target", "bench", "--yes", "--jobs", "8"]);
-        let plan_same = time(ws, &key, &["plan", "--target", "bench"]);
-        let deploy_same = time(ws, &key, &["deploy", "--target", "bench", "--yes"]);
-        for i in 0..n {
-            write_specialist(
-                ws,
-                &format!("bench{n}-s{i:03}"),
-                "Du er en hjælpsom og venlig assistent.\n",
-            );
+        let plan_create = repeat(RUNS, || time(ws, &key, &["plan", "--target", "bench"]));
+        // A model can be created only once, so this one is a single run.
+        let deploy_create = vec![time(ws, &key, &["deploy", "--target", "bench", "--yes", "--jobs", "8"])];
+        let plan_same = repeat(RUNS, || time(ws, &key, &["plan", "--target", "bench"]));
+        let deploy_same = repeat(RUNS, || time(ws, &key, &["deploy", "--target", "bench", "--yes"]));
+        // Updates alternate between two prompts so every round really changes every specialist.
+        let mut plan_update = Vec::new();
+        let mut deploy_update = Vec::new();
+        for round in 0..UPDATE_ROUNDS {
+            let prompt = if round % 2 == 0 {
+                "Du er en hjælpsom og venlig assistent.\n"
+            } else {
+                "Du er en hjælpsom assistent.\n"
+            };
+            for i in 0..n {
+                write_specialist(ws, &format!("bench{n}-s{i:03}"), prompt);
+            }
+            plan_update.push(time(ws, &key, &["plan", "--target", "bench"]));
+            deploy_update.push(time(ws, &key, &["deploy", "--target", "bench", "--yes", "--jobs", "8"]));
         }
-        let plan_update = time(ws, &key, &["plan", "--target", "bench"]);
-        let deploy_update = time(ws, &key, &["deploy", "--target", "bench", "--yes", "--jobs", "8"]);
         println!(
             "| {n} | {} | {} | {} | {} | {} | {} |",
-            secs(plan_create),
-            secs(deploy_create),
-            secs(plan_same),
-            secs(deploy_same),
-            secs(plan_update),
-            secs(deploy_update)
+            summary(&plan_create),
+            summary(&deploy_create),
+            summary(&plan_same),
+            summary(&deploy_same),
+            summary(&plan_update),
+            summary(&deploy_update)
         );
     }
+    println!(
+        "\nMedian (min–max) of {RUNS} runs; updates over {UPDATE_ROUNDS} rounds; the first deploy is a single run."
+    );
+}
+
+/// Repetitions of the read-only and idempotent measurements.
+const RUNS: usize = 5;
+/// Rounds of all-specialists-changed updates.
+const UPDATE_ROUNDS: usize = 3;
+
+fn repeat(n: usize, mut f: impl FnMut() -> Duration) -> Vec<Duration> {
+    (0..n).map(|_| f()).collect()
+}
+
+fn summary(times: &[Duration]) -> String {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    let median = sorted[sorted.len() / 2];
+    if sorted.len() == 1 {
+        return secs(median);
+    }
+    format!(
+        "{} ({:.2}–{:.2})",
+        secs(median),
+        sorted[0].as_secs_f64(),
+        sorted[sorted.len() - 1].as_secs_f64()
+    )
 }
 
 fn secs(d: Duration) -> String {
