@@ -47,7 +47,7 @@ pub struct Args {
     /// Shared suites to run (`suites/<name>.toml` or a shipped suite such as `dansk`).
     #[arg(long = "suite", value_name = "NAME")]
     pub suites: Vec<String>,
-    /// Providers from aispec.toml, comma-separated (or platform:<target>); default: [eval] default_providers.
+    /// Providers from aispec.toml, comma-separated (or `platform:<target>`); default: [eval] default_providers.
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub providers: Vec<String>,
     /// How often to run each case per provider (repeats are real requests, cached separately).
