@@ -144,26 +144,10 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
         .iter()
         .find(|s| s.role == req.role && s.content_hash == hash)
     {
-        let st = record(&doc.value);
-        return Ok(Approval {
-            kind: "specialist",
-            id: id.to_owned(),
-            file: path,
-            signoff: existing.clone(),
-            already_signed: true,
-            state: st.state,
-            missing: st.missing,
-            commit: None,
-        });
+        return Ok(already_signed("specialist", id, path, existing, record(&doc.value)));
     }
     let repo = crate::git::open(&ws.root).ok();
-    let new = Signoff {
-        role: req.role.clone(),
-        by: req.by.clone(),
-        at: now(repo.as_ref()),
-        content_hash: hash.clone(),
-        note: req.note.clone(),
-    };
+    let new = new_signoff(req, &hash, repo.as_ref());
     let text = crate::edit::put_signoff(&doc.source.text, &new).map_err(|source| ApproveError::Edit {
         path: path.clone(),
         source,
@@ -258,25 +242,10 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         .find(|s| s.role == req.role && s.content_hash == hash)
     {
         let st = signoff::status(&list.signoffs, &hash, &required);
-        return Ok(Approval {
-            kind: "screening",
-            id: id.to_owned(),
-            file: path,
-            signoff: existing.clone(),
-            already_signed: true,
-            state: st.state,
-            missing: st.missing,
-            commit: None,
-        });
+        return Ok(already_signed("screening", id, path, existing, st));
     }
     let repo = crate::git::open(&ws.root).ok();
-    let new = Signoff {
-        role: req.role.clone(),
-        by: req.by.clone(),
-        at: now(repo.as_ref()),
-        content_hash: hash.clone(),
-        note: req.note.clone(),
-    };
+    let new = new_signoff(req, &hash, repo.as_ref());
     let header = if text.is_empty() {
         "# Sign-offs of this screening, written by `aispec approve screening`; do not edit by hand.\n"
     } else {
@@ -374,4 +343,29 @@ fn commit(
         message.push_str(&format!("Still missing: {}\n", missing.join(", ")));
     }
     Ok(crate::git::commit_only(repo, &[rel], &message)?.map(|id| id.to_string()))
+}
+
+/// The sign-off `req` asks for, on content with this hash, dated by the commit signature's clock.
+fn new_signoff(req: &Request, hash: &str, repo: Option<&crate::git::Repo>) -> Signoff {
+    Signoff {
+        role: req.role.clone(),
+        by: req.by.clone(),
+        at: now(repo),
+        content_hash: hash.to_owned(),
+        note: req.note.clone(),
+    }
+}
+
+/// The answer when the role already signed exactly this content: nothing is written.
+fn already_signed(kind: &'static str, id: &str, file: String, existing: &Signoff, st: signoff::Status) -> Approval {
+    Approval {
+        kind,
+        id: id.to_owned(),
+        file,
+        signoff: existing.clone(),
+        already_signed: true,
+        state: st.state,
+        missing: st.missing,
+        commit: None,
+    }
 }
