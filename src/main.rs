@@ -11,9 +11,11 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status.code()),
         Err(err) if aispec::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // The last line of defence: no key in use is ever printed, whatever a server or library said.
+            let message = format!("{err:#}");
+            eprintln!("error: {}", aispec::secrets::redact(&message));
             if let Some(hint) = aispec::error::hint_of(&err) {
-                eprintln!("hint: {hint}");
+                eprintln!("hint: {}", aispec::secrets::redact(&hint));
             }
             ExitCode::from(aispec::error::status_of(&err).code())
         }

@@ -219,6 +219,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     };
     let currency = settings.currency.as_deref().unwrap_or("USD");
     let rendered = render(ctx, &ws, &report, args.format, currency)?;
+    // Reports are shared and committed; no key in use may reach them, whatever a server echoed.
+    let rendered = crate::secrets::redact(&rendered);
     match &args.out {
         Some(path) => {
             let abs = ctx.cwd.join(path);

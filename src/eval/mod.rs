@@ -163,8 +163,7 @@ pub fn save(ws: &Workspace, results: &EvalResults, name: Option<&str>) -> anyhow
         None => format!("{}.json", results.started_at.replace(':', "-")),
     };
     let rel = Path::new(EVALS_DIR).join(file);
-    let mut text = serde_json::to_string_pretty(results)?;
-    text.push('\n');
+    let text = results.to_saved_json()?;
     crate::fsutil::write_atomic(&ws.path(&rel), text.as_bytes())
         .map_err(|e| UserError::new(format!("cannot write {}: {e}", rel.display())))?;
     Ok(rel)

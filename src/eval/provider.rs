@@ -1,21 +1,22 @@
 //! Providers: OpenAI-compatible endpoints (LiteLLM) and `platform:<target>`, which chats with the deployed
 //! specialist through Open WebUI's `/api/chat/completions`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use reqwest::{Method, Url};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::error::UserError;
+use crate::http::{self, Credential, HttpError, Transport};
 use crate::model::config::{Config, Provider};
 use crate::model::specialist::Params;
+use crate::secrets::{self, Secret};
 
 /// Prefix of `base_url` that selects the through-the-platform mode.
 pub const PLATFORM_PREFIX: &str = "platform:";
 /// Request timeout when the provider sets none.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
-/// Longest `Retry-After` honoured; longer waits are cut to this.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
 /// Where a provider sends chats.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,8 +47,8 @@ pub struct ResolvedProvider {
     pub name: String,
     /// Where chats go.
     pub kind: ProviderKind,
-    /// The API key, if one is configured (never printed or stored).
-    pub api_key: Option<String>,
+    /// The API key as a header bound to the provider's origin, if one is configured (never printed or stored).
+    pub credential: Option<Credential>,
     /// Price per 1,000 prompt tokens.
     pub price_input_per_1k: Option<f64>,
     /// Price per 1,000 completion tokens.
@@ -150,6 +151,7 @@ fn resolve_one(config: &Config, name: &str, timeout_override: Option<u64>) -> Re
             price_input_per_1k: None,
             price_output_per_1k: None,
             timeout_secs: None,
+            allow_insecure_http: false,
         },
         None => {
             let known: Vec<&str> = config.providers.keys().map(String::as_str).collect();
@@ -179,6 +181,7 @@ fn resolve_one(config: &Config, name: &str, timeout_override: Option<u64>) -> Re
             .hint("add [targets.<name>] with url and api_key_env, or fix the name")
         })?;
         let env = provider.api_key_env.as_deref().unwrap_or(&target.api_key_env);
+        let url = checked_url(name, &target.url, target.allow_insecure_http)?;
         return Ok(ResolvedProvider {
             name: name.to_owned(),
             kind: ProviderKind::Platform {
@@ -186,7 +189,7 @@ fn resolve_one(config: &Config, name: &str, timeout_override: Option<u64>) -> Re
                 url: target.url.clone(),
                 model: provider.model.clone(),
             },
-            api_key: Some(read_key(env, name)?),
+            credential: Some(Credential::bearer(&url, read_key(env, name)?)),
             price_input_per_1k: provider.price_input_per_1k,
             price_output_per_1k: provider.price_output_per_1k,
             timeout: Duration::from_secs(
@@ -200,13 +203,13 @@ fn resolve_one(config: &Config, name: &str, timeout_override: Option<u64>) -> Re
     }
     if !(provider.base_url.starts_with("http://") || provider.base_url.starts_with("https://")) {
         return Err(UserError::new(format!(
-            "provider `{name}` has base_url `{}`, which is neither http(s):// nor platform:<target>",
-            provider.base_url
+            "provider `{name}` has a base_url that is neither http(s):// nor platform:<target>"
         ))
         .hint("use the endpoint's URL up to and including /v1"));
     }
-    let api_key = match &provider.api_key_env {
-        Some(env) => Some(read_key(env, name)?),
+    let url = checked_url(name, &provider.base_url, provider.allow_insecure_http)?;
+    let credential = match &provider.api_key_env {
+        Some(env) => Some(Credential::bearer(&url, read_key(env, name)?)),
         None => None,
     };
     Ok(ResolvedProvider {
@@ -215,21 +218,27 @@ fn resolve_one(config: &Config, name: &str, timeout_override: Option<u64>) -> Re
             base_url: provider.base_url.clone(),
             model: provider.model.clone().unwrap_or_else(|| name.to_owned()),
         },
-        api_key,
+        credential,
         price_input_per_1k: provider.price_input_per_1k,
         price_output_per_1k: provider.price_output_per_1k,
         timeout,
     })
 }
 
-fn read_key(env: &str, provider: &str) -> Result<String, UserError> {
-    match std::env::var(env) {
-        Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
-        _ => Err(UserError::new(format!(
+fn read_key(env: &str, provider: &str) -> Result<Secret, UserError> {
+    Secret::from_env(env).ok_or_else(|| {
+        UserError::new(format!(
             "provider `{provider}` needs an API key in ${env}, which is not set"
         ))
-        .hint(format!("export {env}=… (keys are read from the environment only)"))),
-    }
+        .hint(format!("export {env}=… (keys are read from the environment only)"))
+    })
+}
+
+/// The provider's URL after the shared checks: http(s), no credentials in it, `http://` only to this machine
+/// unless allowed.
+fn checked_url(provider: &str, raw: &str, allow_insecure_http: bool) -> Result<Url, UserError> {
+    http::check_base_url(raw, allow_insecure_http)
+        .map_err(|problem| UserError::new(format!("the URL of provider `{provider}` {problem}")).hint(problem.hint()))
 }
 
 /// One chat message.
@@ -278,44 +287,12 @@ pub struct ChatAnswer {
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CallError {
-    /// The endpoint answered with an error status.
-    #[error("HTTP {code}: {message}")]
-    Status {
-        /// Status code.
-        code: u16,
-        /// How long the server asked us to wait.
-        retry_after: Option<Duration>,
-        /// The error message from the body.
-        message: String,
-    },
-    /// No answer within the timeout.
-    #[error("no answer within {0} s")]
-    Timeout(u64),
-    /// Could not connect or the connection broke.
-    #[error("network error: {0}")]
-    Network(String),
+    /// The exchange failed (after the transport's retries).
+    #[error(transparent)]
+    Http(#[from] HttpError),
     /// The answer was not a chat completion.
     #[error("unexpected answer: {0}")]
     BadResponse(String),
-}
-
-impl CallError {
-    /// Worth trying again: rate limits, server errors, timeouts and broken connections.
-    pub fn retryable(&self) -> bool {
-        match self {
-            CallError::Status { code, .. } => *code == 408 || *code == 429 || *code >= 500,
-            CallError::Timeout(_) | CallError::Network(_) => true,
-            CallError::BadResponse(_) => false,
-        }
-    }
-
-    /// The wait the server asked for, if any.
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self {
-            CallError::Status { retry_after, .. } => *retry_after,
-            _ => None,
-        }
-    }
 }
 
 /// The JSON body of a chat request.
@@ -335,77 +312,29 @@ pub fn request_body(req: &ChatRequest) -> Value {
     body
 }
 
-/// Sends one chat request (no retries).
-pub async fn chat(client: &reqwest::Client, p: &ResolvedProvider, req: &ChatRequest) -> Result<ChatAnswer, CallError> {
-    let started = Instant::now();
-    let mut builder = client.post(p.endpoint()).timeout(p.timeout).json(&request_body(req));
-    if let Some(key) = &p.api_key {
-        builder = builder.bearer_auth(key);
-    }
-    let secs = p.timeout.as_secs();
-    let response = builder.send().await.map_err(|e| transport_error(&e, secs))?;
-    let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_retry_after);
-    let bytes = response.bytes().await.map_err(|e| transport_error(&e, secs))?;
-    let latency_ms = started.elapsed().as_millis() as u64;
-    if !status.is_success() {
-        return Err(CallError::Status {
-            code: status.as_u16(),
-            retry_after,
-            message: error_message(&bytes),
-        });
-    }
-    parse_answer(&bytes, latency_ms)
-}
-
-fn transport_error(e: &reqwest::Error, timeout_secs: u64) -> CallError {
-    if e.is_timeout() {
-        CallError::Timeout(timeout_secs)
-    } else {
-        // The source chain says why (connection refused, reset…); the URL is already in the context.
-        let mut text = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            text = format!("{text}: {s}");
-            source = s.source();
-        }
-        CallError::Network(text)
-    }
-}
-
-/// `Retry-After` as seconds or an HTTP date, capped at [`MAX_RETRY_AFTER`].
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    let wait = if let Ok(secs) = value.parse::<f64>() {
-        (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))?
-    } else {
-        let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-        (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-            .to_std()
-            .unwrap_or(Duration::ZERO)
+/// Sends one chat request; the transport retries rate limits, server errors and lost connections.
+pub async fn chat(
+    transport: &Transport,
+    p: &ResolvedProvider,
+    req: &ChatRequest,
+    counters: Option<&http::Counters>,
+) -> Result<ChatAnswer, CallError> {
+    let url = parse_endpoint(&p.endpoint())?;
+    let body = request_body(req);
+    let request = http::Request {
+        body: http::Body::Json(&body),
+        timeout: Some(p.timeout),
+        counters,
+        credential: p.credential.as_ref(),
+        ..http::Request::new(&Method::POST, &url)
     };
-    Some(wait.min(MAX_RETRY_AFTER))
+    let reply = transport.send(request).await?;
+    let latency_ms = u64::try_from(reply.latency.as_millis()).unwrap_or(u64::MAX);
+    parse_answer(&reply.body, latency_ms)
 }
 
-fn error_message(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let parsed: Option<Value> = serde_json::from_slice(bytes).ok();
-    let from_json = parsed.as_ref().and_then(|v| {
-        v.pointer("/error/message")
-            .or_else(|| v.get("detail"))
-            .or_else(|| v.get("error"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    });
-    let mut msg = from_json.unwrap_or_else(|| text.trim().to_owned());
-    if msg.chars().count() > 300 {
-        msg = msg.chars().take(300).collect::<String>() + "…";
-    }
-    msg
+fn parse_endpoint(url: &str) -> Result<Url, CallError> {
+    Url::parse(url).map_err(|e| CallError::BadResponse(format!("invalid endpoint URL: {e}")))
 }
 
 /// Reads a chat completion body.
@@ -425,7 +354,8 @@ pub fn parse_answer(bytes: &[u8], latency_ms: u64) -> Result<ChatAnswer, CallErr
         other => return Err(CallError::BadResponse(format!("content is {other}"))),
     };
     Ok(ChatAnswer {
-        text,
+        // An endpoint that echoes the key into an answer must not get it into reports, the cache or results.
+        text: secrets::redact(&text).into_owned(),
         prompt_tokens: v.pointer("/usage/prompt_tokens").and_then(Value::as_u64),
         completion_tokens: v.pointer("/usage/completion_tokens").and_then(Value::as_u64),
         latency_ms,
@@ -439,26 +369,18 @@ pub fn platform_models_url(url: &str) -> String {
 
 /// Model ids the platform offers (`GET /api/models`). Open WebUI also needs this call once after a model was
 /// created, before chats with it work.
-pub async fn platform_models(client: &reqwest::Client, p: &ResolvedProvider) -> Result<Vec<String>, CallError> {
+pub async fn platform_models(transport: &Transport, p: &ResolvedProvider) -> Result<Vec<String>, CallError> {
     let ProviderKind::Platform { url, .. } = &p.kind else {
         return Ok(Vec::new());
     };
-    let mut builder = client.get(platform_models_url(url)).timeout(p.timeout);
-    if let Some(key) = &p.api_key {
-        builder = builder.bearer_auth(key);
-    }
-    let secs = p.timeout.as_secs();
-    let response = builder.send().await.map_err(|e| transport_error(&e, secs))?;
-    let status = response.status();
-    let bytes = response.bytes().await.map_err(|e| transport_error(&e, secs))?;
-    if !status.is_success() {
-        return Err(CallError::Status {
-            code: status.as_u16(),
-            retry_after: None,
-            message: error_message(&bytes),
-        });
-    }
-    let v: Value = serde_json::from_slice(&bytes).map_err(|e| CallError::BadResponse(format!("not JSON: {e}")))?;
+    let url = parse_endpoint(&platform_models_url(url))?;
+    let request = http::Request {
+        timeout: Some(p.timeout),
+        credential: p.credential.as_ref(),
+        ..http::Request::new(&Method::GET, &url)
+    };
+    let reply = transport.send(request).await?;
+    let v: Value = serde_json::from_slice(&reply.body).map_err(|e| CallError::BadResponse(format!("not JSON: {e}")))?;
     let list = v.get("data").and_then(Value::as_array).or_else(|| v.as_array());
     Ok(list
         .map(|items| {
@@ -475,15 +397,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retry_after_seconds_and_dates() {
-        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("0.5"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_retry_after("9999"), Some(MAX_RETRY_AFTER));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("soon"), None);
-    }
-
-    #[test]
     fn parses_answers_and_errors() {
         let a = parse_answer(
             br#"{"choices":[{"message":{"content":"Hej"}}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#,
@@ -495,8 +408,12 @@ mod tests {
             ("Hej", Some(3), Some(1))
         );
         assert!(parse_answer(br#"{"detail":"Model not found"}"#, 1).is_err());
-        assert_eq!(error_message(br#"{"detail":"Model not found"}"#), "Model not found");
-        assert_eq!(error_message(br#"{"error":{"message":"slow down"}}"#), "slow down");
+        let echoed = parse_answer(
+            br#"{"choices":[{"message":{"content":"Din header var Bearer sk-abcdef0123456789abcd"}}]}"#,
+            1,
+        )
+        .expect("answer");
+        assert_eq!(echoed.text, "Din header var Bearer [redacted]");
     }
 
     #[test]

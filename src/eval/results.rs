@@ -294,6 +294,16 @@ pub fn summarize(providers: &[ProviderInfo], cases: &[CaseInfo], results: &[Case
 }
 
 impl EvalResults {
+    /// The text of a saved results file: pretty JSON with every API key in use, bearer token and `sk-` key
+    /// redacted from every string, because `evals/*.json` is committed.
+    pub fn to_saved_json(&self) -> Result<String, serde_json::Error> {
+        let mut value = serde_json::to_value(self)?;
+        crate::secrets::redact_json(&mut value);
+        let mut text = serde_json::to_string_pretty(&value)?;
+        text.push('\n');
+        Ok(text)
+    }
+
     /// Reads a saved results file (or the output of `--format json`, which holds one under `results`) and
     /// recomputes its summary.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {

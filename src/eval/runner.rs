@@ -17,6 +17,7 @@ use super::results::{AssertionResult, CaseResult, RunStats};
 use super::rubric;
 use super::text as measure;
 use crate::error::UserError;
+use crate::http::{self, Transport};
 use crate::model::config::Language;
 
 /// Default number of requests in flight.
@@ -54,8 +55,8 @@ impl Default for RunOptions {
 #[derive(Default)]
 struct Counters {
     from_cache: AtomicU64,
-    requests: AtomicU64,
-    retries: AtomicU64,
+    /// Chat requests sent and retried (the preflight model listing is not counted).
+    http: http::Counters,
     judge_calls: AtomicU64,
 }
 
@@ -63,7 +64,7 @@ struct Shared {
     plan: Plan,
     opts: RunOptions,
     cache: Cache,
-    client: reqwest::Client,
+    transport: Transport,
     permits: Semaphore,
     counters: Counters,
     /// Per platform provider: specialist ids it does not offer.
@@ -95,17 +96,22 @@ async fn run_async(
     cache: &Cache,
     on_done: &dyn Fn(),
 ) -> Result<(Vec<CaseResult>, RunStats), UserError> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(opts.concurrency.max(1))
-        .user_agent(concat!("aispec/", env!("CARGO_PKG_VERSION")))
-        .build()
+    let options = http::Options {
+        timeout: Duration::from_secs(provider::DEFAULT_TIMEOUT_SECS),
+        retry: http::RetryPolicy {
+            retries: opts.max_retries,
+            base: opts.retry_base,
+        },
+        idle_per_host: Some(opts.concurrency.max(1)),
+    };
+    let transport = Transport::new(options, Vec::new())
         .map_err(|e| UserError::new(format!("cannot build the HTTP client: {e}")))?;
-    let missing = preflight(&client, plan).await?;
+    let missing = preflight(&transport, plan).await?;
     let shared = Arc::new(Shared {
         plan: plan.clone(),
         opts: opts.clone(),
         cache: cache.clone(),
-        client,
+        transport,
         permits: Semaphore::new(opts.concurrency.max(1)),
         counters: Counters::default(),
         missing,
@@ -128,11 +134,12 @@ async fn run_async(
     }
     let results: Vec<CaseResult> = results.into_iter().flatten().collect();
     let c = &shared.counters;
+    let (requests, retries) = c.http.get();
     let stats = RunStats {
         answers: results.len() as u64,
         from_cache: c.from_cache.load(Ordering::Relaxed),
-        requests: c.requests.load(Ordering::Relaxed),
-        retries: c.retries.load(Ordering::Relaxed),
+        requests,
+        retries,
         errors: results.iter().filter(|r| r.answer.is_none()).count() as u64,
         judge_calls: c.judge_calls.load(Ordering::Relaxed),
         cache_write_errors: unwritten as u64,
@@ -142,10 +149,10 @@ async fn run_async(
 
 /// Asks each platform provider which models it offers (Open WebUI needs this once after deploys anyway) and
 /// notes the specialists it lacks.
-async fn preflight(client: &reqwest::Client, plan: &Plan) -> Result<HashMap<usize, BTreeSet<String>>, UserError> {
+async fn preflight(transport: &Transport, plan: &Plan) -> Result<HashMap<usize, BTreeSet<String>>, UserError> {
     let mut missing = HashMap::new();
     for (pi, p) in plan.providers.iter().enumerate().filter(|(_, p)| p.is_platform()) {
-        let offered: BTreeSet<String> = provider::platform_models(client, p)
+        let offered: BTreeSet<String> = provider::platform_models(transport, p)
             .await
             .map_err(|e| {
                 let url = match &p.kind {
@@ -306,21 +313,9 @@ async fn ask(
         .permits
         .acquire()
         .await
-        .map_err(|e| CallError::Network(e.to_string()))?;
-    let mut attempt = 0;
-    loop {
-        shared.counters.requests.fetch_add(1, Ordering::Relaxed);
-        match provider::chat(&shared.client, provider, request).await {
-            Ok(answer) => return Ok((answer, false, key.filter(|_| mode.writes()))),
-            Err(e) if e.retryable() && attempt < shared.opts.max_retries => {
-                shared.counters.retries.fetch_add(1, Ordering::Relaxed);
-                let backoff = shared.opts.retry_base.saturating_mul(1 << attempt.min(6));
-                tokio::time::sleep(e.retry_after().unwrap_or(backoff)).await;
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
+        .map_err(|e| CallError::BadResponse(e.to_string()))?;
+    let answer = provider::chat(&shared.transport, provider, request, Some(&shared.counters.http)).await?;
+    Ok((answer, false, key.filter(|_| mode.writes())))
 }
 
 /// Queues a cache entry; it is written with the next pack.

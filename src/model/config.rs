@@ -120,6 +120,10 @@ pub struct Target {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub timeout_secs: Option<u64>,
+    /// Allow plain `http://` to a host other than this machine (the API key then crosses the network
+    /// unencrypted). Default false: aispec refuses.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_insecure_http: bool,
 }
 
 /// An OpenAI-compatible chat endpoint (LiteLLM in practice).
@@ -148,6 +152,10 @@ pub struct Provider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub timeout_secs: Option<u64>,
+    /// Allow plain `http://` to a host other than this machine (prompts, answers and the key then cross the
+    /// network unencrypted). Default false: `aispec eval` refuses. `platform:` providers follow their target.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_insecure_http: bool,
 }
 
 /// Settings for `aispec eval`.

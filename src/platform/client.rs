@@ -1,74 +1,29 @@
-//! The Open WebUI REST client: a timeout on every request, retries with backoff on 429/5xx and lost
-//! connections (honouring `Retry-After`), and errors typed as [`ApiError`].
+//! The Open WebUI REST client: paths, counters and typed errors ([`ApiError`]) on top of the shared transport
+//! ([`crate::http`]), which owns timeouts, retries, the redirect policy and redaction.
 //!
 //! The endpoints themselves are in [`super::endpoints`].
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::ApiError;
+use crate::http::{self, Credential, HttpError, Transport};
+use crate::secrets::Secret;
+
+pub use crate::http::RetryPolicy;
 
 /// Default request timeout when the target sets none.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
-/// Longest wait aispec accepts from a `Retry-After` header.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
-/// Longest computed backoff between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// Timeout floor for uploads and attaching files, which extract text (and embed) on the server.
 const SLOW_TIMEOUT: Duration = Duration::from_secs(300);
 /// Page size of Open WebUI's list endpoints (fixed on the server).
 pub const PAGE_SIZE: usize = 30;
 /// How often a listing is restarted when the collection changed while it was being paged.
 pub(super) const LIST_RESTARTS: usize = 3;
-
-/// How many times and how patiently to retry.
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt.
-    pub retries: u32,
-    /// First backoff; doubled on each retry.
-    pub base: Duration,
-}
-
-impl RetryPolicy {
-    /// 4 retries from 500 ms, overridable with `AISPEC_HTTP_RETRIES` and `AISPEC_HTTP_BACKOFF_MS`.
-    pub fn from_env() -> Self {
-        let num = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
-        RetryPolicy {
-            retries: num("AISPEC_HTTP_RETRIES").map_or(4, |n| u32::try_from(n).unwrap_or(u32::MAX)),
-            base: Duration::from_millis(num("AISPEC_HTTP_BACKOFF_MS").unwrap_or(500)),
-        }
-    }
-
-    fn backoff(&self, attempt: u32, headers: Option<&HeaderMap>) -> Duration {
-        if let Some(after) = headers.and_then(retry_after) {
-            return after.min(MAX_RETRY_AFTER);
-        }
-        let exp = self.base.saturating_mul(2u32.saturating_pow(attempt)).min(MAX_BACKOFF);
-        // Up to 25 % jitter so parallel requests do not retry in lockstep.
-        let nanos = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        exp + exp.mul_f64(f64::from(nanos % 1000) / 4000.0)
-    }
-}
-
-/// `Retry-After` as seconds or an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = when.signed_duration_since(chrono::Utc::now()).num_milliseconds();
-    Some(Duration::from_millis(u64::try_from(wait).unwrap_or(0)))
-}
 
 /// Whether a request may be sent again after an ambiguous failure (the server may have acted on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +42,13 @@ impl Repeat {
     fn slow(self) -> bool {
         matches!(self, Repeat::SafeSlow | Repeat::OnlyIfUnsentSlow)
     }
+
+    fn http(self) -> http::Repeat {
+        match self {
+            Repeat::Safe | Repeat::SafeSlow => http::Repeat::Safe,
+            Repeat::OnlyIfUnsent | Repeat::OnlyIfUnsentSlow => http::Repeat::OnlyIfUnsent,
+        }
+    }
 }
 
 /// What a request carries.
@@ -102,13 +64,12 @@ pub(super) enum Body<'a> {
 
 /// Counts of what the client did, for reports and benchmarks.
 #[derive(Debug, Default)]
-pub struct Counters {
-    reads: AtomicUsize,
-    writes: AtomicUsize,
-    retries: AtomicUsize,
+struct Counters {
+    reads: http::Counters,
+    writes: http::Counters,
 }
 
-/// A snapshot of [`Counters`].
+/// A snapshot of the client's counters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RequestCounts {
     /// GET requests sent (retries included).
@@ -122,17 +83,13 @@ pub struct RequestCounts {
 /// An authenticated client for one Open WebUI instance.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    transport: Transport,
     base: Url,
-    key: String,
-    timeout: Duration,
-    retry: RetryPolicy,
     counters: Arc<Counters>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The key stays out of debug output on purpose.
         f.debug_struct("Client")
             .field("base", &self.base.as_str())
             .finish_non_exhaustive()
@@ -140,32 +97,38 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for `url` that authenticates with `key` (an `sk-…` API key or a JWT).
-    pub fn new(url: &str, key: &str, timeout: Duration, retry: RetryPolicy) -> Result<Self, ApiError> {
-        let bad = |message: String| ApiError::BadUrl {
-            url: url.to_owned(),
-            message,
-        };
-        let mut base = Url::parse(url.trim_end_matches('/')).map_err(|e| bad(e.to_string()))?;
-        if !matches!(base.scheme(), "http" | "https") {
-            return Err(bad("only http and https are supported".to_owned()));
-        }
+    /// A client for `url` that authenticates with `key` (an `sk-…` API key or a JWT). Plain `http://` is only
+    /// accepted to this machine unless `allow_insecure_http`; credentials inside the URL are always refused.
+    pub fn new(
+        url: &str,
+        key: Secret,
+        timeout: Duration,
+        retry: RetryPolicy,
+        allow_insecure_http: bool,
+    ) -> Result<Self, ApiError> {
+        let mut base = http::check_base_url(url.trim_end_matches('/'), allow_insecure_http).map_err(|problem| {
+            ApiError::BadUrl {
+                url: shown_raw(url),
+                problem,
+            }
+        })?;
         if !base.path().ends_with('/') {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("aispec/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .build()
-            .map_err(|e| bad(e.to_string()))?;
-        Ok(Client {
-            http,
-            base,
-            key: key.to_owned(),
+        let options = http::Options {
             timeout,
             retry,
+            idle_per_host: None,
+        };
+        let transport =
+            Transport::new(options, vec![Credential::bearer(&base, key)]).map_err(|e| ApiError::BadUrl {
+                url: http::url::shown(&base),
+                problem: http::UrlProblem::Unparsable(e.to_string()),
+            })?;
+        Ok(Client {
+            transport,
+            base,
             counters: Arc::default(),
         })
     }
@@ -177,10 +140,13 @@ impl Client {
 
     /// Requests sent so far.
     pub fn counts(&self) -> RequestCounts {
+        let (reads, read_retries) = self.counters.reads.get();
+        let (writes, write_retries) = self.counters.writes.get();
+        let n = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
         RequestCounts {
-            reads: self.counters.reads.load(Ordering::Relaxed),
-            writes: self.counters.writes.load(Ordering::Relaxed),
-            retries: self.counters.retries.load(Ordering::Relaxed),
+            reads: n(reads),
+            writes: n(writes),
+            retries: n(read_retries + write_retries),
         }
     }
 
@@ -190,7 +156,7 @@ impl Client {
             .join(path.trim_start_matches('/'))
             .map_err(|e| ApiError::BadUrl {
                 url: self.url().to_owned(),
-                message: e.to_string(),
+                problem: http::UrlProblem::Unparsable(e.to_string()),
             })?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
@@ -212,89 +178,39 @@ impl Client {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_owned(),
         };
-        let mut attempt = 0u32;
-        loop {
-            let counter = if method == Method::GET {
-                &self.counters.reads
-            } else {
-                &self.counters.writes
-            };
-            counter.fetch_add(1, Ordering::Relaxed);
-            if attempt > 0 {
-                self.counters.retries.fetch_add(1, Ordering::Relaxed);
-            }
-            let mut req = self.http.request(method.clone(), url.clone()).bearer_auth(&self.key);
-            if repeat.slow() {
-                req = req.timeout(self.timeout.max(SLOW_TIMEOUT));
-            }
-            req = match &body {
-                Body::None => req,
-                Body::Json(v) => req.json(v),
-                Body::File { name, bytes, metadata } => {
-                    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name((*name).to_owned());
-                    let form = reqwest::multipart::Form::new()
-                        .part("file", part)
-                        .text("metadata", metadata.to_string());
-                    req.multipart(form)
+        let fields;
+        let body = match body {
+            Body::None => http::Body::None,
+            Body::Json(v) => http::Body::Json(v),
+            Body::File { name, bytes, metadata } => {
+                fields = [("metadata", metadata.to_string())];
+                http::Body::File {
+                    field: "file",
+                    name,
+                    bytes,
+                    fields: &fields,
                 }
-            };
-            let (error, headers) = match req.send().await {
-                Ok(resp) if resp.status().is_success() => {
-                    return resp
-                        .bytes()
-                        .await
-                        .map(|b| b.to_vec())
-                        .map_err(|e| self.transport(&method, &shown, e));
-                }
-                Ok(resp) => {
-                    let code = resp.status();
-                    let headers = resp.headers().clone();
-                    let text = resp.text().await.unwrap_or_default();
-                    (status_error(&method, &shown, code, &text), Some(headers))
-                }
-                Err(e) => (self.transport(&method, &shown, e), None),
-            };
-            let unsent = matches!(&error, ApiError::Connect { .. }) || error.status() == Some(429);
-            let may_repeat = match repeat {
-                Repeat::Safe | Repeat::SafeSlow => error.is_transient(),
-                Repeat::OnlyIfUnsent | Repeat::OnlyIfUnsentSlow => unsent,
-            };
-            if !may_repeat || attempt >= self.retry.retries {
-                return Err(error);
             }
-            tokio::time::sleep(self.retry.backoff(attempt, headers.as_ref())).await;
-            attempt += 1;
-        }
-    }
-
-    fn transport(&self, method: &Method, path: &str, e: reqwest::Error) -> ApiError {
-        // The URL is already in the message (as method and path); reqwest would repeat it in full.
-        let e = e.without_url();
-        if e.is_timeout() {
-            ApiError::Timeout {
-                method: method.to_string(),
-                path: path.to_owned(),
-                timeout: self.timeout,
-            }
-        } else if e.is_decode() {
-            ApiError::Decode {
-                method: method.to_string(),
-                path: path.to_owned(),
-                message: e.to_string(),
-            }
-        } else if e.is_connect() {
-            ApiError::Connect {
-                method: method.to_string(),
-                path: path.to_owned(),
-                message: error_chain(&e),
-            }
+        };
+        let counters = if method == Method::GET {
+            &self.counters.reads
         } else {
-            ApiError::Interrupted {
-                method: method.to_string(),
-                path: path.to_owned(),
-                message: error_chain(&e),
-            }
-        }
+            &self.counters.writes
+        };
+        let request = http::Request {
+            method: &method,
+            url: &url,
+            body,
+            repeat: repeat.http(),
+            timeout: repeat.slow().then(|| self.transport.timeout().max(SLOW_TIMEOUT)),
+            counters: Some(counters),
+            credential: None,
+        };
+        self.transport
+            .send(request)
+            .await
+            .map(|reply| reply.body)
+            .map_err(|e| api_error(&method, &shown, e))
     }
 
     pub(super) async fn call<T: DeserializeOwned>(
@@ -348,77 +264,35 @@ pub(super) fn is_not_found(e: &ApiError) -> bool {
     }
 }
 
-fn status_error(method: &Method, path: &str, code: StatusCode, body: &str) -> ApiError {
-    let detail = serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| match v.get("detail") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => Some(other.to_string()),
-            None => None,
-        })
-        .unwrap_or_else(|| {
-            let t = body.trim();
-            if t.is_empty() {
-                code.canonical_reason().unwrap_or("no message").to_owned()
-            } else {
-                t.chars().take(300).collect()
-            }
-        });
-    ApiError::Status {
-        method: method.to_string(),
-        path: path.to_owned(),
-        code: code.as_u16(),
-        detail,
+fn api_error(method: &Method, path: &str, e: HttpError) -> ApiError {
+    let (method, path) = (method.to_string(), path.to_owned());
+    match e {
+        HttpError::Status { code, detail, .. } => ApiError::Status {
+            method,
+            path,
+            code,
+            detail,
+        },
+        HttpError::Timeout(timeout) => ApiError::Timeout { method, path, timeout },
+        HttpError::Connect(message) => ApiError::Connect { method, path, message },
+        HttpError::Interrupted(message) => ApiError::Interrupted { method, path, message },
+        HttpError::CrossOrigin { from, to } => ApiError::Redirect { method, from, to },
+        e @ HttpError::TooManyRedirects(_) => ApiError::Interrupted {
+            method,
+            path,
+            message: e.to_string(),
+        },
     }
 }
 
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
+/// A configured URL for messages, without any credential or query it may carry.
+fn shown_raw(url: &str) -> String {
+    Url::parse(url.trim()).map_or_else(|_| "(the configured url)".to_owned(), |u| http::url::shown(&u))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::error::is_retry_status;
     use super::*;
-
-    #[test]
-    fn retry_after_seconds_and_dates() {
-        let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, "3".parse().expect("header"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
-        h.insert(RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().expect("header"));
-        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a date in the past means now");
-        let policy = RetryPolicy {
-            retries: 3,
-            base: Duration::from_millis(100),
-        };
-        h.insert(RETRY_AFTER, "7".parse().expect("header"));
-        assert_eq!(policy.backoff(0, Some(&h)), Duration::from_secs(7));
-        let b2 = policy.backoff(2, None);
-        assert!(
-            b2 >= Duration::from_millis(400) && b2 <= Duration::from_millis(500),
-            "{b2:?}"
-        );
-    }
-
-    #[test]
-    fn statuses_worth_retrying() {
-        for code in [429, 500, 502, 503, 504] {
-            assert!(is_retry_status(code));
-        }
-        for code in [400, 401, 403, 404, 409, 422] {
-            assert!(!is_retry_status(code));
-        }
-    }
 
     #[test]
     fn segments_are_encoded() {
@@ -426,18 +300,52 @@ mod tests {
         assert_eq!(seg("1b0c-x_y.z"), "1b0c-x_y.z");
     }
 
-    #[test]
-    fn server_details_become_messages() {
-        let e = status_error(
+    fn status(code: u16, body: &str) -> ApiError {
+        let detail = http::error_detail(
+            body.as_bytes(),
+            reqwest::StatusCode::from_u16(code)
+                .ok()
+                .and_then(|c| c.canonical_reason()),
+        );
+        api_error(
             &Method::POST,
             "/api/v1/models/create",
-            StatusCode::UNAUTHORIZED,
+            HttpError::Status {
+                code,
+                detail,
+                retry_after: None,
+            },
+        )
+    }
+
+    #[test]
+    fn server_details_become_messages() {
+        let e = status(
+            401,
             r#"{"detail":"Uh-oh! This model id is already registered. Please choose another model id string."}"#,
         );
         assert!(e.is_id_taken());
         assert!(!e.is_auth());
-        let nf = status_error(&Method::GET, "/x", StatusCode::NOT_FOUND, "");
+        let nf = status(404, "");
         assert!(is_not_found(&nf));
         assert!(nf.to_string().contains("HTTP 404: Not Found"), "{nf}");
+    }
+
+    #[test]
+    fn bad_urls_never_show_their_credentials() {
+        let key = Secret::new("sk-client-test-key");
+        let retry = RetryPolicy::from_env();
+        let e = Client::new(
+            "https://svc:topsecret@ai.example.dk",
+            key.clone(),
+            Duration::from_secs(1),
+            retry,
+            false,
+        )
+        .expect_err("userinfo");
+        assert!(!e.to_string().contains("topsecret"), "{e}");
+        assert!(e.to_string().contains("https://ai.example.dk/"), "{e}");
+        let e = Client::new("http://ai.example.dk", key, Duration::from_secs(1), retry, false).expect_err("http");
+        assert!(e.to_string().contains("unencrypted"), "{e}");
     }
 }

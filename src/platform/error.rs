@@ -57,13 +57,23 @@ pub enum ApiError {
         /// What did not fit.
         message: String,
     },
+    /// The server redirected to another origin, which aispec never follows.
+    #[error("{method} {from} was redirected to {to}, another host; aispec does not follow redirects to other hosts")]
+    Redirect {
+        /// HTTP method.
+        method: String,
+        /// The URL asked (no credentials or query).
+        from: String,
+        /// Where the server pointed.
+        to: String,
+    },
     /// The target URL cannot be used.
-    #[error("invalid target URL {url}: {message}")]
+    #[error("the target URL {url} {problem}")]
     BadUrl {
-        /// The URL from `aispec.toml`.
+        /// The URL from `aispec.toml`, without credentials or query.
         url: String,
         /// Why.
-        message: String,
+        problem: crate::http::UrlProblem,
     },
 }
 
@@ -81,7 +91,7 @@ impl ApiError {
         match self {
             ApiError::Status { code, .. } => is_retry_status(*code),
             ApiError::Timeout { .. } | ApiError::Connect { .. } | ApiError::Interrupted { .. } => true,
-            ApiError::Decode { .. } | ApiError::BadUrl { .. } => false,
+            ApiError::Decode { .. } | ApiError::BadUrl { .. } | ApiError::Redirect { .. } => false,
         }
     }
 
@@ -96,7 +106,4 @@ impl ApiError {
     }
 }
 
-/// Statuses the client retries: 429 and the 5xx answers a proxy or a restarting server gives.
-pub fn is_retry_status(code: u16) -> bool {
-    matches!(code, 429 | 500 | 502 | 503 | 504)
-}
+pub use crate::http::is_retry_status;

@@ -24,6 +24,7 @@ pub use state::{Deployed, DeployedModel, TargetState, deployed_state};
 
 use crate::error::UserError;
 use crate::model::config::Target;
+use crate::secrets::Secret;
 use crate::workspace::Workspace;
 use groups::GroupResolver;
 use local::Candidates;
@@ -68,19 +69,30 @@ pub fn connect(ws: &Workspace, name: Option<&str>) -> Result<Connection, UserErr
             }),
         );
     };
-    let key = std::env::var(&target.api_key_env)
-        .ok()
-        .filter(|k| !k.trim().is_empty())
-        .ok_or_else(|| {
-            UserError::new(format!(
-                "the environment variable {} (the API key of target `{name}`) is not set",
-                target.api_key_env
-            ))
-            .hint("create an API key in Open WebUI (Settings → Account) and export it; never write it into a file")
-        })?;
+    let key = Secret::from_env(&target.api_key_env).ok_or_else(|| {
+        UserError::new(format!(
+            "the environment variable {} (the API key of target `{name}`) is not set",
+            target.api_key_env
+        ))
+        .hint("create an API key in Open WebUI (Settings → Account) and export it; never write it into a file")
+    })?;
     let timeout = Duration::from_secs(target.timeout_secs.unwrap_or(client::DEFAULT_TIMEOUT_SECS));
-    let client = Client::new(&target.url, key.trim(), timeout, client::RetryPolicy::from_env())
-        .map_err(|e| UserError::new(e.to_string()).hint("fix `url` of the target in aispec.toml"))?;
+    let client = Client::new(
+        &target.url,
+        key,
+        timeout,
+        client::RetryPolicy::from_env(),
+        target.allow_insecure_http,
+    )
+    .map_err(|e| {
+        let hint = match &e {
+            ApiError::BadUrl { problem, .. } => {
+                format!("fix `url` of [targets.{name}] in aispec.toml: {}", problem.hint())
+            }
+            _ => format!("fix `url` of [targets.{name}] in aispec.toml"),
+        };
+        UserError::new(format!("target `{name}`: {e}")).hint(hint)
+    })?;
     Ok(Connection {
         name,
         target: target.clone(),

@@ -15,6 +15,11 @@ pub enum Fault {
     ForwardThenStatus(u16),
     /// Close the connection without an answer, without asking the server.
     Drop,
+    /// Answer with this status and a body that quotes the request's `Authorization` header back, as a
+    /// careless server or proxy does.
+    EchoAuth(u16),
+    /// Answer with this redirect status pointing at `location` (the request's path is appended).
+    Redirect { code: u16, location: String },
 }
 
 /// One logged request.
@@ -234,6 +239,8 @@ fn serve(conn: TcpStream, upstream: &str, state: &Mutex<State>) {
         let answer = match fault {
             Some(Fault::Drop) => None,
             Some(Fault::Status { code, retry_after }) => Some(injected(code, retry_after)),
+            Some(Fault::EchoAuth(code)) => Some(echo_auth(code, req.header("authorization").unwrap_or_default())),
+            Some(Fault::Redirect { code, location }) => Some(redirect(code, &format!("{location}{path}"))),
             Some(Fault::ForwardThenStatus(code)) => {
                 let _ = forward(upstream, &req);
                 Some(injected(code, None))
@@ -281,5 +288,25 @@ fn injected(code: u16, retry_after: Option<u64>) -> Message {
         start: format!("HTTP/1.1 {code} Injected"),
         headers,
         body: br#"{"detail":"injected by the test proxy"}"#.to_vec(),
+    }
+}
+
+fn echo_auth(code: u16, authorization: &str) -> Message {
+    let body = serde_json::json!({
+        "detail": format!("invalid credentials; you sent Authorization: {authorization}"),
+        "debug": {"headers": {"authorization": authorization}},
+    });
+    Message {
+        start: format!("HTTP/1.1 {code} Echo"),
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+fn redirect(code: u16, location: &str) -> Message {
+    Message {
+        start: format!("HTTP/1.1 {code} Moved"),
+        headers: vec![("Location".to_owned(), location.to_owned())],
+        body: Vec::new(),
     }
 }

@@ -24,3 +24,4 @@ mod deploy_scale;
 mod fault_proxy;
 mod import_export;
 mod openwebui;
+mod secrets;
