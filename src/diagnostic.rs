@@ -192,10 +192,13 @@ pub fn render_human(
         let excerpt = if d.code == "possible-secret" || whole_file {
             None
         } else {
-            source_line(&d.file, d.line)
+            // A line with credentials in a URL is never quoted, whatever finding it belongs to.
+            source_line(&d.file, d.line).filter(|l| !crate::secrets::has_userinfo(l))
         };
         if let Some(text) = excerpt.filter(|t| !t.trim().is_empty() && !t.chars().any(|c| c.is_control() && c != '\t'))
         {
+            // Anything shaped like a key stays out of the quoted line, whatever finding it belongs to.
+            let text = crate::secrets::redact(&text);
             let shown: String = text.chars().take(100).collect();
             let ellipsis = if text.chars().count() > 100 { "…" } else { "" };
             let _ = writeln!(out, "  {:>7}  {}", "", style.dim(&format!("| {shown}{ellipsis}")));

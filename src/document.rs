@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::schema::{FileKind, Schemas};
+use crate::secrets::{is_secret_key_name, looks_like_secret};
 use crate::source::{self, ReadError, SourceFile};
 
 /// A file that parsed and matched its schema, with the typed value.
@@ -85,7 +86,7 @@ pub fn parse<T: DeserializeOwned>(
                     .span
                     .and_then(|s| source.text.get(s))
                     .map(str::trim)
-                    .filter(|t| !t.is_empty() && t.len() <= 60 && !t.contains('\n'));
+                    .filter(|t| !t.is_empty() && t.len() <= 60 && !t.contains('\n') && !looks_like_secret(t));
                 let message = match near {
                     Some(t) => format!("{} (at `{t}`)", e.message),
                     None => e.message,
@@ -194,6 +195,10 @@ fn schema_diagnostics(
             for key in unexpected {
                 let key_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
                 let pos = source.key_position_of(&key_pointer);
+                if let Some(d) = secret_in_unknown_key(source, key, instance.get(key.as_str()), pos) {
+                    diags.push(d);
+                    continue;
+                }
                 let mut d = Diagnostic::at_path(
                     crate::diagnostic::display_path(&source.path),
                     pos.line,
@@ -297,10 +302,13 @@ fn schema_diagnostics(
         }
         ValidationErrorKind::Pattern { .. } => {
             let got = instance.as_str().unwrap_or_default();
-            diags.push(with_desc(err(
-                "invalid-format",
-                format!("`{got}` has the wrong format"),
-            )));
+            // A value that may carry a credential is never quoted back.
+            let message = if looks_like_secret(got) || crate::secrets::has_userinfo(got) {
+                "has the wrong format".to_owned()
+            } else {
+                format!("`{got}` has the wrong format")
+            };
+            diags.push(with_desc(err("invalid-format", message)));
         }
         ValidationErrorKind::MinLength { limit } if *limit == 1 => {
             diags.push(with_desc(err("empty-value", "must not be empty".to_owned())));
@@ -343,12 +351,32 @@ fn schema_diagnostics(
     }
 }
 
-/// True for values that look like credentials rather than variable names.
-pub fn looks_like_secret(value: &str) -> bool {
-    let v = value.trim();
-    v.starts_with("sk-")
-        || v.starts_with("eyJ")
-        || (v.len() >= 24 && v.chars().any(|c| c.is_ascii_digit()) && !v.contains(' '))
+/// An unknown key that holds a credential (`api_key = "sk-…"`): a `possible-secret` error that never quotes
+/// the value, instead of `unknown-key`.
+fn secret_in_unknown_key(
+    source: &SourceFile,
+    key: &str,
+    value: Option<&Value>,
+    pos: crate::source::Position,
+) -> Option<Diagnostic> {
+    let text = value.and_then(Value::as_str);
+    let secret = text.is_some_and(|t| looks_like_secret(t) || (is_secret_key_name(key) && !t.trim().is_empty()));
+    if !secret {
+        return None;
+    }
+    Some(
+        Diagnostic::at_path(
+            crate::diagnostic::display_path(&source.path),
+            pos.line,
+            pos.column,
+            Severity::Error,
+            "possible-secret",
+            format!("`{key}` holds what looks like a credential; keys must never be written in a file"),
+        )
+        .with_hint(
+            "delete the line, rotate the key now (it may already be in git history), put the new key in an environment variable and name that variable in `api_key_env`",
+        ),
+    )
 }
 
 /// The allowed values when a `oneOf`/`anyOf` lists only constants (how enums with documented variants look).

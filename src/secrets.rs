@@ -140,6 +140,18 @@ pub fn looks_like_secret(value: &str) -> bool {
         || (v.len() >= 24 && v.chars().any(|c| c.is_ascii_digit()) && !v.contains(' '))
 }
 
+/// True for a URL with a user name or password before the host (`https://user:key@host`).
+pub fn has_userinfo(value: &str) -> bool {
+    value
+        .split_once("://")
+        .map(|(_, rest)| {
+            rest.split(['/', '?', '#', ' ', '"', '\'', '<', '>', ')'])
+                .next()
+                .unwrap_or_default()
+        })
+        .is_some_and(|authority| authority.contains('@'))
+}
+
 /// True for setting names that hold a credential (`api_key`, `token`, `password`…), as opposed to
 /// `api_key_env`, which names a variable.
 pub fn is_secret_key_name(key: &str) -> bool {
@@ -201,6 +213,16 @@ mod tests {
         let q = quote(&long);
         assert!(q.starts_with("line one Authorization: Bearer [redacted] "), "{q}");
         assert_eq!(q.chars().count(), MAX_QUOTED_CHARS + 1);
+    }
+
+    #[test]
+    fn userinfo_in_urls() {
+        assert!(has_userinfo("https://svc:sk-x@ai.example.dk/api"));
+        assert!(has_userinfo("http://user@host"));
+        assert!(!has_userinfo("https://ai.example.dk/api?mail=a@b.dk"));
+        assert!(!has_userinfo("platform:staging"));
+        assert!(!has_userinfo("se https://aarhus.dk eller skriv til a@b.dk"));
+        assert!(has_userinfo(r#"url = "ftp://svc:pw@host""#));
     }
 
     #[test]

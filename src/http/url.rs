@@ -6,7 +6,7 @@ use reqwest::Url;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlProblem {
     /// Not a URL at all.
-    #[error("is not a valid URL ({0})")]
+    #[error("cannot be read as a URL ({0})")]
     Unparsable(String),
     /// Neither `http` nor `https`.
     #[error("uses `{0}`; only http and https are supported")]

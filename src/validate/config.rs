@@ -1,8 +1,10 @@
-//! Checks on `aispec.toml` beyond its schema: references between its sections.
+//! Checks on `aispec.toml` beyond its schema: references between its sections, and URLs that would leak a
+//! key (credentials inside the URL, plain `http://` across the network).
 
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::http::{UrlProblem, check_base_url};
 use crate::model::config::CONFIG_FILE;
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
@@ -17,6 +19,30 @@ pub fn check(ws: &Workspace, diags: &mut Vec<Diagnostic>) {
     };
     let src = SourceFile::new(Path::new(CONFIG_FILE), text);
     let config = &ws.config;
+    for (name, target) in &config.targets {
+        check_url(
+            &src,
+            &format!("/targets/{name}/url"),
+            &format!("targets.{name}"),
+            &target.url,
+            target.allow_insecure_http,
+            diags,
+        );
+    }
+    for (name, provider) in &config.providers {
+        if !provider.base_url.starts_with("platform:") {
+            let pointer = format!("/providers/{name}/base_url");
+            let table = format!("providers.{name}");
+            check_url(
+                &src,
+                &pointer,
+                &table,
+                &provider.base_url,
+                provider.allow_insecure_http,
+                diags,
+            );
+        }
+    }
     for (name, provider) in &config.providers {
         if let Some(target) = provider.base_url.strip_prefix("platform:")
             && !config.targets.contains_key(target)
@@ -64,6 +90,39 @@ pub fn check(ws: &Workspace, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A URL that would leak the key: credentials in it are an error (never quoted), plain `http://` to another
+/// machine a warning (deploy and eval refuse it unless the table sets `allow_insecure_http = true`).
+fn check_url(src: &SourceFile, pointer: &str, table: &str, url: &str, allowed: bool, diags: &mut Vec<Diagnostic>) {
+    let Err(problem) = check_base_url(url, allowed) else {
+        return;
+    };
+    let (severity, code, message, hint) = match &problem {
+        UrlProblem::Userinfo => (
+            Severity::Error,
+            "possible-secret",
+            format!("the URL {problem}"),
+            problem.hint().to_owned(),
+        ),
+        UrlProblem::InsecureHttp(_) => (
+            Severity::Warning,
+            "insecure-http",
+            format!("the URL {problem}; deploy and eval refuse it"),
+            format!(
+                "use https://; if this network is trusted and has no TLS, set allow_insecure_http = true in [{table}]"
+            ),
+        ),
+        // A wrong scheme is already a schema error for targets; providers also accept `platform:`.
+        UrlProblem::Scheme(_) if table.starts_with("targets.") => return,
+        UrlProblem::Scheme(_) | UrlProblem::Unparsable(_) => (
+            Severity::Error,
+            "invalid-url",
+            format!("the URL {problem}"),
+            problem.hint().to_owned(),
+        ),
+    };
+    diags.push(Diagnostic::at_pointer(src, pointer, severity, code, message).with_hint(hint));
 }
 
 fn names<'a>(keys: impl Iterator<Item = &'a String>) -> String {

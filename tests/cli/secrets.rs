@@ -243,3 +243,48 @@ fn eval_refuses_a_redirect_to_another_host() {
     assert!(elsewhere.log().is_empty(), "{:?}", elsewhere.log());
     assert_eq!(stub.chat_count(), 0);
 }
+
+#[test]
+fn plain_http_to_another_machine_is_refused_before_any_request() {
+    let r = DeployRepo::with("insecure", "http://ai.example.invalid", KEY);
+    r.add_approved("a", &Spec::default());
+    for args in [
+        &["plan", "--target", "test"][..],
+        &["deploy", "--target", "test", "--yes"],
+        &["status", "--target", "test"],
+    ] {
+        let run = r.run(args);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("unencrypted (http://) to ai.example.invalid"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("allow_insecure_http = true"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let repo = eval_workspace("http://litellm.example.invalid/v1");
+    let run = eval(&repo, &[]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("unencrypted (http://) to litellm.example.invalid"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn credentials_in_a_target_url_are_refused_and_never_printed() {
+    let url = format!("https://svc:{KEY}@ai.example.invalid");
+    let r = DeployRepo::with("userinfo", &url, "sk-another-long-key-0123");
+    r.add_approved("a", &Spec::default());
+    for args in [&["plan", "--target", "test"][..], &["status", "--target", "test"]] {
+        let run = r.run(args);
+        run.expect_code(2);
+        assert!(run.stderr.contains("user name or password"), "{args:?}: {}", run.stderr);
+        assert_no_key(&run, KEY);
+    }
+}

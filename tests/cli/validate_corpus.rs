@@ -220,6 +220,156 @@ const CASES: &[(&str, Breaker)] = &[
     }),
 ];
 
+/// A credential written into a file: each case must be found and its value must never be printed.
+const SECRET: &str = "sk-3f9c81d0a7b34e56aa0b1c2d";
+
+fn provider(r: &TestRepo, body: &str) {
+    append(r, "aispec.toml", &format!("\n[providers.litellm]\n{body}\n"));
+}
+
+const SECRET_CASES: &[(&str, Breaker)] = &[
+    ("secret_api_key_in_target", |r| {
+        append(r, "aispec.toml", &format!("api_key = \"{SECRET}\"\n"))
+    }),
+    ("secret_token_in_provider", |r| {
+        provider(
+            r,
+            &format!("base_url = \"https://litellm.example.dk/v1\"\ntoken = \"{SECRET}\""),
+        )
+    }),
+    ("secret_password_by_name", |r| {
+        replace(
+            r,
+            "aispec.toml",
+            "name = \"Testkommune\"",
+            &format!("name = \"Testkommune\"\npassword = \"{SECRET}\""),
+        )
+    }),
+    ("secret_unquoted_key", |r| {
+        append(r, "aispec.toml", &format!("api_key = {SECRET}\n"))
+    }),
+    ("secret_in_target_url", |r| {
+        replace(
+            r,
+            "aispec.toml",
+            "url = \"http://127.0.0.1:9\"",
+            &format!("url = \"https://svc:{SECRET}@ai.example.dk\""),
+        )
+    }),
+    ("secret_in_provider_url", |r| {
+        provider(r, &format!("base_url = \"https://{SECRET}@litellm.example.dk/v1\""))
+    }),
+    ("secret_in_url_with_wrong_scheme", |r| {
+        replace(
+            r,
+            "aispec.toml",
+            "url = \"http://127.0.0.1:9\"",
+            &format!("url = \"ftp://svc:{SECRET}@ai.example.dk\""),
+        )
+    }),
+    ("secret_api_key_in_specialist", |r| {
+        replace(
+            r,
+            SPEC,
+            "tags = [\"test\"]",
+            &format!("tags = [\"test\"]\napi_key = \"{SECRET}\""),
+        )
+    }),
+    ("url_user_name_only", |r| {
+        replace(
+            r,
+            "aispec.toml",
+            "url = \"http://127.0.0.1:9\"",
+            "url = \"https://deploy@ai.example.dk\"",
+        )
+    }),
+    ("url_insecure_http_target", |r| {
+        replace(
+            r,
+            "aispec.toml",
+            "url = \"http://127.0.0.1:9\"",
+            "url = \"http://ai.example.dk\"",
+        )
+    }),
+    ("url_insecure_http_provider", |r| {
+        provider(r, "base_url = \"http://litellm.example.dk/v1\"")
+    }),
+    ("url_provider_without_scheme", |r| {
+        provider(r, "base_url = \"litellm.example.dk/v1\"")
+    }),
+];
+
+#[test]
+fn secrets_in_files_are_found_and_never_printed() {
+    for (name, breaker) in SECRET_CASES {
+        let repo = TestRepo::fixture("minimal");
+        breaker(&repo);
+        let run = repo.run(&["validate"]);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{name}: exit {}\n{}",
+            run.code,
+            run.stderr
+        );
+        insta::assert_snapshot!(format!("corpus_{name}"), repo.render(&run));
+        for format in ["human", "json", "github"] {
+            let run = repo.run(&["validate", "--format", format]);
+            assert!(
+                !run.stdout.contains(SECRET),
+                "{name} ({format}) printed the key:\n{}",
+                run.stdout
+            );
+            assert!(
+                !run.stderr.contains(SECRET),
+                "{name} ({format}) printed the key:\n{}",
+                run.stderr
+            );
+        }
+        let json = repo.run(&["validate", "--format", "json"]).json();
+        assert!(
+            json["diagnostics"].as_array().is_some_and(|d| !d.is_empty()),
+            "{name}: no diagnostic"
+        );
+        // Every other command refuses the workspace, and never quotes the key either.
+        let plan = repo.run_with(
+            &["plan", "--target", "staging"],
+            &[("TEST_STAGING_KEY", "sk-unused-but-long-enough")],
+        );
+        assert!(
+            !plan.stderr.contains(SECRET) && !plan.stdout.contains(SECRET),
+            "{name}: plan printed the key"
+        );
+    }
+}
+
+#[test]
+fn allowed_insecure_http_is_not_a_warning_but_other_hosts_still_are() {
+    let repo = TestRepo::fixture("minimal");
+    replace(
+        &repo,
+        "aispec.toml",
+        "url = \"http://127.0.0.1:9\"",
+        "url = \"http://ai.example.dk\"\nallow_insecure_http = true",
+    );
+    provider(&repo, "base_url = \"http://litellm.example.dk/v1\"");
+    let json = repo.run(&["validate", "--format", "json"]).json();
+    let codes: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["field"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [("insecure-http".to_owned(), "providers.litellm.base_url".to_owned())]
+    );
+}
+
 #[test]
 fn corpus_has_at_least_thirty_cases() {
     assert!(CASES.len() >= 30, "{} cases", CASES.len());
