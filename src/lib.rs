@@ -17,6 +17,7 @@ pub mod history;
 pub mod http;
 pub mod model;
 pub mod output;
+pub mod personal_data;
 pub mod platform;
 pub mod prompt;
 pub mod questionnaire;

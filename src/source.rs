@@ -56,6 +56,11 @@ impl SourceFile {
         self.position(locate(&self.text, pointer, Target::Value).map_or(0, |r| r.start))
     }
 
+    /// Byte range of the value at a JSON pointer (quotes included), or of its nearest existing parent.
+    pub fn value_range_of(&self, pointer: &str) -> Range<usize> {
+        locate(&self.text, pointer, Target::Value).unwrap_or(0..0)
+    }
+
     /// Position of the key that names the member at a JSON pointer.
     pub fn key_position_of(&self, pointer: &str) -> Position {
         self.position(locate(&self.text, pointer, Target::Key).map_or(0, |r| r.start))

@@ -30,6 +30,10 @@ pub struct Config {
     /// Evaluation settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eval: Option<EvalSettings>,
+    /// Contact details the personal-data scan accepts everywhere (screenings, journeys, suites and every
+    /// specialist); a specialist's own `[privacy] allow` adds to it.
+    #[serde(default, skip_serializing_if = "crate::model::specialist::Privacy::is_empty")]
+    pub privacy: crate::model::specialist::Privacy,
 }
 
 /// The workspace's identity.

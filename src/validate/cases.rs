@@ -42,6 +42,11 @@ pub fn check_suites(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> usize {
                 );
             }
             check_file(&doc.source, &doc.value, diags);
+            let allow = super::personal_data::Allow {
+                list: &ws.config.privacy.allow,
+                file: "aispec.toml",
+            };
+            super::personal_data::scan_toml(&doc.source, &[], allow, diags);
         }
     }
     files.len()

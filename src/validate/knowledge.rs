@@ -3,14 +3,22 @@
 
 use std::collections::HashSet;
 
-use super::{KNOWLEDGE_TYPES, MAX_KNOWLEDGE_BYTES, specialist::scan_text};
+use super::personal_data::{self, Allow};
+use super::{KNOWLEDGE_TYPES, MAX_KNOWLEDGE_BYTES};
 use crate::diagnostic::{Diagnostic, Severity, display_path};
 use crate::model::specialist::{KNOWLEDGE_DIR, Specialist};
 use crate::source::{self, SourceFile};
 use crate::workspace::{LoadedSpecialist, Workspace};
 
 /// Checks the `[[knowledge]]` entries against the `knowledge/` folder.
-pub fn check(ws: &Workspace, s: &LoadedSpecialist, spec: &Specialist, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
+pub fn check(
+    ws: &Workspace,
+    s: &LoadedSpecialist,
+    spec: &Specialist,
+    src: &SourceFile,
+    allow: Allow<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let on_disk: HashSet<&str> = s.knowledge.iter().map(|k| k.name.as_str()).collect();
     let mut listed = HashSet::new();
     for (i, entry) in spec.knowledge.iter().enumerate() {
@@ -76,6 +84,7 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, spec: &Specialist, src: &Sour
     }
     for file in &s.knowledge {
         let shown = display_path(&file.path);
+        personal_data::scan_name(&shown, &file.name, allow, diags);
         if !listed.contains(file.name.as_str()) {
             diags.push(
                 Diagnostic::at_path(
@@ -131,7 +140,7 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, spec: &Specialist, src: &Sour
             .unwrap_or_default();
         if matches!(ext.as_str(), "md" | "txt" | "html" | "htm") {
             match source::read_utf8(&ws.path(&file.path)) {
-                Ok(text) => scan_text(&SourceFile::new(&file.path, text), 0, &spec.privacy.allow, diags),
+                Ok(text) => personal_data::scan_file(&SourceFile::new(&file.path, text), allow, diags),
                 Err(source::ReadError::NotUtf8 { line, column }) => diags.push(
                     Diagnostic::at_path(
                         shown,

@@ -1,206 +1,171 @@
-//! Finds Danish CPR numbers, e-mail addresses and phone numbers in text that reaches the model.
+//! Personal data in what is deployed or committed, as diagnostics: prompts and knowledge text, every string in
+//! `specialist.toml`, test files, screenings and journeys, and file names. The matching itself is
+//! [`crate::personal_data`].
 
-use std::sync::LazyLock;
+use serde_json::Value;
 
-use regex::Regex;
+use crate::diagnostic::{Diagnostic, Severity, field_from_pointer};
+use crate::personal_data::{self, Finding, FindingKind};
+use crate::source::SourceFile;
 
-/// What kind of personal data a match looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindingKind {
-    /// A Danish CPR number with a real calendar date.
-    Cpr,
-    /// An e-mail address.
-    Email,
-    /// A Danish phone number.
-    Phone,
+/// Contact details that may appear, and where that list is kept (named in hints).
+#[derive(Debug, Clone, Copy)]
+pub struct Allow<'a> {
+    /// Allowed e-mail addresses and phone numbers.
+    pub list: &'a [String],
+    /// The file whose `[privacy] allow` holds them: `specialist.toml` or `aispec.toml`.
+    pub file: &'static str,
 }
 
-/// One match in a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// What it looks like.
-    pub kind: FindingKind,
-    /// Byte offset in the text.
-    pub offset: usize,
-    /// The matched text.
-    pub text: String,
+/// Reports personal data anywhere in a text file (a prompt, a knowledge file).
+pub fn scan_file(file: &SourceFile, allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
+    for f in findings(&file.text, allow) {
+        diags.push(finding(&f, allow, at_offset(file, f.offset)));
+    }
 }
 
-static CPR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])((\d{2})(\d{2})(\d{2})[-\x{2010}\x{2011}\x{2013} ]?(\d)\d{3})(?:[^0-9]|$)")
-        .expect("valid regex")
-});
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}").expect("valid regex")
-});
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9+])((?:(?:\+|00)45[ \-]?)?(?:\d{8}|\d{2}[ \-]\d{2}[ \-]\d{2}[ \-]\d{2}|\d{4}[ \-]\d{4}))(?:[^0-9]|$)")
-        .expect("valid regex")
-});
-
-/// Every CPR number, e-mail address and phone number in `text`, in order of appearance.
-pub fn scan(text: &str) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
-        return out;
+/// Reports personal data in every string value of a TOML file, except under the `skip` pointers (for example
+/// the allow-list itself); each finding points at its place inside the string when the string is written
+/// without escapes, else at the string.
+pub fn scan_toml(file: &SourceFile, skip: &[&str], allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
+    if !file
+        .text
+        .chars()
+        .any(|c| c.is_ascii_digit() || c == '@' || !c.is_ascii())
+    {
+        return;
     }
-    let mut cpr_spans = Vec::new();
-    for caps in CPR.captures_iter(text) {
-        let (Some(whole), Some(dd), Some(mm), Some(yy), Some(c7)) =
-            (caps.get(1), caps.get(2), caps.get(3), caps.get(4), caps.get(5))
-        else {
-            continue;
-        };
-        let num = |m: regex::Match<'_>| m.as_str().parse::<u32>().unwrap_or(0);
-        if is_cpr_date(num(dd), num(mm), num(yy), num(c7)) {
-            cpr_spans.push(whole.range());
-            out.push(Finding {
-                kind: FindingKind::Cpr,
-                offset: whole.start(),
-                text: whole.as_str().to_owned(),
-            });
-        }
-    }
-    if text.contains('@') {
-        for m in EMAIL.find_iter(text) {
-            out.push(Finding {
-                kind: FindingKind::Email,
-                offset: m.start(),
-                text: m.as_str().to_owned(),
-            });
-        }
-    }
-    for caps in PHONE.captures_iter(text) {
-        let Some(m) = caps.get(1) else { continue };
-        if cpr_spans.iter().any(|s| s.start <= m.start() && m.start() < s.end) {
+    let Ok(json) = crate::source::toml_to_json(&file.text) else {
+        return;
+    };
+    let mut strings = Vec::new();
+    collect_strings(&json, String::new(), &mut strings);
+    for (pointer, text) in strings {
+        if skip
+            .iter()
+            .any(|s| pointer == *s || pointer.starts_with(&format!("{s}/")))
+            || is_hash(text)
+        {
             continue;
         }
-        out.push(Finding {
-            kind: FindingKind::Phone,
-            offset: m.start(),
-            text: m.as_str().to_owned(),
-        });
+        let found = findings(text, allow);
+        if found.is_empty() {
+            continue;
+        }
+        let range = file.value_range_of(&pointer);
+        let raw = file.text.get(range.clone()).unwrap_or_default();
+        let inner = raw.find(text).filter(|_| !text.is_empty());
+        for f in found {
+            let offset = inner.map_or(range.start, |i| range.start + i + f.offset);
+            let mut d = finding(&f, allow, at_offset(file, offset));
+            if let Some(field) = field_from_pointer(&pointer) {
+                d = d.with_field(field);
+            }
+            diags.push(d);
+        }
     }
-    out.sort_by_key(|f| f.offset);
-    out
 }
 
-/// True when DDMMYY with the 7th digit (century rule) is a real calendar date.
-fn is_cpr_date(day: u32, month: u32, yy: u32, seventh: u32) -> bool {
-    if !(1..=12).contains(&month) || day == 0 {
-        return false;
+/// Reports personal data in a file's name; the finding is placed on the file itself.
+pub fn scan_name(shown: &str, name: &str, allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
+    for f in findings(name, allow) {
+        let mut d = finding(&f, allow, at_start(shown));
+        d.message = format!("the file name: {}", d.message);
+        d.hint = Some("rename the file: its name is uploaded and committed too".to_owned());
+        diags.push(d);
     }
-    let century = match seventh {
-        0..=3 => 1900,
-        4 | 9 => {
-            if yy <= 36 {
-                2000
-            } else {
-                1900
+}
+
+/// Reports personal data in text extracted from a document (PDF, Word), which has no lines to point at.
+pub fn scan_extracted(shown: &str, text: &str, allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
+    for f in findings(text, allow) {
+        let mut d = finding(&f, allow, at_start(shown));
+        d.message = format!("the document's text: {}", d.message);
+        diags.push(d);
+    }
+}
+
+fn findings(text: &str, allow: Allow<'_>) -> Vec<Finding> {
+    personal_data::scan(text)
+        .into_iter()
+        .filter(|f| !personal_data::is_allowed(f, allow.list))
+        .collect()
+}
+
+/// A diagnostic to fill in, at a byte offset of a file.
+fn at_offset(file: &SourceFile, offset: usize) -> Diagnostic {
+    Diagnostic::at_offset(file, offset, Severity::Error, "", "")
+}
+
+/// A diagnostic to fill in, at the start of a file (for findings without a line).
+fn at_start(shown: &str) -> Diagnostic {
+    Diagnostic::at_path(shown.to_owned(), 1, 1, Severity::Error, "", "")
+}
+
+/// Fills in what a finding means and how to fix it.
+fn finding(f: &Finding, allow: Allow<'_>, mut d: Diagnostic) -> Diagnostic {
+    let (severity, code, message, hint) = match f.kind {
+        FindingKind::Cpr => (
+            Severity::Error,
+            "cpr-number",
+            "text contains what looks like a CPR number".to_owned(),
+            "remove it: CPR numbers must never be in anything that is deployed or committed (write a placeholder such as DDMMÅÅ-XXXX)".to_owned(),
+        ),
+        FindingKind::Email => (
+            Severity::Warning,
+            "email-address",
+            format!("text contains the e-mail address `{}`", f.text),
+            format!(
+                "remove it, or if it is a public address add it to [privacy] allow = [\"{}\"] in {}",
+                f.text, allow.file
+            ),
+        ),
+        FindingKind::Phone => (
+            Severity::Warning,
+            "phone-number",
+            format!("text contains the phone number `{}`", one_line(&f.text)),
+            format!(
+                "remove it, or if it is a public number add it to [privacy] allow = [\"{}\"] in {}",
+                one_line(&f.text),
+                allow.file
+            ),
+        ),
+    };
+    d.severity = severity;
+    d.code = code;
+    d.message = message;
+    d.hint = Some(hint);
+    d
+}
+
+/// Content hashes (`sha256:…`, hex digests with letters and digits) hold digit runs that are no one's phone
+/// number.
+fn is_hash(s: &str) -> bool {
+    s.starts_with("sha256:")
+        || (s.len() >= 12
+            && s.bytes().all(|b| b.is_ascii_hexdigit())
+            && s.bytes().any(|b| b.is_ascii_alphabetic())
+            && s.bytes().any(|b| b.is_ascii_digit()))
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn collect_strings<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::String(s) => out.push((pointer, s)),
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                collect_strings(v, format!("{pointer}/{i}"), out);
             }
         }
-        _ => {
-            if yy <= 57 {
-                2000
-            } else {
-                1800
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = k.replace('~', "~0").replace('/', "~1");
+                collect_strings(v, format!("{pointer}/{key}"), out);
             }
         }
-    };
-    let year = century + yy;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    day <= days
-}
-
-/// Compares a finding with an allow-list entry: digits only for numbers, case-insensitive for e-mail.
-pub fn is_allowed(finding: &Finding, allow: &[String]) -> bool {
-    let norm = |s: &str| match finding.kind {
-        FindingKind::Email => s.trim().to_lowercase(),
-        _ => {
-            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-            digits
-                .strip_prefix("0045")
-                .or_else(|| digits.strip_prefix("45").filter(|d| d.len() == 8))
-                .unwrap_or(&digits)
-                .to_owned()
-        }
-    };
-    let want = norm(&finding.text);
-    allow.iter().any(|a| norm(a) == want)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn kinds(text: &str) -> Vec<(FindingKind, String)> {
-        scan(text).into_iter().map(|f| (f.kind, f.text)).collect()
-    }
-
-    #[test]
-    fn finds_cpr_with_and_without_dash() {
-        assert_eq!(
-            kinds("cpr 010190-1234."),
-            vec![(FindingKind::Cpr, "010190-1234".to_owned())]
-        );
-        assert_eq!(
-            kinds("x 0101901234 y"),
-            vec![(FindingKind::Cpr, "0101901234".to_owned())]
-        );
-    }
-
-    #[test]
-    fn rejects_impossible_dates() {
-        assert!(kinds("310490-1234").is_empty(), "30 days in April");
-        assert!(kinds("011390-1234").is_empty(), "month 13");
-        assert!(kinds("000190-1234").is_empty(), "day 0");
-    }
-
-    #[test]
-    fn leap_years_follow_the_century_digit() {
-        assert_eq!(
-            kinds("290200-4123")[0].0,
-            FindingKind::Cpr,
-            "2000 is a leap year (digit 4)"
-        );
-        assert!(kinds("290200-1123").is_empty(), "1900 is not a leap year (digit 1)");
-    }
-
-    #[test]
-    fn longer_digit_runs_are_not_cpr() {
-        assert!(kinds("ordrenummer 010190123456").is_empty());
-    }
-
-    #[test]
-    fn finds_email_and_phone() {
-        let found = kinds("Skriv til borgerservice@aarhus.dk eller ring 89 40 20 00 / +45 8940 2000.");
-        assert_eq!(
-            found,
-            vec![
-                (FindingKind::Email, "borgerservice@aarhus.dk".to_owned()),
-                (FindingKind::Phone, "89 40 20 00".to_owned()),
-                (FindingKind::Phone, "+45 8940 2000".to_owned()),
-            ]
-        );
-    }
-
-    #[test]
-    fn years_and_amounts_are_not_phones() {
-        assert!(kinds("I 2024 brugte vi 1.250.000 kr. på 12 projekter.").is_empty());
-    }
-
-    #[test]
-    fn allow_list_normalises() {
-        let f = &scan("ring +45 89 40 20 00")[0];
-        assert!(is_allowed(f, &["89402000".to_owned()]));
-        let e = &scan("mail X@Aarhus.dk")[0];
-        assert!(is_allowed(e, &["x@aarhus.dk".to_owned()]));
-        assert!(!is_allowed(e, &["y@aarhus.dk".to_owned()]));
+        _ => {}
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::personal_data::{self, Allow};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::catalog::Catalog;
 use crate::model::journey::{self, JOURNEY_FILE, JourneyStatus};
@@ -27,6 +28,8 @@ pub fn check(
         if has_screening {
             if let Some(doc) = screening::load_checked(ws, id, diags) {
                 check_screening(id, &doc, loaded.as_ref(), diags);
+                // Answers, notes and free text are committed; the results only repeat the questionnaire.
+                personal_data::scan_toml(&doc.source, &["/result", "/questionnaire"], workspace_allow(ws), diags);
                 screenings.insert(id.clone(), doc.value);
             }
         }
@@ -50,6 +53,14 @@ pub fn check(
         check_link(ws, s, &screenings, catalog, diags);
     }
     screenings.len()
+}
+
+/// Contact details the workspace allows in screenings and journeys.
+fn workspace_allow(ws: &Workspace) -> Allow<'_> {
+    Allow {
+        list: &ws.config.privacy.allow,
+        file: "aispec.toml",
+    }
 }
 
 fn check_screening(
@@ -170,6 +181,7 @@ fn check_journey(ws: &Workspace, folder: &str, has_screening: bool, diags: &mut 
     let Some(doc) = journey::load_checked(ws, folder, diags) else {
         return;
     };
+    personal_data::scan_toml(&doc.source, &[], workspace_allow(ws), diags);
     let j = &doc.value;
     let src = &doc.source;
     if j.id != folder {

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS, cases, knowledge, personal_data};
+use super::personal_data::{self, Allow};
+use super::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS, cases, knowledge};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::closest;
 use crate::model::catalog::{Catalog, CatalogModel, ModelStatus};
@@ -73,15 +74,32 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
     if let (Some(model), Some(prompt)) = (model, prompt_file) {
         check_budget(spec, prompt, model, diags);
     }
+    let list = allow_list(ws, spec);
+    let allow = Allow {
+        list: &list,
+        file: "specialist.toml",
+    };
     if let Some(prompt) = prompt_file {
-        scan_text(prompt, 0, &spec.privacy.allow, diags);
+        personal_data::scan_file(prompt, allow, diags);
     }
-    scan_suggestions(spec, src, diags);
+    // Everything in specialist.toml is deployed (the marker carries the whole spec) or committed.
+    personal_data::scan_toml(src, &["/privacy"], allow, diags);
     check_tags(spec, src, diags);
-    knowledge::check(ws, s, spec, src, diags);
+    knowledge::check(ws, s, spec, src, allow, diags);
     if let Some(tests) = &s.tests {
         cases::check_file(&tests.source, &tests.value, diags);
+        personal_data::scan_toml(&tests.source, &[], allow, diags);
     }
+}
+
+/// The specialist's own allow-list plus the workspace's.
+fn allow_list(ws: &Workspace, spec: &Specialist) -> Vec<String> {
+    spec.privacy
+        .allow
+        .iter()
+        .chain(&ws.config.privacy.allow)
+        .cloned()
+        .collect()
 }
 
 fn check_prompt<'a>(s: &'a LoadedSpecialist, diags: &mut Vec<Diagnostic>) -> Option<&'a SourceFile> {
@@ -214,45 +232,6 @@ fn check_budget(spec: &Specialist, prompt: &SourceFile, model: &CatalogModel, di
             )
             .with_hint("long conversations will push out the first messages; consider a shorter prompt"),
         );
-    }
-}
-
-/// Reports personal data found in `text`; `base` is added to offsets (for text inside a larger file).
-pub fn scan_text(file: &SourceFile, base: usize, allow: &[String], diags: &mut Vec<Diagnostic>) {
-    scan_slice(file, &file.text, base, allow, diags);
-}
-
-fn scan_slice(file: &SourceFile, text: &str, base: usize, allow: &[String], diags: &mut Vec<Diagnostic>) {
-    for f in personal_data::scan(text) {
-        if personal_data::is_allowed(&f, allow) {
-            continue;
-        }
-        let at = base + f.offset;
-        let d = match f.kind {
-            personal_data::FindingKind::Cpr => Diagnostic::at_offset(file, at, Severity::Error, "cpr-number", "text contains what looks like a CPR number")
-                .with_hint("remove it: CPR numbers must never be in prompts, suggestions or knowledge (use a made-up example such as DDMMÅÅ-XXXX)"),
-            personal_data::FindingKind::Email => Diagnostic::at_offset(file, at, Severity::Warning, "email-address", format!("text contains the e-mail address `{}`", f.text))
-                .with_hint(format!("remove it, or if it is a public address add it to [privacy] allow = [\"{}\"] in specialist.toml", f.text)),
-            personal_data::FindingKind::Phone => Diagnostic::at_offset(file, at, Severity::Warning, "phone-number", format!("text contains the phone number `{}`", f.text))
-                .with_hint(format!("remove it, or if it is a public number add it to [privacy] allow = [\"{}\"] in specialist.toml", f.text)),
-        };
-        diags.push(d);
-    }
-}
-
-fn scan_suggestions(spec: &Specialist, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
-    for (i, s) in spec.suggestion_prompts.iter().enumerate() {
-        for (field, text) in [("text", Some(&s.text)), ("title", s.title.as_ref())] {
-            let Some(text) = text else { continue };
-            let mut found = Vec::new();
-            scan_slice(src, text, 0, &spec.privacy.allow, &mut found);
-            let pointer = format!("/suggestion_prompts/{i}/{field}");
-            for d in found {
-                let mut placed = Diagnostic::at_pointer(src, &pointer, d.severity, d.code, d.message);
-                placed.hint = d.hint;
-                diags.push(placed);
-            }
-        }
     }
 }
 

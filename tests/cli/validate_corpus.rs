@@ -370,6 +370,184 @@ fn allowed_insecure_http_is_not_a_warning_but_other_hosts_still_are() {
     );
 }
 
+fn knowledge(r: &TestRepo, name: &str, content: &[u8]) {
+    append(
+        r,
+        SPEC,
+        &format!("\n[[knowledge]]\nfile = \"{name}\"\ndescription = \"Vejledning\"\n"),
+    );
+    r.write(&format!("specialists/demo/knowledge/{name}"), content);
+}
+
+fn prompt_line(r: &TestRepo, line: &str) {
+    append(r, PROMPT, &format!("{line}\n"));
+}
+
+/// Personal data in every field that is deployed or committed, and in the forms that used to hide it.
+const PRIVACY_CASES: &[(&str, Breaker)] = &[
+    ("cpr_in_description", |r| {
+        replace(
+            r,
+            SPEC,
+            "description = \"Svarer kort",
+            "description = \"Sag 010190-1234: svarer kort",
+        )
+    }),
+    ("cpr_in_notice", |r| {
+        replace(
+            r,
+            SPEC,
+            "notice = \"Skriv ikke personoplysninger i chatten.\"",
+            "notice = \"\"\"\nEksempel: 0101901234.\nSkriv ikke personoplysninger i chatten.\"\"\"",
+        )
+    }),
+    ("cpr_in_name", |r| {
+        replace(r, SPEC, "name = \"Demo\"", "name = \"Demo 010190-1234\"")
+    }),
+    ("cpr_in_tag", |r| {
+        replace(r, SPEC, "tags = [\"test\"]", "tags = [\"test\", \"010190-1234\"]")
+    }),
+    ("cpr_in_suggestion_title", |r| {
+        replace(r, SPEC, "title = \"Åbningstider\"", "title = \"Sag 010190-1234\"")
+    }),
+    ("cpr_in_test_prompt", |r| {
+        replace(r, TESTS, "prompt = \"Hvornår", "prompt = \"Jeg er 010190-1234. Hvornår")
+    }),
+    ("cpr_in_test_vars", |r| {
+        replace(
+            r,
+            TESTS,
+            "prompt = \"Hvornår",
+            "vars = { borger = \"010190-1234\" }\nprompt = \"Hvornår",
+        )
+    }),
+    ("cpr_in_assertion_value", |r| {
+        append(
+            r,
+            TESTS,
+            "\n[[cases.assert]]\ntype = \"not-contains\"\nvalue = \"010190-1234\"\n",
+        )
+    }),
+    ("cpr_in_knowledge_file_name", |r| {
+        knowledge(r, "sag-010190-1234.md", b"# Sag\n\nIngen personoplysninger her.\n")
+    }),
+    ("cpr_in_screening_note", |r| {
+        r.add_shipped_screening("korrekturlaeser");
+        replace(
+            r,
+            "screenings/korrekturlaeser/screening.toml",
+            "value = \"Færre sproglige fejl",
+            "note = \"Aftalt med borger 010190-1234 og anne.hansen@example.com.\"\nvalue = \"Færre sproglige fejl",
+        );
+    }),
+    ("cpr_in_journey_text", |r| {
+        r.add_shipped_screening("korrekturlaeser");
+        let journey = "screenings/korrekturlaeser/journey.toml";
+        let text = r.read(journey);
+        let at = text.find("trigger = \"").expect("trigger") + "trigger = \"".len();
+        r.write(
+            journey,
+            format!("{}Borgeren 010190-1234 ringer. {}", &text[..at], &text[at..]),
+        );
+    }),
+    ("cpr_split_across_lines", |r| {
+        prompt_line(r, "Borgeren har CPR-nummer 010190-\n1234 og ringer ofte.")
+    }),
+    ("cpr_with_no_break_space", |r| prompt_line(r, "CPR: 010190\u{00A0}1234")),
+    ("cpr_with_zero_width_space", |r| {
+        prompt_line(r, "CPR: 0101\u{200B}90-1234")
+    }),
+    ("cpr_with_soft_hyphen", |r| prompt_line(r, "CPR: 010190\u{00AD}1234")),
+    ("cpr_with_minus_sign", |r| prompt_line(r, "CPR: 010190\u{2212}1234")),
+    ("cpr_with_tab", |r| prompt_line(r, "CPR:\t010190\t1234")),
+    ("cpr_in_fullwidth_digits", |r| {
+        prompt_line(r, "CPR: ０１０１９０－１２３４")
+    }),
+    ("cpr_in_markdown_bold", |r| prompt_line(r, "CPR: **010190**-1234")),
+    ("cpr_in_html_bold", |r| {
+        knowledge(r, "sag.html", "<p>CPR: <b>010190</b>-1234</p>\n".as_bytes())
+    }),
+    ("cpr_as_html_entity", |r| {
+        knowledge(r, "sag.html", "<p>CPR: 010190&#45;1234</p>\n".as_bytes())
+    }),
+    ("email_in_owner_contact", |r| {
+        replace(
+            r,
+            SPEC,
+            "contact = \"Builder-gruppen\"",
+            "contact = \"anne.hansen@example.com\"",
+        )
+    }),
+    ("phone_in_suite", |r| {
+        r.write(
+            "suites/borgerservice.toml",
+            "[suite]\nname = \"borgerservice\"\n\n[[cases]]\nid = \"ring\"\nprompt = \"Ring til mig på 20 30 40 50\"\n\n[[cases.assert]]\ntype = \"icontains\"\nvalue = \"ring\"\n",
+        );
+    }),
+    ("cvr_is_not_a_phone_number", |r| {
+        prompt_line(r, "Kommunen har CVR-nr. 55133018; ring på 89 40 20 00.")
+    }),
+];
+
+#[test]
+fn personal_data_is_found_in_every_field_and_form() {
+    for (name, breaker) in PRIVACY_CASES {
+        let repo = TestRepo::fixture("minimal");
+        breaker(&repo);
+        let run = repo.run(&["validate"]);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{name}: exit {}\n{}",
+            run.code,
+            run.stderr
+        );
+        assert!(run.stderr.is_empty(), "{name}: unexpected stderr {}", run.stderr);
+        insta::assert_snapshot!(format!("corpus_{name}"), repo.render(&run));
+        let json = repo.run(&["validate", "--format", "json"]).json();
+        let codes: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["code"].as_str())
+            .collect();
+        let wanted = if name.starts_with("cpr") {
+            "cpr-number"
+        } else if name.starts_with("email") {
+            "email-address"
+        } else {
+            "phone-number"
+        };
+        if *name == "cvr_is_not_a_phone_number" {
+            assert_eq!(
+                codes,
+                ["phone-number"],
+                "{name}: only the phone number, not the CVR number"
+            );
+        } else {
+            assert!(codes.contains(&wanted), "{name}: {wanted} not found in {codes:?}");
+        }
+    }
+}
+
+#[test]
+fn the_workspace_allow_list_covers_suites_specialists_and_screenings() {
+    let repo = TestRepo::fixture("minimal");
+    for (_, breaker) in PRIVACY_CASES
+        .iter()
+        .filter(|(n, _)| *n == "phone_in_suite" || *n == "email_in_owner_contact")
+    {
+        breaker(&repo);
+    }
+    append(
+        &repo,
+        "aispec.toml",
+        "\n[privacy]\nallow = [\"20304050\", \"Anne.Hansen@example.com\"]\n",
+    );
+    let run = repo.run(&["validate", "--format", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["diagnostics"], serde_json::json!([]), "{}", run.stdout);
+}
+
 #[test]
 fn corpus_has_at_least_thirty_cases() {
     assert!(CASES.len() >= 30, "{} cases", CASES.len());
