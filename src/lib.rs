@@ -11,6 +11,7 @@ pub mod document;
 pub mod edit;
 pub mod error;
 pub mod eval;
+pub mod extract;
 pub mod fsutil;
 pub mod git;
 pub mod history;

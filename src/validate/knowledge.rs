@@ -1,11 +1,12 @@
 //! Knowledge files: listed files exist, have a supported type and size, every file on disk is listed, and
-//! text files carry no personal data.
+//! text files and documents (PDF, Word) carry no personal data.
 
 use std::collections::HashSet;
 
 use super::personal_data::{self, Allow};
 use super::{KNOWLEDGE_TYPES, MAX_KNOWLEDGE_BYTES};
 use crate::diagnostic::{Diagnostic, Severity, display_path};
+use crate::extract::DocKind;
 use crate::model::specialist::{KNOWLEDGE_DIR, Specialist};
 use crate::source::{self, SourceFile};
 use crate::workspace::{LoadedSpecialist, Workspace};
@@ -138,6 +139,13 @@ pub fn check(
             .rsplit_once('.')
             .map(|(_, e)| e.to_ascii_lowercase())
             .unwrap_or_default();
+        if let Some(kind) = DocKind::from_name(&file.name) {
+            match std::fs::read(ws.path(&file.path)) {
+                Ok(bytes) => personal_data::scan_document(&shown, kind, &bytes, allow, diags),
+                Err(e) => diags.push(crate::document::io_diagnostic(shown, &e)),
+            }
+            continue;
+        }
         if matches!(ext.as_str(), "md" | "txt" | "html" | "htm") {
             match source::read_utf8(&ws.path(&file.path)) {
                 Ok(text) => personal_data::scan_file(&SourceFile::new(&file.path, text), allow, diags),

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity, field_from_pointer};
+use crate::extract::{self, DocKind, ExtractError, Extracted};
 use crate::personal_data::{self, Finding, FindingKind};
 use crate::source::SourceFile;
 
@@ -70,17 +71,55 @@ pub fn scan_toml(file: &SourceFile, skip: &[&str], allow: Allow<'_>, diags: &mut
 pub fn scan_name(shown: &str, name: &str, allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
     for f in findings(name, allow) {
         let mut d = finding(&f, allow, at_start(shown));
-        d.message = format!("the file name: {}", d.message);
+        d.message = d.message.replacen("text contains", "the file name contains", 1);
         d.hint = Some("rename the file: its name is uploaded and committed too".to_owned());
         diags.push(d);
     }
 }
 
+/// Reports personal data in a PDF or Word knowledge file; a document without a text layer (a scan) or one
+/// aispec cannot read is a warning that a person must check it, and a zip bomb an error.
+pub fn scan_document(shown: &str, kind: DocKind, bytes: &[u8], allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
+    let problem = match extract::extract(kind, bytes) {
+        Ok(Extracted::Text(text)) => return scan_extracted(shown, &text, allow, diags),
+        Ok(Extracted::NoText { pages }) => Diagnostic::at_path(
+            shown.to_owned(),
+            1,
+            1,
+            Severity::Warning,
+            "no-text",
+            format!(
+                "no text can be extracted from its {pages} page(s), so it is probably a scanned image; a person must check it for personal data"
+            ),
+        )
+        .with_hint("check it by hand before approving, or replace it with a version that has a text layer (OCR), which the platform can also search"),
+        Err(e @ ExtractError::TooLarge { .. }) => Diagnostic::at_path(
+            shown.to_owned(),
+            1,
+            1,
+            Severity::Error,
+            "document-too-large",
+            format!("the document cannot be checked: {e}"),
+        )
+        .with_hint("save it again from Word (a normal document is far smaller), or split it"),
+        Err(ExtractError::Unreadable(why)) => Diagnostic::at_path(
+            shown.to_owned(),
+            1,
+            1,
+            Severity::Warning,
+            "unreadable-document",
+            format!("aispec cannot read its text ({why}); a person must check it for personal data"),
+        )
+        .with_hint("open and save it again (PDF: print to PDF; Word: save as .docx), or check it by hand before approving"),
+    };
+    diags.push(problem);
+}
+
 /// Reports personal data in text extracted from a document (PDF, Word), which has no lines to point at.
-pub fn scan_extracted(shown: &str, text: &str, allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
+fn scan_extracted(shown: &str, text: &str, allow: Allow<'_>, diags: &mut Vec<Diagnostic>) {
     for f in findings(text, allow) {
         let mut d = finding(&f, allow, at_start(shown));
-        d.message = format!("the document's text: {}", d.message);
+        d.message = d.message.replacen("text contains", "the document's text contains", 1);
         diags.push(d);
     }
 }

@@ -3,6 +3,10 @@
 
 use crate::support::TestRepo;
 
+/// The PDF and Word makers the library's unit tests use, so no binary fixture is committed.
+#[path = "../../src/extract/fixtures.rs"]
+mod documents;
+
 const SPEC: &str = "specialists/demo/specialist.toml";
 const PROMPT: &str = "specialists/demo/system-prompt.md";
 const TESTS: &str = "specialists/demo/tests.toml";
@@ -526,6 +530,69 @@ fn personal_data_is_found_in_every_field_and_form() {
         } else {
             assert!(codes.contains(&wanted), "{name}: {wanted} not found in {codes:?}");
         }
+    }
+}
+
+/// PDF and Word knowledge files, made on the fly: (case, the code it must produce, breaker).
+const DOCUMENT_CASES: &[(&str, &str, Breaker)] = &[
+    ("pdf_with_cpr", "cpr-number", |r| {
+        knowledge(
+            r,
+            "vejledning.pdf",
+            &documents::pdf(&["Sagsbehandling", "Borger: 010190-1234"]),
+        )
+    }),
+    ("pdf_scanned_image", "no-text", |r| {
+        knowledge(r, "scannet.pdf", &documents::pdf(&[]))
+    }),
+    ("pdf_truncated", "unreadable-document", |r| {
+        let whole = documents::pdf(&["Borger: 010190-1234"]);
+        knowledge(r, "afbrudt.pdf", &whole[..whole.len() / 2]);
+    }),
+    ("pdf_that_is_not_a_pdf", "unreadable-document", |r| {
+        knowledge(r, "forkert.pdf", b"<html>ikke en pdf</html>")
+    }),
+    ("docx_with_cpr", "cpr-number", |r| {
+        knowledge(r, "notat.docx", &documents::docx(&["Notat", "CPR:\t010190-1234"], &[]))
+    }),
+    ("docx_phone_in_footer", "phone-number", |r| {
+        let footer: &[u8] = b"<w:ftr xmlns:w=\"w\"><w:p><w:r><w:t>Ring 20 30 40 50</w:t></w:r></w:p></w:ftr>";
+        knowledge(
+            r,
+            "notat.docx",
+            &documents::docx(&["Notat"], &[("word/footer1.xml", footer)]),
+        )
+    }),
+    ("docx_zip_bomb", "document-too-large", |r| {
+        knowledge(r, "bombe.docx", &documents::docx_bomb(65 * 1024 * 1024))
+    }),
+    ("docx_that_is_not_a_zip", "unreadable-document", |r| {
+        knowledge(r, "forkert.docx", b"Hej\n")
+    }),
+];
+
+#[test]
+fn documents_are_scanned_and_scans_need_a_person() {
+    for (name, code, breaker) in DOCUMENT_CASES {
+        let repo = TestRepo::fixture("minimal");
+        breaker(&repo);
+        let run = repo.run(&["validate"]);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{name}: exit {}\n{}",
+            run.code,
+            run.stderr
+        );
+        assert!(run.stderr.is_empty(), "{name}: unexpected stderr {}", run.stderr);
+        insta::assert_snapshot!(format!("corpus_{name}"), repo.render(&run));
+        let json = repo.run(&["validate", "--format", "json"]).json();
+        let codes: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["code"].as_str())
+            .collect();
+        assert_eq!(codes, [*code], "{name}");
     }
 }
 
