@@ -25,7 +25,9 @@ pub enum HttpError {
     #[error("lost the connection before the answer: {0}")]
     Interrupted(String),
     /// The server redirected to another scheme, host or port; aispec never follows that.
-    #[error("was redirected from {from} to {to}, another origin; aispec does not follow redirects to other hosts")]
+    #[error(
+        "{from} was redirected to {to}, on another host or port; aispec never follows a redirect away from the server it was given"
+    )]
     CrossOrigin {
         /// Where the request went (no credentials or query).
         from: String,
@@ -33,7 +35,7 @@ pub enum HttpError {
         to: String,
     },
     /// More redirects than any sane server needs.
-    #[error("was redirected more than {0} times")]
+    #[error("the server redirected more than {0} times")]
     TooManyRedirects(usize),
 }
 

@@ -277,7 +277,7 @@ fn api_error(method: &Method, path: &str, e: HttpError) -> ApiError {
         HttpError::Connect(message) => ApiError::Connect { method, path, message },
         HttpError::Interrupted(message) => ApiError::Interrupted { method, path, message },
         HttpError::CrossOrigin { from, to } => ApiError::Redirect { method, from, to },
-        e @ HttpError::TooManyRedirects(_) => ApiError::Interrupted {
+        e @ HttpError::TooManyRedirects(_) => ApiError::Decode {
             method,
             path,
             message: e.to_string(),

@@ -58,7 +58,9 @@ pub enum ApiError {
         message: String,
     },
     /// The server redirected to another origin, which aispec never follows.
-    #[error("{method} {from} was redirected to {to}, another host; aispec does not follow redirects to other hosts")]
+    #[error(
+        "{method} {from} was redirected to {to}, on another host or port; aispec never follows a redirect away from the target"
+    )]
     Redirect {
         /// HTTP method.
         method: String,

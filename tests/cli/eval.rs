@@ -8,7 +8,8 @@ use crate::support::stub::StubLlm;
 
 const PLATFORM_KEY: (&str, &str) = ("AISPEC_TEST_PLATFORM_KEY", "sk-test");
 
-const SPECIALIST: &str = r#"id = "hjaelper"
+/// The `hjaelper` specialist used by eval tests (also by the key-leak tests).
+pub(crate) const SPECIALIST: &str = r#"id = "hjaelper"
 name = "Hjælper"
 kind = "assistent"
 version = "1.0.0"

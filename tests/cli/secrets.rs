@@ -17,21 +17,22 @@ fn assert_no_key(run: &Run, key: &str) {
     assert!(!run.stderr.contains(key), "the key leaked to stderr:\n{}", run.stderr);
 }
 
-/// Every file under `dir`, as text, that contains `needle`.
-fn files_containing(dir: &std::path::Path, needle: &str) -> Vec<String> {
+/// No file in the workspace (saved results, reports, the answer cache) contains `key`.
+#[track_caller]
+fn assert_no_file_holds(repo: &TestRepo, key: &str) {
     let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
+    let mut stack = vec![repo.path().to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
             let path = e.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if std::fs::read(&path).is_ok_and(|b| String::from_utf8_lossy(&b).contains(needle)) {
+            } else if std::fs::read(&path).is_ok_and(|b| String::from_utf8_lossy(&b).contains(key)) {
                 found.push(path.display().to_string());
             }
         }
     }
-    found
+    assert_eq!(found, Vec::<String>::new(), "files hold the key");
 }
 
 /// A proxy whose every answer quotes the key back with `code`; nothing is forwarded.
@@ -130,19 +131,6 @@ fn plan_follows_a_redirect_within_the_same_host() {
     assert_eq!(DeployRepo::action(&plan, &r.id("a")), "create", "{plan}");
 }
 
-const SPECIALIST: &str = r#"id = "hjaelper"
-name = "Hjælper"
-kind = "assistent"
-version = "1.0.0"
-description = "En lille hjælper til test."
-base_model = "mistral-small-3.2-24b"
-notice = "Kun til test."
-
-[owner]
-department = "Test"
-contact = "Test"
-"#;
-
 const CASES: &str = r#"
 [[cases]]
 id = "hilsen"
@@ -162,7 +150,7 @@ fn eval_workspace(base_url: &str) -> TestRepo {
             "[workspace]\nname = \"Testkommune\"\n\n[providers.echo]\nbase_url = \"{base_url}\"\nmodel = \"m\"\napi_key_env = \"AISPEC_TEST_ECHO_KEY\"\n"
         ),
     );
-    repo.write("specialists/hjaelper/specialist.toml", SPECIALIST);
+    repo.write("specialists/hjaelper/specialist.toml", crate::eval::SPECIALIST);
     repo.write("specialists/hjaelper/system-prompt.md", "Du er en hjælper.\n");
     repo.write("specialists/hjaelper/tests.toml", CASES);
     repo
@@ -191,11 +179,7 @@ fn eval_never_prints_or_saves_an_echoed_key() {
         }
         let saved = repo.read("evals/run.json");
         assert!(saved.contains("[redacted]"), "{saved}");
-        assert_eq!(
-            files_containing(repo.path(), KEY),
-            Vec::<String>::new(),
-            "no file holds the key"
-        );
+        assert_no_file_holds(&repo, KEY);
     }
 }
 
@@ -209,11 +193,7 @@ fn eval_redacts_a_key_inside_an_answer() {
     run.expect_code(0);
     assert_no_key(&run, KEY);
     assert!(repo.read("evals/run.json").contains("Goddag! Din nøgle er [redacted]."));
-    assert_eq!(
-        files_containing(repo.path(), KEY),
-        Vec::<String>::new(),
-        "not in results or the cache"
-    );
+    assert_no_file_holds(&repo, KEY);
 }
 
 #[test]
