@@ -460,7 +460,7 @@ fn human(report: &Report, t: &Texts) -> String {
             out.push_str(&format!(
                 "  ⛔ {} [{}]{}\n",
                 s.text,
-                s.question,
+                s.question.as_deref().or(s.rule.as_deref()).unwrap_or_default(),
                 source(s.source.as_deref())
             ));
         }

@@ -12,6 +12,7 @@ pub mod report;
 pub mod rescreen;
 pub mod store;
 pub mod texts;
+pub mod why;
 
 use std::path::Path;
 
@@ -82,5 +83,7 @@ pub fn load_valid(ws: &Workspace) -> Result<Loaded, UserError> {
     }
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

@@ -58,6 +58,7 @@ pub fn new_screening(
         language,
         created: now.clone(),
         updated: now,
+        screened_by: None,
         questionnaire: stamp.clone(),
         answers: BTreeMap::new(),
         result: empty.result,
