@@ -41,6 +41,13 @@ pub struct Approval {
     pub state: State,
     /// Required roles still missing.
     pub missing: Vec<String>,
+    /// Why the specialist stays `blocked` although signed: its screening is missing, not approved or not
+    /// signed (empty for screenings and for specialists that are not blocked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<crate::gate::Block>,
+    /// Things that went wrong beside the sign-off (which is recorded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The commit made, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
@@ -137,14 +144,21 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     let screening = doc.value.screening.as_deref();
     let required = signoff::required_roles(&ws.config, &screening_roles(ws, screening));
     check_role(&required, &req.role, id)?;
-    let record = |spec: &Specialist| signoff::status(&spec.signoffs, &hash, &required);
+    let blocked = crate::gate::check(ws, screening);
+    let record = |spec: &Specialist| {
+        let mut st = signoff::status(&spec.signoffs, &hash, &required);
+        st.state = crate::gate::state(st.state, &blocked);
+        st
+    };
     if let Some(existing) = doc
         .value
         .signoffs
         .iter()
         .find(|s| s.role == req.role && s.content_hash == hash)
     {
-        return Ok(already_signed("specialist", id, path, existing, record(&doc.value)));
+        let mut a = already_signed("specialist", id, path, existing, record(&doc.value));
+        a.blocked = blocked;
+        return Ok(a);
     }
     let repo = crate::git::open(&ws.root).ok();
     let new = new_signoff(req, &hash, repo.as_ref());
@@ -194,6 +208,8 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
         already_signed: false,
         state: st.state,
         missing: st.missing,
+        blocked,
+        warnings: Vec::new(),
         commit,
     })
 }
@@ -263,6 +279,7 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         source,
     })?;
     let st = signoff::status(&list.signoffs, &hash, &required);
+    let warnings = refresh_report(ws, screening);
     let commit = match (&repo, req.commit) {
         (Some(repo), true) => commit(
             ws,
@@ -282,8 +299,25 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         already_signed: false,
         state: st.state,
         missing: st.missing,
+        blocked: Vec::new(),
+        warnings,
         commit,
     })
+}
+
+/// Renders the screening's `report.md` again so it shows the sign-offs with names and dates. A report that
+/// cannot be rendered (a broken workspace questionnaire or template) is left as it was: `validate` reports
+/// those problems, and the sign-off itself is recorded either way.
+fn refresh_report(ws: &Workspace, screening: &Screening) -> Vec<String> {
+    let loaded = match crate::questionnaire::load_valid(ws) {
+        Ok(l) => l,
+        Err(e) => return vec![format!("report.md not updated: {e}")],
+    };
+    let texts = crate::questionnaire::texts::Texts::load(Some(ws), screening.language);
+    match crate::questionnaire::store::write_report(ws, loaded.questionnaire(), screening, &texts) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![format!("report.md not updated: {e:#}")],
+    }
 }
 
 /// The `required_signoffs` of a screening in the workspace (empty when there is none or it does not load).
@@ -366,6 +400,8 @@ fn already_signed(kind: &'static str, id: &str, file: String, existing: &Signoff
         already_signed: true,
         state: st.state,
         missing: st.missing,
+        blocked: Vec::new(),
+        warnings: Vec::new(),
         commit: None,
     }
 }

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod error;
 pub mod eval;
 pub mod fsutil;
+pub mod gate;
 pub mod git;
 pub mod history;
 pub mod model;

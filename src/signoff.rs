@@ -106,6 +106,9 @@ pub enum State {
     InReview,
     /// Every required role has signed the current content.
     Approved,
+    /// The specialist's screening is missing, not approved or not signed: it cannot be approved or deployed
+    /// whatever its own sign-offs (see [`crate::gate`]).
+    Blocked,
 }
 
 impl State {
@@ -115,6 +118,7 @@ impl State {
             State::Draft => "draft",
             State::InReview => "in-review",
             State::Approved => "approved",
+            State::Blocked => "blocked",
         }
     }
 }

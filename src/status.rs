@@ -53,6 +53,9 @@ pub struct Row {
     pub state: Option<State>,
     /// Required roles that have not signed the current content.
     pub missing_roles: Vec<String>,
+    /// Why a specialist is blocked by its screening (see [`crate::gate`]); empty when it is not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<String>,
     /// Sign-offs given for earlier content.
     pub void_signoffs: usize,
     /// The newest commit that changed the folder.
@@ -123,6 +126,7 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             version: spec.map(|sp| sp.version.clone()),
             state: None,
             missing_roles: Vec::new(),
+            blocked: Vec::new(),
             void_signoffs: 0,
             last_change: spec_changes.get(&s.folder).cloned(),
             uncommitted: dirty(format!("{SPECIALISTS_DIR}/{}", s.folder)),
@@ -145,7 +149,9 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
                 };
                 let required = crate::signoff::required_roles(&ws.config, &extra);
                 let st = crate::signoff::status(&sp.signoffs, &hash, &required);
-                row.state = Some(st.state);
+                let blocks = crate::gate::check(ws, sp.screening.as_deref());
+                row.state = Some(crate::gate::state(st.state, &blocks));
+                row.blocked = blocks.into_iter().map(|b| b.message).collect();
                 row.missing_roles = st.missing;
                 row.void_signoffs = st.void.len();
             }
@@ -170,6 +176,7 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             version: None,
             state: None,
             missing_roles: Vec::new(),
+            blocked: Vec::new(),
             void_signoffs: 0,
             last_change: screen_changes.get(id).cloned(),
             uncommitted: dirty(format!("{}/{id}", crate::model::screening::SCREENINGS_DIR)),

@@ -28,6 +28,10 @@ Examples:
 Roles that may sign: aispec.toml signoff.required_roles plus the screening's required_signoffs.
 Any later edit of the content voids the sign-off; `aispec validate` and `aispec status` show it.
 The state is derived: draft (no valid sign-off) → in-review → approved (every required role signed).
+A specialist is `blocked` — signed or not — until its `screening` is complete, approved and signed by
+every role the screening requires; approve still records the signature and says what is missing.
+Without a `screening` link it stays blocked unless aispec.toml sets `[signoff] require_screening = false`.
+Signing a screening also updates its report.md with the sign-offs.
 
 Exit codes: 0 signed (or already signed), 1 the content has validation errors,
 2 unknown id or role, I/O or git error.")]
@@ -95,6 +99,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Format::Json => ctx.out.json(&approval)?,
         Format::Human => ctx.out.print(&human(&approval, &ctx.out.out))?,
     }
+    for w in &approval.warnings {
+        ctx.out.warn(w);
+    }
     Ok(ExitStatus::Success)
 }
 
@@ -121,6 +128,7 @@ fn human(a: &Approval, style: &crate::output::Style) -> String {
     };
     let state = match a.state {
         crate::signoff::State::Approved => style.green(a.state.as_str()),
+        crate::signoff::State::Blocked => style.red(a.state.as_str()),
         _ => style.yellow(a.state.as_str()),
     };
     out.push_str(&format!("state: {state}"));
@@ -128,6 +136,12 @@ fn human(a: &Approval, style: &crate::output::Style) -> String {
         out.push_str(&format!("; still missing: {}", a.missing.join(", ")));
     }
     out.push('\n');
+    if !a.blocked.is_empty() {
+        out.push_str("blocked until the screening allows it; the sign-off is recorded:\n");
+        for b in &a.blocked {
+            out.push_str(&format!("  {} {}\n    → {}\n", style.red("✗"), b.message, b.hint));
+        }
+    }
     if let Some(c) = &a.commit {
         out.push_str(&format!("committed {}\n", c.get(..7).unwrap_or(c)));
     }

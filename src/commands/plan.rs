@@ -162,7 +162,7 @@ fn action_word(i: &PlanItem, style: &Style) -> String {
     match i.action {
         Action::Create => style.green(word),
         Action::Update | Action::Grants => style.yellow(word),
-        Action::Drift | Action::Delete | Action::Conflict => style.red(word),
+        Action::Drift | Action::Delete | Action::Conflict | Action::Blocked => style.red(word),
         Action::Unchanged | Action::Orphan | Action::Skipped => style.dim(word),
     }
 }
@@ -299,6 +299,7 @@ fn extras(plan: &Plan) -> String {
     [
         (Action::Unchanged, "unchanged"),
         (Action::Skipped, "skipped"),
+        (Action::Blocked, "blocked by their screening"),
         (Action::Conflict, "in conflict"),
         (Action::Orphan, "gone from git"),
     ]

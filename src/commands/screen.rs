@@ -10,6 +10,7 @@ use crate::document;
 use crate::error::{ExitStatus, UserError};
 use crate::model::answers::AnswersFile;
 use crate::model::config::Language;
+use crate::model::questionnaire::Questionnaire;
 use crate::model::screening::{self, Outcome, QuestionnaireStamp, Screening, ScreeningResult, ScreeningStatus};
 use crate::output::table;
 use crate::prompt::{Prompter, Terminal};
@@ -17,7 +18,7 @@ use crate::questionnaire::interview::{Finish, Interview};
 use crate::questionnaire::rescreen::{Change, changes};
 use crate::questionnaire::store::{self, Published};
 use crate::questionnaire::texts::Texts;
-use crate::questionnaire::{self, Engine, Loaded, answers};
+use crate::questionnaire::{self, Engine, Loaded, answers, summary};
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
 
@@ -72,6 +73,9 @@ pub struct Args {
     /// Write the files but do not commit them.
     #[arg(long)]
     pub no_commit: bool,
+    /// Who answers (recorded in the screening and its report; default: the git user).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
     /// List the questions (ids, kinds, allowed answers, conditions) and exit.
     #[arg(long, conflicts_with_all = ["answers", "rescreen"])]
     pub list_questions: bool,
@@ -85,6 +89,15 @@ struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<ScreeningStatus>,
     questionnaire: QuestionnaireStamp,
+    /// Date of the legal texts the questionnaire follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    law_as_of: Option<String>,
+    /// Who gave the answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    screened_by: Option<String>,
+    /// When the answers last changed (stored screenings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
     #[serde(flatten)]
     result: ScreeningResult,
     inactive: Vec<String>,
@@ -179,6 +192,7 @@ fn from_answers(
     };
     s.language = lang;
     answers::apply(&engine, &doc.value, &mut s);
+    s.screened_by = screener(ws, args).or(s.screened_by.take());
     let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
     let texts = Texts::load(Some(ws), lang);
     let published = match id {
@@ -197,13 +211,16 @@ fn from_answers(
         id: id.map(str::to_owned),
         status: id.map(|_| s.status),
         questionnaire: loaded.stamp.clone(),
+        law_as_of: loaded.questionnaire().law_as_of.clone(),
+        screened_by: s.screened_by.clone(),
+        updated: id.map(|_| s.updated.clone()),
         changes: before.map(|b| changes(&b, &s.result)),
         result: s.result,
         inactive: eval.inactive,
         stale: eval.stale,
         published,
     };
-    render(ctx, &report, &texts, args.format)
+    render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
 fn answers_error(ctx: &Ctx, diags: &[Diagnostic]) -> anyhow::Error {
@@ -240,6 +257,7 @@ fn rescreen_unattended(
     let mut s = load_existing(ws, id)?.ok_or_else(|| missing(id))?;
     let before = s.result.clone();
     s.language = language(ws, args, Some(&s));
+    s.screened_by = screener(ws, args).or(s.screened_by.take());
     let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
     let texts = Texts::load(Some(ws), s.language);
     let open = eval.result.unanswered.len();
@@ -262,13 +280,16 @@ fn rescreen_unattended(
         id: Some(id.to_owned()),
         status: Some(s.status),
         questionnaire: loaded.stamp.clone(),
+        law_as_of: loaded.questionnaire().law_as_of.clone(),
+        screened_by: s.screened_by.clone(),
+        updated: Some(s.updated.clone()),
         changes: Some(changes(&before, &s.result)),
         result: s.result,
         inactive: eval.inactive,
         stale: eval.stale,
         published: Some(published),
     };
-    render(ctx, &report, &texts, args.format)
+    render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
 fn interactive(
@@ -340,6 +361,7 @@ fn interactive(
             s
         }
     };
+    s.screened_by = screener(ws, args).or(s.screened_by.take());
     if let Some(from) = &args.from {
         if loaded.questionnaire().question(from).is_none() {
             return Err(UserError::new(format!("there is no question `{from}`"))
@@ -368,6 +390,9 @@ fn interactive(
         id: Some(id),
         status: Some(s.status),
         questionnaire: loaded.stamp.clone(),
+        law_as_of: loaded.questionnaire().law_as_of.clone(),
+        screened_by: s.screened_by.clone(),
+        updated: Some(s.updated.clone()),
         changes: before
             .filter(|_| args.rescreen.is_some())
             .map(|b| changes(&b, &s.result)),
@@ -376,7 +401,19 @@ fn interactive(
         stale: eval.stale,
         published: Some(published),
     };
-    render(ctx, &report, &texts, args.format)
+    render(ctx, loaded.questionnaire(), &report, &texts, args.format)
+}
+
+/// Who is screening: `--by`, else the git user (`GIT_AUTHOR_NAME` or `user.name`); `None` when neither is set.
+fn screener(ws: &Workspace, args: &Args) -> Option<String> {
+    let by = args.by.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    if let Some(by) = by {
+        return Some(by.to_owned());
+    }
+    let repo = crate::git::open(&ws.root).ok()?;
+    let signature = crate::git::signature(&repo).ok()?;
+    // `signature` falls back to a neutral "aispec" when git knows no user; that is nobody.
+    signature.name().ok().filter(|n| *n != "aispec").map(str::to_owned)
 }
 
 fn ask_id(term: &mut Terminal, texts: &Texts) -> anyhow::Result<String> {
@@ -412,95 +449,23 @@ fn publish(
     Ok(published)
 }
 
-fn render(ctx: &Ctx, report: &Report, t: &Texts, format: Format) -> anyhow::Result<ExitStatus> {
+fn render(ctx: &Ctx, q: &Questionnaire, report: &Report, t: &Texts, format: Format) -> anyhow::Result<ExitStatus> {
     match format {
         Format::Json => ctx.out.json(report)?,
-        Format::Human => ctx.out.print(&human(report, t))?,
+        Format::Human => {
+            let today = report.updated.clone().unwrap_or_else(store::now);
+            let extra = summary::Extra {
+                changes: report.changes.as_deref(),
+                today: &today,
+            };
+            ctx.out.print(&summary::render(q, &report.result, t, &extra))?;
+        }
     }
     Ok(if report.result.outcome == Outcome::Refused {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
-}
-
-fn human(report: &Report, t: &Texts) -> String {
-    let r = &report.result;
-    let label = |prefix: &str, v: &str| t.get(&format!("{prefix}.{v}")).to_owned();
-    let mut tbl = table([t.get("label.result"), t.get("label.value")]);
-    tbl.add_row([t.get("label.outcome").to_owned(), label("outcome", r.outcome.as_str())]);
-    for (track, key) in [
-        (r.tracks.complexity, "Kan vi?"),
-        (r.tracks.law, "Må vi?"),
-        (r.tracks.ethics, "Bør vi?"),
-    ] {
-        tbl.add_row([key.to_owned(), label("outcome", track.as_str())]);
-    }
-    tbl.add_row([
-        t.get("label.ai_act_category").to_owned(),
-        label("category", r.ai_act_category.as_str()),
-    ]);
-    tbl.add_row([t.get("label.dpia").to_owned(), label("dpia", r.dpia.as_str())]);
-    tbl.add_row([
-        t.get("label.data_classification").to_owned(),
-        label("data_class", r.data_classification.as_str()),
-    ]);
-    let hosting: Vec<&str> = r.allowed_hosting.iter().map(|h| h.as_str()).collect();
-    tbl.add_row([t.get("label.allowed_hosting").to_owned(), hosting.join(", ")]);
-    let signoffs = if r.required_signoffs.is_empty() {
-        t.get("label.none").to_owned()
-    } else {
-        r.required_signoffs.join(", ")
-    };
-    tbl.add_row([t.get("label.required_signoffs").to_owned(), signoffs]);
-    let mut out = format!("{tbl}\n");
-    if !r.stops.is_empty() {
-        out.push_str(&format!("\n{}:\n", t.get("label.stops")));
-        for s in &r.stops {
-            out.push_str(&format!(
-                "  ⛔ {} [{}]{}\n",
-                s.text,
-                s.question.as_deref().or(s.rule.as_deref()).unwrap_or_default(),
-                source(s.source.as_deref())
-            ));
-        }
-    }
-    if !r.unanswered.is_empty() {
-        out.push_str(&format!(
-            "\n{}: {}\n",
-            t.get("label.unanswered"),
-            r.unanswered.join(", ")
-        ));
-    }
-    out.push_str(&format!("\n{}:\n", t.get("label.actions")));
-    for a in r
-        .actions
-        .iter()
-        .filter(|a| a.kind != crate::model::screening::ActionKind::Stop)
-    {
-        out.push_str(&format!(
-            "  - {}: {}{}\n",
-            label("kind", a.kind.as_str()),
-            a.text,
-            source(a.source.as_deref())
-        ));
-    }
-    if let Some(changes) = &report.changes {
-        if changes.is_empty() {
-            out.push_str(&format!("\n{}\n", t.get("label.no_changes")));
-        } else {
-            let mut c = table([t.get("label.field"), t.get("label.before"), t.get("label.after")]);
-            for ch in changes {
-                c.add_row([ch.field.clone(), ch.before.clone(), ch.after.clone()]);
-            }
-            out.push_str(&format!("\n{}:\n{c}\n", t.get("label.changes")));
-        }
-    }
-    out
-}
-
-fn source(s: Option<&str>) -> String {
-    s.map(|s| format!(" ({s})")).unwrap_or_default()
 }
 
 #[derive(Serialize)]

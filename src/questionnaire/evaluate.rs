@@ -428,6 +428,13 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<(), String> {
         }
         (QuestionKind::Text, AnswerValue::One(_)) => Ok(()),
         (QuestionKind::MultiChoice, AnswerValue::Many(vs)) => {
+            if vs.is_empty() {
+                return Err(format!(
+                    "the answer to `{}` is an empty list; give at least one of: {}",
+                    q.id,
+                    allowed.join(", ")
+                ));
+            }
             if vs.iter().any(|v| v == DONT_KNOW) && vs.len() > 1 {
                 return Err(format!(
                     "`{DONT_KNOW}` cannot be combined with other answers to `{}`",

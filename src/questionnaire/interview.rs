@@ -8,7 +8,7 @@ use super::evaluate::LEVELS;
 use super::store::{refresh, set_answer};
 use super::texts::Texts;
 use crate::model::questionnaire::{DONT_KNOW, NO, Question, QuestionKind, YES};
-use crate::model::screening::{ActionKind, Answer, AnswerValue, QuestionnaireStamp, Screening};
+use crate::model::screening::{ActionKind, Answer, AnswerValue, QuestionnaireStamp, Reason, ReasonKind, Screening};
 use crate::prompt::Prompter;
 
 /// How an interview ended.
@@ -54,6 +54,7 @@ impl Interview<'_, '_> {
             None => self.first_open(s)?,
         };
         let mut shown_track = None;
+        let mut shown_group = None;
         while let Some(id) = cursor.clone() {
             let asked = self.engine.asked(&s.answers)?;
             let Some(pos) = asked.iter().position(|q| q.id == id) else {
@@ -66,6 +67,13 @@ impl Interview<'_, '_> {
                     p.say(&format!("\n== {} ==\n{}", t.title.get(lang), t.intro.get(lang)))?;
                 }
                 shown_track = Some(q.track);
+                shown_group = None;
+            }
+            if q.group.is_some() && q.group != shown_group {
+                if let Some(g) = q.group.as_deref().and_then(|g| self.engine.questionnaire.group(g)) {
+                    p.say(&format!("\n-- {} --", g.title.get(lang)))?;
+                }
+                shown_group = q.group.clone();
             }
             let in_track: Vec<&&Question> = asked.iter().filter(|x| x.track == q.track).collect();
             let n = in_track.iter().position(|x| x.id == q.id).unwrap_or(0) + 1;
@@ -92,6 +100,9 @@ impl Interview<'_, '_> {
                     cursor = self.next_open(s, &id)?;
                 }
                 Nav::Answer(value, text) => {
+                    if !self.confirm_stop(s, q, &value, p)? {
+                        continue;
+                    }
                     let old_note = current.as_ref().and_then(|a| a.note.clone()).unwrap_or_default();
                     let note = p.input(self.texts.get("prompt.note"), &old_note, true)?;
                     set_answer(self.engine, s, &q.id, value, text, Some(note));
@@ -103,6 +114,39 @@ impl Interview<'_, '_> {
             }
         }
         Ok(Finish::Done)
+    }
+
+    /// When `value` would stop the use case, says why and asks whether to save it; true when it may be saved.
+    fn confirm_stop(
+        &self,
+        s: &Screening,
+        q: &Question,
+        value: &AnswerValue,
+        p: &mut dyn Prompter,
+    ) -> anyhow::Result<bool> {
+        let mut trial = s.clone();
+        set_answer(self.engine, &mut trial, &q.id, value.clone(), None, None);
+        let result = self.engine.evaluate(&trial.answers, self.texts.lang)?.result;
+        let stops: Vec<&Reason> = result
+            .why
+            .values()
+            .flatten()
+            .filter(|r| r.kind == ReasonKind::Stop && r.questions.contains(&q.id))
+            .collect();
+        if stops.is_empty() {
+            return Ok(true);
+        }
+        for r in &stops {
+            p.say(&format!(
+                "  ⛔ {}",
+                self.texts.fill("confirm.stop", &[("text", &r.text)])
+            ))?;
+        }
+        let items = [
+            self.texts.get("confirm.yes").to_owned(),
+            self.texts.get("confirm.no").to_owned(),
+        ];
+        Ok(p.select(self.texts.get("confirm.question"), &items, None)? == Some(0))
     }
 
     /// The first asked question without a current answer that the screening needs.
@@ -147,22 +191,7 @@ impl Interview<'_, '_> {
                     text => return Ok(Nav::Answer(AnswerValue::One(text.to_owned()), None)),
                 }
             },
-            QuestionKind::MultiChoice => {
-                p.say(self.texts.get("prompt.multi_keys"))?;
-                let items: Vec<String> = q.options.iter().map(|o| o.label.get(lang).to_owned()).collect();
-                let checked: Vec<bool> = q
-                    .options
-                    .iter()
-                    .map(|o| current.is_some_and(|a| a.value.has(&o.value)))
-                    .collect();
-                match p.multi_select(prompt, &items, &checked)? {
-                    None => Ok(Nav::Back),
-                    Some(picked) => Ok(Nav::Answer(
-                        AnswerValue::Many(picked.iter().map(|i| q.options[*i].value.clone()).collect()),
-                        None,
-                    )),
-                }
-            }
+            QuestionKind::MultiChoice => self.ask_multi(q, current, p),
             QuestionKind::YesNo | QuestionKind::Choice | QuestionKind::Assessment => {
                 let nav = self.ask_select(q, current, p)?;
                 match nav {
@@ -175,6 +204,50 @@ impl Interview<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Any number of options (legacy ones are not offered); "don't know" is its own item. Nothing is checked
+    /// beforehand, and confirming with nothing checked asks again.
+    fn ask_multi(&self, q: &Question, current: Option<&Answer>, p: &mut dyn Prompter) -> io::Result<Nav> {
+        let lang = self.texts.lang;
+        let offered: Vec<&crate::model::questionnaire::Choice> = q.options.iter().filter(|o| !o.legacy).collect();
+        let mut items: Vec<String> = offered.iter().map(|o| o.label.get(lang).to_owned()).collect();
+        if q.dont_know {
+            items.push(self.texts.get("answer.dont_know").to_owned());
+        }
+        self.show_current(q, current, p)?;
+        loop {
+            p.say(self.texts.get("prompt.multi_keys"))?;
+            let Some(picked) = p.multi_select(q.text.get(lang), &items, &vec![false; items.len()])? else {
+                return Ok(Nav::Back);
+            };
+            if picked.contains(&offered.len()) {
+                if picked.len() == 1 {
+                    return Ok(Nav::Answer(AnswerValue::One(DONT_KNOW.to_owned()), None));
+                }
+                p.say(self.texts.get("prompt.dont_know_alone"))?;
+                continue;
+            }
+            if picked.is_empty() {
+                p.say(self.texts.get("prompt.pick_one"))?;
+                continue;
+            }
+            let values = picked
+                .iter()
+                .filter_map(|i| offered.get(*i))
+                .map(|o| o.value.clone())
+                .collect();
+            return Ok(Nav::Answer(AnswerValue::Many(values), None));
+        }
+    }
+
+    /// Tells the person the current answer, since none is pre-selected.
+    fn show_current(&self, q: &Question, current: Option<&Answer>, p: &mut dyn Prompter) -> io::Result<()> {
+        if let Some(a) = current {
+            let answer = super::report::answer_label(q, a, self.texts);
+            p.say(&self.texts.fill("label.current_answer", &[("answer", &answer)]))?;
+        }
+        Ok(())
     }
 
     fn ask_select(&self, q: &Question, current: Option<&Answer>, p: &mut dyn Prompter) -> io::Result<Nav> {
@@ -195,7 +268,7 @@ impl Interview<'_, '_> {
                 }
             }
             _ => {
-                for o in &q.options {
+                for o in q.options.iter().filter(|o| !o.legacy) {
                     values.push(o.value.clone());
                     items.push(o.label.get(lang).to_owned());
                 }
@@ -209,16 +282,11 @@ impl Interview<'_, '_> {
         for key in ["menu.help", "menu.back", "menu.quit"] {
             items.push(self.texts.get(key).to_owned());
         }
-        let default = current
-            .and_then(|a| {
-                a.value
-                    .values()
-                    .first()
-                    .and_then(|v| values.iter().position(|x| x == v))
-            })
-            .unwrap_or(0);
+        self.show_guidance(q, p)?;
+        self.show_current(q, current, p)?;
         loop {
-            match p.select(q.text.get(lang), &items, default)? {
+            // No item is pre-selected: an accidental Enter must never record an answer.
+            match p.select(q.text.get(lang), &items, None)? {
                 None => return Ok(Nav::Back),
                 Some(i) if i < answers => return Ok(Nav::Answer(AnswerValue::One(values[i].clone()), None)),
                 Some(i) if i == answers => self.help(q, p)?,
@@ -226,6 +294,24 @@ impl Interview<'_, '_> {
                 Some(_) => return Ok(Nav::Quit),
             }
         }
+    }
+
+    /// For assessments: what each level means for this question.
+    fn show_guidance(&self, q: &Question, p: &mut dyn Prompter) -> io::Result<()> {
+        if q.guidance.is_empty() {
+            return Ok(());
+        }
+        let mut text = format!("{}:", self.texts.get("label.guidance"));
+        for level in LEVELS {
+            if let Some(g) = q.guidance.get(level) {
+                text.push_str(&format!(
+                    "\n  {}: {}",
+                    self.texts.get(&format!("level.{level}")),
+                    g.get(self.texts.lang)
+                ));
+            }
+        }
+        p.say(&text)
     }
 
     fn help(&self, q: &Question, p: &mut dyn Prompter) -> io::Result<()> {

@@ -8,9 +8,11 @@ pub mod expr;
 pub mod hash;
 pub mod interview;
 pub mod journey;
+pub mod present;
 pub mod report;
 pub mod rescreen;
 pub mod store;
+pub mod summary;
 pub mod texts;
 pub mod why;
 

@@ -163,7 +163,12 @@ pub fn write_report(
     texts: &super::texts::Texts,
 ) -> anyhow::Result<PathBuf> {
     let journey = crate::model::journey::load(ws, &s.id).ok().map(|d| d.value);
-    let report = super::report::render(Some(ws), q, s, journey.as_ref(), texts)?;
+    let signoffs = crate::approve::screening_status(ws, s);
+    let ctx = super::report::Context {
+        journey: journey.as_ref(),
+        signoffs: Some(&signoffs),
+    };
+    let report = super::report::render(Some(ws), q, s, &ctx, texts)?;
     let report_rel = Screening::dir(&s.id).join(screening::REPORT_FILE);
     write_atomic(&ws.path(&report_rel), report.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", report_rel.display()))?;

@@ -230,8 +230,23 @@ fn check_link(
 ) {
     let Some(doc) = &s.spec else { return };
     let spec = &doc.value;
-    let Some(id) = &spec.screening else { return };
     let src = &doc.source;
+    let Some(id) = &spec.screening else {
+        let (message, hint) = if ws.config.signoff.require_screening {
+            (
+                "no `screening` is linked, so the specialist stays blocked: it cannot be approved or deployed",
+                "screen the use case with `aispec screen ID` and add `screening = \"ID\"`",
+            )
+        } else {
+            (
+                "no `screening` is linked; `require_screening = false` lets it be approved, but every specialist \
+                 should trace back to a screening",
+                "screen the use case with `aispec screen ID` and add `screening = \"ID\"`",
+            )
+        };
+        diags.push(Diagnostic::at_pointer(src, "/id", Severity::Warning, "no-screening", message).with_hint(hint));
+        return;
+    };
     let Some(sc) = screenings.get(id) else {
         let exists = ws.path(screening::path(id)).exists();
         let message = if exists {
@@ -267,7 +282,10 @@ fn check_link(
                 "undecided-screening",
                 format!("screening `{id}` is undecided"),
             )
-            .with_hint("clarify the open points in its report.md before deploying to production"),
+            .with_hint(
+                "the specialist stays blocked until the screening is approved: clarify the open points in its \
+                 report.md and re-screen",
+            ),
         ),
         Outcome::Approved => {}
     }
