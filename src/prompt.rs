@@ -130,6 +130,7 @@ pub mod scripted {
 
     impl Prompter for Scripted {
         fn select(&mut self, prompt: &str, items: &[String], _default: Option<usize>) -> io::Result<Option<usize>> {
+            self.transcript.extend(items.iter().map(|i| format!("  · {i}")));
             match self.next(prompt)? {
                 Reply::Escape => Ok(None),
                 Reply::Pick(p) => items
@@ -149,6 +150,7 @@ pub mod scripted {
             items: &[String],
             _checked: &[bool],
         ) -> io::Result<Option<Vec<usize>>> {
+            self.transcript.extend(items.iter().map(|i| format!("  · {i}")));
             match self.next(prompt)? {
                 Reply::Escape => Ok(None),
                 Reply::Check(ps) => Ok(Some(

@@ -42,10 +42,20 @@ Examples:
   aispec screen --answers answers.toml --format json        # evaluate only, write nothing
   aispec screen --answers answers.toml --id klarsprog       # write screenings/klarsprog/
   aispec screen --rescreen klarsprog               # ask only new or changed questions
+  aispec screen klarsprog --by \"Anne Jensen\"       # record who answers (default: the git user)
   aispec screen --list-questions                   # question ids and allowed answers
 
-The answers file is TOML: [answers] <question_id> = \"<value>\", plus optional [notes] <question_id> = \"…\".
-Interactive mode needs a terminal on stdin and stderr; every answer is saved at once, so Ctrl-C loses nothing.
+The answers file is TOML: [answers] <question_id> = \"<value>\" (a list for multiple
+choice), plus optional [notes] <question_id> = \"…\". \"dont_know\" counts as the strictest
+answer in every derived result until it is clarified; it never stops the use case, but
+where another answer would, the track is undecided.
+
+Interactive mode needs a terminal on stdin and stderr; every answer is saved at once, so
+Ctrl-C loses nothing. No answer is pre-selected (an accidental Enter records nothing), and
+an answer that stops the use case asks for confirmation first.
+
+JSON output adds `why` (per track that is not approved: the questions, the score and
+threshold, and what would change it) and `open_points` (the don't-know answers).
 
 Exit codes: 0 approved or undecided, 1 refused, 2 usage, answers-file, I/O or git error.")]
 pub struct Args {

@@ -181,6 +181,7 @@ impl<'q> Engine<'q> {
         }
         self.combinations(&scope, &mut acc, lang)?;
         self.actions(&scope, &mut acc, lang)?;
+        acc.mark_open_points_that_hold_a_track();
 
         let tracks = acc.tracks();
         let outcome = Track::ALL

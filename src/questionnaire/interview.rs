@@ -405,4 +405,97 @@ mod tests {
         );
         assert!(said.contains("Kan vi? 2/2"), "{said}");
     }
+
+    /// A questionnaire with a multi-choice question (one legacy option), a grouped assessment with guidance and
+    /// a stop.
+    fn grouped() -> Questionnaire {
+        let text = r#"
+version = "0.1.0"
+title = { da = "t", en = "t" }
+[[tracks]]
+id = "law"
+title = { da = "Må vi?", en = "May we?" }
+intro = { da = "Jura.", en = "Law." }
+[[tracks]]
+id = "ethics"
+title = { da = "Bør vi?", en = "Should we?" }
+intro = { da = "Etik.", en = "Ethics." }
+[[groups]]
+id = "citizens"
+track = "ethics"
+title = { da = "Borgerne", en = "Citizens" }
+[[questions]]
+id = "area"
+track = "law"
+kind = "multi-choice"
+dont_know = true
+text = { da = "Område?", en = "Area?" }
+help = { da = "h", en = "h" }
+options = [
+  { value = "none", label = { da = "Ingen", en = "None" } },
+  { value = "benefits", label = { da = "Ydelser", en = "Benefits" } },
+  { value = "old", legacy = true, label = { da = "Gammelt svar", en = "Old answer" } },
+]
+consequences = [{ on = "benefits", kind = "stop", text = { da = "Ikke her.", en = "Not here." }, source = "x" }]
+[[questions]]
+id = "fair"
+track = "ethics"
+group = "citizens"
+kind = "assessment"
+text = { da = "Retfærdigt?", en = "Fair?" }
+help = { da = "h", en = "h" }
+guidance = { high = { da = "VEJLEDNING HØJ", en = "GUIDANCE HIGH" }, low = { da = "VEJLEDNING LAV", en = "GUIDANCE LOW" } }
+[[derive.ai_act_category]]
+value = "minimal"
+[[derive.dpia]]
+value = "not-required"
+[[derive.data_classification]]
+value = "internal"
+[[derive.allowed_hosting]]
+value = ["internal"]
+"#;
+        toml::from_str(text).expect("parses")
+    }
+
+    #[test]
+    fn multi_choice_needs_a_pick_stops_are_confirmed_and_groups_show_guidance() {
+        let q = grouped();
+        let engine = Engine::new(&q);
+        let stamp = QuestionnaireStamp {
+            version: q.version.clone(),
+            hash: super::super::hash::questionnaire_hash(&q),
+        };
+        let texts = Texts::load(None, Language::Da);
+        let mut s = new_screening(&engine, &stamp, "demo", "Demo", None, Language::Da).expect("new");
+        let interview = Interview {
+            engine: &engine,
+            stamp: &stamp,
+            texts: &texts,
+        };
+        let mut p = Scripted::new(vec![
+            // Enter with nothing checked is not an answer; neither is "don't know" with another answer.
+            Reply::Check(vec![]),
+            Reply::Check(vec!["Ydelser", "Ved ikke"]),
+            // A stopping answer is confirmed first; "no" asks again.
+            Reply::Check(vec!["Ydelser"]),
+            Reply::Pick("Nej, vælg et andet svar"),
+            Reply::Check(vec!["Ingen"]),
+            Reply::Type(""),
+            Reply::Pick("Lav bekymring"),
+            Reply::Type("Ingen grupper rammes."),
+            Reply::Type(""),
+        ]);
+        let finish = interview.run(&mut s, &mut p, None, &mut |_| Ok(())).expect("run");
+        assert_eq!(finish, Finish::Done);
+        assert_eq!(s.answers["area"].value, AnswerValue::Many(vec!["none".into()]));
+        assert!(s.result.stops.is_empty());
+        let said = p.transcript.join("\n");
+        assert!(said.contains("Vælg mindst én mulighed"), "{said}");
+        assert!(said.contains("\"Ved ikke\" kan ikke kombineres"), "{said}");
+        assert!(said.contains("Dette svar stopper use casen: Ikke her."), "{said}");
+        assert!(said.contains("  · Ydelser"), "{said}");
+        assert!(!said.contains("Gammelt svar"), "legacy options are not offered: {said}");
+        assert!(said.contains("-- Borgerne --"), "{said}");
+        assert!(said.contains("Høj bekymring: VEJLEDNING HØJ"), "{said}");
+    }
 }

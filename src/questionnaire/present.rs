@@ -159,7 +159,7 @@ pub fn lawyer_points(r: &ScreeningResult) -> Vec<&Action> {
 
 /// The action list without stops (they have their own section) and without the points for the lawyer
 /// (likewise), grouped by kind in the order people act on them.
-pub fn action_groups<'r>(r: &'r ScreeningResult) -> Vec<(ActionKind, Vec<&'r Action>)> {
+pub fn action_groups(r: &ScreeningResult) -> Vec<(ActionKind, Vec<&Action>)> {
     [ActionKind::Task, ActionKind::Rule, ActionKind::Consideration]
         .into_iter()
         .map(|kind| {

@@ -90,7 +90,11 @@ pub fn render(q: &Questionnaire, r: &ScreeningResult, t: &Texts, extra: &Extra<'
         }
     }
     out.push_str(&format!("\n{}:\n", t.get("label.actions")));
-    for (kind, items) in action_groups(r) {
+    let groups = action_groups(r);
+    if groups.is_empty() {
+        out.push_str(&format!("  {}\n", t.get("label.none")));
+    }
+    for (kind, items) in groups {
         for a in items {
             let note = present::action_note(t, a, extra.today);
             out.push_str(&format!(

@@ -173,6 +173,22 @@ impl Accumulator {
         }
     }
 
+    /// An open point also "could stop" when a combination rule over it leaves its track undecided or refused.
+    pub fn mark_open_points_that_hold_a_track(&mut self) {
+        let held: BTreeSet<&String> = self
+            .reasons
+            .values()
+            .flatten()
+            .filter(|r| r.kind == ReasonKind::Combination)
+            .flat_map(|r| r.questions.iter())
+            .collect();
+        for o in &mut self.open_points {
+            if held.contains(&o.question) {
+                o.could_stop = true;
+            }
+        }
+    }
+
     /// Adds a reason to a track.
     pub fn reason(&mut self, track: Track, reason: Reason) {
         self.reasons.entry(track).or_default().push(reason);

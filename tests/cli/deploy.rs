@@ -622,7 +622,11 @@ fn a_specialist_is_blocked_until_its_screening_is_signed() {
     let human = r.run(&["plan", "--target", "test"]);
     human.expect_code(0);
     assert!(human.stdout.contains("blocked"), "{}", human.stdout);
-    assert!(human.stdout.contains("1 blocked by their screening"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("1 blocked by their screening"),
+        "{}",
+        human.stdout
+    );
     r.deploy(&[]);
     assert!(r.api().model(&id).is_none(), "a blocked specialist is never deployed");
     let export = r.run(&["export"]);
@@ -636,8 +640,17 @@ fn a_specialist_is_blocked_until_its_screening_is_signed() {
     );
 
     for role in ["faglig-systemejer", "legal", "dpo"] {
-        r.run(&["approve", "screening", "klarsprog", "--role", role, "--by", "Bo", "--no-commit"])
-            .expect_code(0);
+        r.run(&[
+            "approve",
+            "screening",
+            "klarsprog",
+            "--role",
+            role,
+            "--by",
+            "Bo",
+            "--no-commit",
+        ])
+        .expect_code(0);
     }
     let plan = r.plan(&[]);
     assert_eq!(DeployRepo::action(&plan, &id), "skipped");

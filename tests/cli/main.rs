@@ -12,6 +12,7 @@ mod log;
 mod new;
 mod screen;
 mod screen_pty;
+mod screen_scenarios;
 mod status;
 mod stub_llm;
 mod validate;

@@ -147,7 +147,11 @@ fn approved_answers_give_the_promised_json() {
     assert!(j.why.is_empty(), "an approved screening has no reasons: {:?}", j.why);
     assert_eq!(j.law_as_of.as_deref(), Some("2026-11-29"));
     assert_eq!(j.questionnaire["version"], "2.0.0");
-    assert_eq!(j.screened_by.as_deref(), Some("Test Builder"), "the git user by default");
+    assert_eq!(
+        j.screened_by.as_deref(),
+        Some("Test Builder"),
+        "the git user by default"
+    );
     assert!(
         j.id.is_none() && j.published.is_none(),
         "nothing is written without --id"
@@ -171,7 +175,10 @@ fn every_stop_rule_refuses_with_exit_1_and_says_why() {
                 ("automated_decision_basis", "no"),
             ],
         ),
-        ("prohibited_realtime_biometric_id".into(), vec![("prohibited_realtime_biometric_id", "yes")]),
+        (
+            "prohibited_realtime_biometric_id".into(),
+            vec![("prohibited_realtime_biometric_id", "yes")],
+        ),
         (
             "prohibited_intimate_imagery".into(),
             vec![("synthetic_media", "yes"), ("prohibited_intimate_imagery", "yes")],
@@ -210,7 +217,8 @@ fn every_stop_rule_refuses_with_exit_1_and_says_why() {
         assert!(j.actions.iter().any(|a| a.kind == "stop"), "{stop}");
         let why = &j.why["law"];
         assert!(
-            why.iter().any(|r| r.kind == "stop" && r.questions == [stop.clone()] && !r.change.is_empty()),
+            why.iter()
+                .any(|r| r.kind == "stop" && r.questions == [stop.clone()] && !r.change.is_empty()),
             "{stop}: {why:?}"
         );
         if stop.starts_with("prohibited_") && stop != "prohibited_realtime_biometric_id" {
@@ -422,7 +430,13 @@ fn rescreening_the_shipped_v1_screenings_asks_only_what_changed() {
         "ethics_climate",
     ];
     let repo = TestRepo::init();
-    for id in ["aarhusai-start", "klarsprog", "korrekturlaeser", "opsummering", "stillingsopslag"] {
+    for id in [
+        "aarhusai-start",
+        "klarsprog",
+        "korrekturlaeser",
+        "opsummering",
+        "stillingsopslag",
+    ] {
         let old = std::fs::read_to_string(fixtures().join(format!("screenings-v1/{id}/screening.toml"))).expect("v1");
         assert!(old.contains("version = \"1.0.0\""));
         repo.write(&format!("screenings/{id}/screening.toml"), &old);
@@ -456,8 +470,9 @@ fn rescreening_the_shipped_v1_screenings_asks_only_what_changed() {
             let v: toml::Value = toml::from_str(text).expect("toml");
             v["result"].clone()
         };
-        let shipped = std::fs::read_to_string(crate::support::repo_root().join(format!("screenings/{id}/screening.toml")))
-            .expect("shipped");
+        let shipped =
+            std::fs::read_to_string(crate::support::repo_root().join(format!("screenings/{id}/screening.toml")))
+                .expect("shipped");
         assert_eq!(
             result(&repo.read(&format!("screenings/{id}/screening.toml"))),
             result(&shipped),
