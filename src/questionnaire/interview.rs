@@ -359,13 +359,12 @@ mod tests {
         toml::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("parses")
     }
 
-    #[test]
-    fn back_at_the_first_question_stays_and_quit_keeps_answers() {
-        let q = small();
-        let engine = Engine::new(&q);
+    /// Runs an interview over a new screening of `q` with `replies`; the screening and what was said.
+    fn interview(q: &Questionnaire, replies: Vec<Reply>) -> (Finish, Screening, Scripted, usize) {
+        let engine = Engine::new(q);
         let stamp = QuestionnaireStamp {
             version: q.version.clone(),
-            hash: super::super::hash::questionnaire_hash(&q),
+            hash: super::super::hash::questionnaire_hash(q),
         };
         let texts = Texts::load(None, Language::Da);
         let mut s = new_screening(&engine, &stamp, "demo", "Demo", None, Language::Da).expect("new");
@@ -374,18 +373,7 @@ mod tests {
             stamp: &stamp,
             texts: &texts,
         };
-        let mut p = Scripted::new(vec![
-            Reply::Type("<"),
-            Reply::Type("?"),
-            Reply::Type("Beskrivelse"),
-            Reply::Type("en note"),
-            Reply::Pick("Tilbage"),
-            Reply::Type(""),
-            Reply::Type(""),
-            Reply::Pick("Dårligt"),
-            Reply::Type(""),
-            Reply::Pick("Gem og stop"),
-        ]);
+        let mut p = Scripted::new(replies);
         let mut saves = 0;
         let finish = interview
             .run(&mut s, &mut p, None, &mut |_| {
@@ -393,6 +381,26 @@ mod tests {
                 Ok(())
             })
             .expect("run");
+        (finish, s, p, saves)
+    }
+
+    #[test]
+    fn back_at_the_first_question_stays_and_quit_keeps_answers() {
+        let (finish, s, p, saves) = interview(
+            &small(),
+            vec![
+                Reply::Type("<"),
+                Reply::Type("?"),
+                Reply::Type("Beskrivelse"),
+                Reply::Type("en note"),
+                Reply::Pick("Tilbage"),
+                Reply::Type(""),
+                Reply::Type(""),
+                Reply::Pick("Dårligt"),
+                Reply::Type(""),
+                Reply::Pick("Gem og stop"),
+            ],
+        );
         assert_eq!(finish, Finish::Quit);
         assert_eq!(s.answers["use_case"].note.as_deref(), Some("en note"));
         assert_eq!(s.answers["fit"].value, AnswerValue::One("poor".into()));
@@ -459,33 +467,22 @@ value = ["internal"]
 
     #[test]
     fn multi_choice_needs_a_pick_stops_are_confirmed_and_groups_show_guidance() {
-        let q = grouped();
-        let engine = Engine::new(&q);
-        let stamp = QuestionnaireStamp {
-            version: q.version.clone(),
-            hash: super::super::hash::questionnaire_hash(&q),
-        };
-        let texts = Texts::load(None, Language::Da);
-        let mut s = new_screening(&engine, &stamp, "demo", "Demo", None, Language::Da).expect("new");
-        let interview = Interview {
-            engine: &engine,
-            stamp: &stamp,
-            texts: &texts,
-        };
-        let mut p = Scripted::new(vec![
-            // Enter with nothing checked is not an answer; neither is "don't know" with another answer.
-            Reply::Check(vec![]),
-            Reply::Check(vec!["Ydelser", "Ved ikke"]),
-            // A stopping answer is confirmed first; "no" asks again.
-            Reply::Check(vec!["Ydelser"]),
-            Reply::Pick("Nej, vælg et andet svar"),
-            Reply::Check(vec!["Ingen"]),
-            Reply::Type(""),
-            Reply::Pick("Lav bekymring"),
-            Reply::Type("Ingen grupper rammes."),
-            Reply::Type(""),
-        ]);
-        let finish = interview.run(&mut s, &mut p, None, &mut |_| Ok(())).expect("run");
+        let (finish, s, p, _) = interview(
+            &grouped(),
+            vec![
+                // Enter with nothing checked is not an answer; neither is "don't know" with another answer.
+                Reply::Check(vec![]),
+                Reply::Check(vec!["Ydelser", "Ved ikke"]),
+                // A stopping answer is confirmed first; "no" asks again.
+                Reply::Check(vec!["Ydelser"]),
+                Reply::Pick("Nej, vælg et andet svar"),
+                Reply::Check(vec!["Ingen"]),
+                Reply::Type(""),
+                Reply::Pick("Lav bekymring"),
+                Reply::Type("Ingen grupper rammes."),
+                Reply::Type(""),
+            ],
+        );
         assert_eq!(finish, Finish::Done);
         assert_eq!(s.answers["area"].value, AnswerValue::Many(vec!["none".into()]));
         assert!(s.result.stops.is_empty());

@@ -69,33 +69,11 @@ impl Accumulator {
                 could_stop,
             });
             if could_stop {
-                let reason = Reason {
-                    kind: ReasonKind::DontKnow,
-                    outcome: Outcome::Undecided,
-                    questions: vec![q.id.clone()],
-                    text: self.texts.get("why.dont_know").to_owned(),
-                    score: None,
-                    threshold: None,
-                    rule: None,
-                    source: None,
-                    change: self.texts.fill("why.dont_know_change", &[("question", &q.id)]),
-                };
-                self.reason(q.track, reason);
+                self.undecided_by(q, ReasonKind::DontKnow, "why.dont_know");
             }
         }
         if q.kind == QuestionKind::Assessment && a.value.has(HIGH) {
-            let reason = Reason {
-                kind: ReasonKind::Concern,
-                outcome: Outcome::Undecided,
-                questions: vec![q.id.clone()],
-                text: self.texts.get("why.concern").to_owned(),
-                score: None,
-                threshold: None,
-                rule: None,
-                source: None,
-                change: self.texts.fill("why.concern_change", &[("question", &q.id)]),
-            };
-            self.reason(q.track, reason);
+            self.undecided_by(q, ReasonKind::Concern, "why.concern");
         }
         for c in q.consequences.iter().filter(|c| a.value.has(&c.on)) {
             let text = c.text.get(lang).to_owned();
@@ -121,6 +99,22 @@ impl Accumulator {
             }
             self.push_action(consequence_action(c, text, &q.id));
         }
+    }
+
+    /// One question leaves its track undecided; the texts are `<key>` and `<key>_change` in `templates/ui.toml`.
+    fn undecided_by(&mut self, q: &Question, kind: ReasonKind, key: &str) {
+        let reason = Reason {
+            kind,
+            outcome: Outcome::Undecided,
+            questions: vec![q.id.clone()],
+            text: self.texts.get(key).to_owned(),
+            score: None,
+            threshold: None,
+            rule: None,
+            source: None,
+            change: self.texts.fill(&format!("{key}_change"), &[("question", &q.id)]),
+        };
+        self.reason(q.track, reason);
     }
 
     /// Reasons for Kan vi? dimensions that reached a threshold; `weights` lists, per dimension, the asked
