@@ -86,6 +86,14 @@ pub enum ApproveError {
         #[source]
         source: crate::edit::EditError,
     },
+    /// A file may not be read (outside the workspace, not a regular file, too large, not text).
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: crate::fsread::FileError,
+    },
     /// Writing failed.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -108,7 +116,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     let dir = Path::new(SPECIALISTS_DIR).join(id);
     let rel = dir.join(SPEC_FILE);
     let path = crate::diagnostic::display_path(&rel);
-    if !ws.path(&rel).is_file() {
+    if !ws.files.exists(&rel) {
         return Err(ApproveError::NotFound {
             kind: "specialist",
             id: id.to_owned(),
@@ -233,7 +241,16 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
     let dir = Screening::dir(id);
     let rel = dir.join(SCREENING_SIGNOFFS_FILE);
     let path = crate::diagnostic::display_path(&rel);
-    let text = std::fs::read_to_string(ws.path(&rel)).unwrap_or_default();
+    let text = match ws.files.read_text(&rel, crate::fsread::Limit::TEXT) {
+        Ok(text) => text,
+        Err(e) if e.is_missing() => String::new(),
+        Err(reason) => {
+            return Err(ApproveError::Read {
+                path: path.clone(),
+                reason,
+            });
+        }
+    };
     let list: SignoffList = toml::from_str(&text)
         .map_err(|e| ApproveError::Internal(format!("{path} is not a valid sign-off list: {}", e.message())))?;
     if let Some(existing) = list
@@ -299,7 +316,9 @@ pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
 /// The sign-offs recorded for a screening and its state against its current content.
 pub fn screening_status(ws: &Workspace, screening: &Screening) -> signoff::Status {
     let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
-    let list: SignoffList = std::fs::read_to_string(ws.path(rel))
+    let list: SignoffList = ws
+        .files
+        .read_text(&rel, crate::fsread::Limit::TEXT)
         .ok()
         .and_then(|t| toml::from_str(&t).ok())
         .unwrap_or_default();

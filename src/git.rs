@@ -28,6 +28,14 @@ pub enum GitError {
         /// The name as given.
         name: String,
     },
+    /// A file in the work tree or a blob may not be read (outside the workspace, not a regular file, too large).
+    #[error("cannot read {path}: {reason}")]
+    File {
+        /// The path.
+        path: String,
+        /// Why.
+        reason: crate::fsread::FileError,
+    },
     /// A file in the work tree could not be read.
     #[error("cannot read {path}: {source}")]
     Io {

@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(value_enum)]
     pub what: What,
     /// The id (folder name).
-    pub id: String,
+    pub id: crate::id::Id,
     /// The role you sign as (for example faglig-systemejer, legal, dpo).
     #[arg(long)]
     pub role: String,

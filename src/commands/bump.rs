@@ -23,7 +23,7 @@ Writes specialist.toml in place (comments and layout kept); does not commit.
 Exit codes: 0 bumped or already high enough, 2 unknown specialist, bad version or git error.")]
 pub struct Args {
     /// The specialist's id (its folder under specialists/).
-    pub id: String,
+    pub id: crate::id::Id,
     /// How much to raise; default: what `aispec diff --check-versions` would ask for.
     #[arg(value_enum)]
     pub level: Option<Level>,
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         crate::fsutil::write_atomic(&ws.path(&rel), new_text.as_bytes()).with_context(|| format!("writing {file}"))?;
     }
     let report = Bumped {
-        id: args.id,
+        id: args.id.to_string(),
         file,
         old: current.to_string(),
         new: target.to_string(),

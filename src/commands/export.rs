@@ -26,7 +26,7 @@ part of the file; `aispec deploy` adds them. Exit codes: 0 written, 1 a named sp
 2 usage or I/O error.")]
 pub struct Args {
     /// Only these specialists (ids).
-    pub ids: Vec<String>,
+    pub ids: Vec<crate::id::Id>,
     /// Folder to write into.
     #[arg(long, value_name = "DIR", default_value = "dist")]
     pub out: PathBuf,
@@ -51,7 +51,7 @@ struct Report {
 /// Runs `export`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
-    let candidates = local::candidates(&ws, &args.ids)?;
+    let candidates = local::candidates(&ws, &crate::id::strings(&args.ids))?;
     let result = export(&candidates, &crate::platform::deploy_context(&ws));
     let path = ctx.cwd.join(&args.out).join(EXPORT_FILE);
     let mut text = serde_json::to_string_pretty(&result.models)?;

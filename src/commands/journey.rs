@@ -8,6 +8,7 @@ use crate::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
+use crate::fsread::Limit;
 use crate::model::config::Language;
 use crate::model::journey::{self, Journey, JourneyStatus};
 use crate::model::screening;
@@ -41,7 +42,7 @@ Exit codes: 0 saved, 2 usage, file, I/O or git error.")]
 pub struct Args {
     /// Id of the screening the journey belongs to.
     #[arg(value_name = "ID")]
-    pub id: String,
+    pub id: crate::id::Id,
     /// Take the journey from this TOML file instead of asking.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
@@ -69,7 +70,6 @@ struct Report {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
-    store::check_id(&args.id)?;
     let screening = screening::load(&ws, &args.id).ok().map(|d| d.value);
     let lang = args
         .lang
@@ -152,7 +152,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
 fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> anyhow::Result<Journey> {
     let mut diags = Vec::new();
-    let doc = document::read_source(&ctx.cwd, file, &mut diags)
+    let doc = document::read_source_as(&ws.files, &ctx.cwd.join(file), file, Limit::ANSWERS, &mut diags)
         .and_then(|src| document::parse::<Journey>(src, FileKind::Journey, &ws.schemas, &mut diags));
     if let Some(doc) = &doc {
         if !doc.value.id.is_empty() && doc.value.id != id {

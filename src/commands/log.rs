@@ -18,7 +18,7 @@ Examples:
 Exit codes: 0 shown, 2 unknown specialist, not a git repository or git error.")]
 pub struct Args {
     /// The specialist's id (its folder under specialists/).
-    pub id: String,
+    pub id: crate::id::Id,
     /// How to print the history.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

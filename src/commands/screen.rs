@@ -8,6 +8,8 @@ use crate::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
+use crate::fsread::Limit;
+use crate::id::Id;
 use crate::model::answers::AnswersFile;
 use crate::model::config::Language;
 use crate::model::screening::{self, Outcome, QuestionnaireStamp, Screening, ScreeningResult, ScreeningStatus};
@@ -50,16 +52,16 @@ Exit codes: 0 approved or undecided, 1 refused, 2 usage, answers-file, I/O or gi
 pub struct Args {
     /// Id of the screening (its folder under screenings/); asked for when missing.
     #[arg(value_name = "ID")]
-    pub id: Option<String>,
+    pub id: Option<Id>,
     /// Take the answers from this TOML file instead of asking.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// With --answers: write the screening to `screenings/ID/` (without it nothing is written).
     #[arg(long = "id", value_name = "ID")]
-    pub id_flag: Option<String>,
+    pub id_flag: Option<Id>,
     /// Re-evaluate a stored screening under the current questionnaire, asking only new or changed questions.
     #[arg(long, value_name = "ID", conflicts_with_all = ["id", "id_flag"])]
-    pub rescreen: Option<String>,
+    pub rescreen: Option<Id>,
     /// Start at this question (interactive), to change earlier answers.
     #[arg(long, value_name = "QUESTION")]
     pub from: Option<String>,
@@ -145,18 +147,15 @@ fn from_answers(
 ) -> anyhow::Result<ExitStatus> {
     let engine = Engine::new(loaded.questionnaire());
     let mut diags = Vec::new();
-    let doc = document::read_source(&ctx.cwd, file, &mut diags)
+    let doc = document::read_source_as(&ws.files, &ctx.cwd.join(file), file, Limit::ANSWERS, &mut diags)
         .and_then(|src| document::parse::<AnswersFile>(src, FileKind::Answers, &ws.schemas, &mut diags));
     if let Some(doc) = &doc {
         answers::check(&engine, doc, &mut diags);
     }
     let doc = match doc {
         Some(d) if !diags.iter().any(Diagnostic::is_error) => d,
-        _ => return Err(answers_error(ctx, &diags)),
+        _ => return Err(answers_error(ctx, ws, &diags)),
     };
-    if let Some(id) = id {
-        store::check_id(id)?;
-    }
     let existing = match id {
         Some(id) => load_existing(ws, id)?,
         None => None,
@@ -206,12 +205,12 @@ fn from_answers(
     render(ctx, &report, &texts, args.format)
 }
 
-fn answers_error(ctx: &Ctx, diags: &[Diagnostic]) -> anyhow::Error {
+fn answers_error(ctx: &Ctx, ws: &Workspace, diags: &[Diagnostic]) -> anyhow::Error {
     let mut diags = diags.to_vec();
     diagnostic::sort(&mut diags);
     let cwd = ctx.cwd.clone();
     let line_of = move |file: &str, line: usize| -> Option<String> {
-        let text = std::fs::read_to_string(cwd.join(file)).ok()?;
+        let text = ws.files.read_text(&cwd.join(file), Limit::ANSWERS).ok()?;
         text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
     };
     let text = diagnostic::render_human(&diags, &ctx.out.err, &line_of);
@@ -292,7 +291,6 @@ fn interactive(
         Some(id) => id.to_owned(),
         None => ask_id(&mut term, &default_texts)?,
     };
-    store::check_id(&id)?;
     let existing = load_existing(ws, &id)?;
     if args.rescreen.is_some() && existing.is_none() {
         return Err(missing(&id).into());
