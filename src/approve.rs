@@ -22,6 +22,8 @@ pub struct Request {
     pub note: Option<String>,
     /// Commit the result with git.
     pub commit: bool,
+    /// Commit even when HEAD is detached (not on a branch).
+    pub allow_detached: bool,
 }
 
 /// What `approve` did.
@@ -44,6 +46,9 @@ pub struct Approval {
     /// The commit made, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// Things to know although the sign-off was recorded (git's index not brought up to date).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Why a sign-off was not recorded.
@@ -154,7 +159,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     {
         return Ok(already_signed("specialist", id, path, existing, record(&doc.value)));
     }
-    let repo = crate::git::open(&ws.root).ok();
+    let repo = repo_for(ws, req)?;
     let new = new_signoff(req, &hash, repo.as_ref());
     let text = crate::edit::put_signoff(&doc.source.text, &new).map_err(|source| ApproveError::Edit {
         path: path.clone(),
@@ -183,7 +188,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     })?;
     let st = record(&edited);
     let version = &edited.version;
-    let commit = match (&repo, req.commit) {
+    let committed = match (&repo, req.commit) {
         (Some(repo), true) => commit(
             ws,
             repo,
@@ -202,7 +207,8 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
         already_signed: false,
         state: st.state,
         missing: st.missing,
-        commit,
+        commit: committed.as_ref().map(|c| c.id.to_string()),
+        warnings: committed.and_then(|c| c.index_not_updated).into_iter().collect(),
     })
 }
 
@@ -261,7 +267,7 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         let st = signoff::status(&list.signoffs, &hash, &required);
         return Ok(already_signed("screening", id, path, existing, st));
     }
-    let repo = crate::git::open(&ws.root).ok();
+    let repo = repo_for(ws, req)?;
     let new = new_signoff(req, &hash, repo.as_ref());
     let header = if text.is_empty() {
         "# Sign-offs of this screening, written by `aispec approve screening`; do not edit by hand.\n"
@@ -280,7 +286,7 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         source,
     })?;
     let st = signoff::status(&list.signoffs, &hash, &required);
-    let commit = match (&repo, req.commit) {
+    let committed = match (&repo, req.commit) {
         (Some(repo), true) => commit(
             ws,
             repo,
@@ -299,7 +305,8 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         already_signed: false,
         state: st.state,
         missing: st.missing,
-        commit,
+        commit: committed.as_ref().map(|c| c.id.to_string()),
+        warnings: committed.and_then(|c| c.index_not_updated).into_iter().collect(),
     })
 }
 
@@ -342,6 +349,17 @@ fn now(repo: Option<&crate::git::Repo>) -> String {
         .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
+/// The repository to date sign-offs by and commit in. When the sign-off is to be committed, the repository must
+/// exist and be ready for a commit, checked before anything is written: a sign-off is bound to a commit.
+fn repo_for(ws: &Workspace, req: &Request) -> Result<Option<crate::git::Repo>, ApproveError> {
+    if !req.commit {
+        return Ok(crate::git::open(&ws.root).ok());
+    }
+    let repo = crate::git::open(&ws.root)?;
+    crate::git::check_can_commit(&repo, req.allow_detached)?;
+    Ok(Some(repo))
+}
+
 fn commit(
     ws: &Workspace,
     repo: &crate::git::Repo,
@@ -349,7 +367,7 @@ fn commit(
     subject: &str,
     s: &Signoff,
     missing: &[String],
-) -> Result<Option<String>, ApproveError> {
+) -> Result<Option<crate::git::Committed>, ApproveError> {
     let rel: PathBuf = crate::git::relative_to_workdir(repo, &ws.path(dir)).unwrap_or_else(|| dir.to_path_buf());
     let mut message = format!(
         "{subject}\n\nSigned off by {} as {} at {}.\nContent: {}\n",
@@ -361,7 +379,7 @@ fn commit(
     if !missing.is_empty() {
         message.push_str(&format!("Still missing: {}\n", missing.join(", ")));
     }
-    Ok(crate::git::commit_only(repo, &[rel], &message)?.map(|id| id.to_string()))
+    Ok(crate::git::commit_only(repo, &[rel], &message)?)
 }
 
 /// The sign-off `req` asks for, on content with this hash, dated by the commit signature's clock.
@@ -386,5 +404,6 @@ fn already_signed(kind: &'static str, id: &str, file: String, existing: &Signoff
         state: st.state,
         missing: st.missing,
         commit: None,
+        warnings: Vec::new(),
     }
 }

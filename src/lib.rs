@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod git;
 pub mod history;
 pub mod id;
+pub mod lock;
 pub mod model;
 pub mod output;
 pub mod platform;

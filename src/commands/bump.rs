@@ -47,6 +47,7 @@ struct Bumped {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
     let rel = std::path::Path::new(SPECIALISTS_DIR).join(&args.id).join(SPEC_FILE);
     let file = crate::diagnostic::display_path(&rel);
     let text = std::fs::read_to_string(ws.path(&rel)).map_err(|_| {
@@ -127,7 +128,8 @@ fn suggested(ws: &Workspace, id: &str) -> anyhow::Result<(Level, semver::Version
         .hint(format!("give the level: aispec bump {id} patch|minor|major"))
     };
     let repo = crate::git::open(&ws.root).map_err(|e| {
-        UserError::new(e.to_string()).hint(format!("outside git, give the level: aispec bump {id} minor"))
+        let hint = e.hint_or(&format!("outside git, give the level: aispec bump {id} minor"));
+        UserError::new(e.to_string()).hint(hint)
     })?;
     let range = Range::resolve(&repo, None, None, &ws.config.workspace.main_branch)
         .map_err(|e| UserError::new(e.to_string()).hint(format!("give the level: aispec bump {id} minor")))?;

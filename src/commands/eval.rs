@@ -183,6 +183,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
     let saved = match &save_name {
         Some(name) => {
+            let _lock = super::lock_workspace(ctx, &ws)?;
             let rel = eval::save(&ws, &results, name.as_deref())?;
             ctx.out.status(&format!("Saved the results to {}", rel.display()));
             Some(crate::diagnostic::display_path(&rel))

@@ -51,6 +51,7 @@ struct Report {
 /// Runs `export`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
     let candidates = local::candidates(&ws, &crate::id::strings(&args.ids))?;
     let result = export(&candidates, &crate::platform::deploy_context(&ws));
     let path = ctx.cwd.join(&args.out).join(EXPORT_FILE);

@@ -65,6 +65,7 @@ struct Row {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
     let texts = import::texts(ws.config.workspace.language);
     let (drafts, source) = match &args.from_target {
         Some(target) => from_target(ctx, &ws, target, &args, &texts)?,

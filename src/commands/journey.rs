@@ -52,9 +52,8 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the files but do not commit them.
-    #[arg(long)]
-    pub no_commit: bool,
+    #[command(flatten)]
+    pub commit: super::CommitArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,6 +69,9 @@ struct Report {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    super::repo_ready_to_commit(&ws, args.commit)?;
+    let lock = super::lock_workspace(ctx, &ws)?;
+    lock.sweep(&ws.path(screening::Screening::dir(&args.id)));
     let screening = screening::load(&ws, &args.id).ok().map(|d| d.value);
     let lang = args
         .lang
@@ -113,7 +115,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         "status.journey_saved",
         &[("path", &diagnostic::display_path(&paths[0]))],
     ));
-    let commit = if args.no_commit {
+    let commit = if args.commit.no_commit {
         None
     } else {
         let (commit, why) = store::commit_files(&ws, &paths, &format!("Capture the user journey of {}", j.id))?;

@@ -63,6 +63,7 @@ struct Created {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
     let contact = args
         .contact
         .clone()

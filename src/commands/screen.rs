@@ -71,9 +71,8 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the files but do not commit them.
-    #[arg(long)]
-    pub no_commit: bool,
+    #[command(flatten)]
+    pub commit: super::CommitArgs,
     /// List the questions (ids, kinds, allowed answers, conditions) and exit.
     #[arg(long, conflicts_with_all = ["answers", "rescreen"])]
     pub list_questions: bool,
@@ -110,8 +109,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             args.format,
         );
     }
+    let id = args.rescreen.clone().or(args.id_flag.clone()).or(args.id.clone());
+    // Everything but evaluating an answers file without an id writes: it reads, answers and writes the screening
+    // and its report under the lock, so two runs on one id cannot leave the two files disagreeing.
+    let writes = args.answers.is_none() || id.is_some();
+    let _lock = if writes {
+        super::repo_ready_to_commit(&ws, args.commit)?;
+        let lock = super::lock_workspace(ctx, &ws)?;
+        if let Some(id) = &id {
+            lock.sweep(&ws.path(Screening::dir(id)));
+        }
+        Some(lock)
+    } else {
+        None
+    };
     if let Some(file) = &args.answers {
-        let id = args.rescreen.clone().or(args.id_flag.clone()).or(args.id.clone());
         return from_answers(ctx, &ws, &loaded, &args, file, id.as_deref());
     }
     if let Some(id) = args.id_flag.as_deref().filter(|_| args.id.is_none()) {
@@ -397,7 +409,7 @@ fn publish(
     args: &Args,
     message: &str,
 ) -> anyhow::Result<Published> {
-    let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.no_commit, message)?;
+    let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.commit.no_commit, message)?;
     let report = published.files.last().cloned().unwrap_or_default();
     ctx.out.status(&texts.fill("status.report", &[("path", &report)]));
     if let Some(commit) = &published.commit {
