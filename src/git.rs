@@ -10,6 +10,7 @@ use git2::{IndexAddOption, Repository, Signature, Time};
 pub use git2::{Oid, Repository as Repo};
 pub use history::{
     CommitInfo, commit_info, has_uncommitted, head, history, last_changes, merge_base, now_rfc3339, resolve, rfc3339,
+    uncommitted_folders,
 };
 pub use snapshot::{ChangedPath, FileEntry, Rev, Snapshot, changed_paths};
 
@@ -122,7 +123,16 @@ pub(crate) fn git(op: &'static str) -> impl FnOnce(git2::Error) -> GitError {
 
 /// Opens the repository containing `path`.
 pub fn open(path: &Path) -> Result<Repository, GitError> {
+    skip_rehashing_objects();
     Repository::discover(path).map_err(|e| open_error(path, &e))
+}
+
+/// libgit2 re-computes the SHA-1 of every object it reads, which doubles the cost of walking the large trees of
+/// a big portfolio (`aispec status`). git itself does not do that on reads; `git fsck` checks integrity. A broken
+/// object still fails to inflate or parse.
+fn skip_rehashing_objects() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
 /// What a failed open means: another user's repository is not the same as no repository.
