@@ -160,20 +160,22 @@ impl Workspace {
 
     /// Folder names under `specialists/`, sorted; folders that lead outside the workspace are reported in `diags`.
     pub fn specialist_folders(&self, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-        let dir = Path::new(SPECIALISTS_DIR);
-        match self.files.subfolders(dir) {
+        self.folders_in(SPECIALISTS_DIR, diags)
+    }
+
+    /// Names of the sub-folders of `dir` (relative to the root), sorted; folders that lead outside the workspace,
+    /// or `dir` itself doing so, are reported in `diags` (one finding each).
+    pub fn folders_in(&self, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+        match self.files.subfolders(Path::new(dir)) {
             Ok(listing) => {
                 for (name, e) in listing.outside {
-                    diags.push(document::file_diagnostic(
-                        crate::diagnostic::display_path(&dir.join(name)),
-                        &e,
-                    ));
+                    diags.push(document::file_diagnostic(format!("{dir}/{name}"), &e));
                 }
                 listing.names
             }
             Err(e) if e.is_missing() => Vec::new(),
             Err(e) => {
-                diags.push(document::file_diagnostic(SPECIALISTS_DIR.to_owned(), &e));
+                diags.push(document::file_diagnostic(dir.to_owned(), &e));
                 Vec::new()
             }
         }

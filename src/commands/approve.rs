@@ -24,14 +24,16 @@ pub enum What {
 Examples:
   aispec approve specialist klarsprog --role faglig-systemejer --by \"Anne Jensen\"
   aispec approve screening klarsprog --role dpo --by \"Bo Hansen\" --note \"DPIA not needed\"
+  aispec approve specialist klarsprog --role legal --by \"Bo Hansen\" --allow-detached
 
 Roles that may sign: aispec.toml signoff.required_roles plus the screening's required_signoffs.
 Any later edit of the content voids the sign-off; `aispec validate` and `aispec status` show it.
 The state is derived: draft (no valid sign-off) → in-review → approved (every required role signed).
 
-The sign-off is committed at once, so the workspace must be a git repository with HEAD on a branch
-(--allow-detached to commit on a detached HEAD; --no-commit to only write the file). Everything is checked
-before the file is written. Two approvals at the same moment take turns (the workspace lock) and both land.
+The sign-off is committed at once, so the workspace must be a git repository with HEAD on a
+branch (--allow-detached commits on a detached HEAD; --no-commit only writes the file). All of it
+is checked before the file is written. Two approvals at the same moment take turns (the workspace
+lock) and both land.
 
 Exit codes: 0 signed (or already signed), 1 the content has validation errors,
 2 unknown id or role, not a git repository, I/O or git error (nothing written).")]

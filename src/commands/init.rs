@@ -18,11 +18,13 @@ use crate::model::config::CONFIG_FILE;
 Examples:
   aispec init aarhus-specialister
   aispec init --name \"Aarhus Kommune\" .
+  aispec init . --allow-detached            # an existing repository whose HEAD is not on a branch
 
-Refuses a folder that already holds a workspace, any file it would write with other content, or a bare
-git repository, before it writes anything. An interrupted init (Ctrl-C, a crash, kill -9) is finished by
-running the same command again: files it already wrote are recognised and kept. aispec.toml is written
-last, so a folder without it is never mistaken for a workspace.")]
+Refuses a folder that already holds a workspace, any file it would write with other content,
+or a bare git repository, before it writes anything. A new folder is built beside it and renamed
+into place, so it appears whole or not at all. In an existing folder an interrupted init
+(Ctrl-C, a crash, kill -9) is finished by running the same command again: files it already
+wrote are kept, and aispec.toml comes last.")]
 pub struct Args {
     /// Folder to create the workspace in (default: the current folder).
     pub dir: Option<PathBuf>,

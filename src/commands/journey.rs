@@ -35,6 +35,7 @@ pub enum Format {
 Examples:
   aispec journey klarsprog                          # interactive; run it again to fill in what is missing
   aispec journey klarsprog --answers journey.toml   # from a file in the journey format (id may be left out)
+  aispec journey klarsprog --no-commit              # write the files, commit them yourself
 
 The journey is stored in screenings/<ID>/journey.toml and included in the screening's report.md.
 

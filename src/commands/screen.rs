@@ -42,6 +42,7 @@ Examples:
   aispec screen klarsprog --from personal_data     # change answers from a given question
   aispec screen --answers answers.toml --format json        # evaluate only, write nothing
   aispec screen --answers answers.toml --id klarsprog       # write screenings/klarsprog/
+  aispec screen klarsprog --allow-detached         # commit even when HEAD is not on a branch
   aispec screen --rescreen klarsprog               # ask only new or changed questions
   aispec screen --list-questions                   # question ids and allowed answers
 

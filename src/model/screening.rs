@@ -485,21 +485,5 @@ pub fn ids(ws: &Workspace) -> Vec<String> {
 
 /// Ids of every screening folder, sorted; folders that lead outside the workspace are reported in `diags`.
 pub fn folders(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-    let dir = Path::new(SCREENINGS_DIR);
-    match ws.files.subfolders(dir) {
-        Ok(listing) => {
-            for (name, e) in listing.outside {
-                diags.push(document::file_diagnostic(
-                    crate::diagnostic::display_path(&dir.join(name)),
-                    &e,
-                ));
-            }
-            listing.names
-        }
-        Err(e) if e.is_missing() => Vec::new(),
-        Err(e) => {
-            diags.push(document::file_diagnostic(SCREENINGS_DIR.to_owned(), &e));
-            Vec::new()
-        }
-    }
+    ws.folders_in(SCREENINGS_DIR, diags)
 }

@@ -6,7 +6,8 @@ use crate::support::TestRepo;
 const SPEC: &str = "specialists/korrekturlaeser/specialist.toml";
 const PROMPT: &str = "specialists/korrekturlaeser/system-prompt.md";
 
-fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
+/// Signs the example specialist as faglig-systemejer, with extra arguments.
+pub(crate) fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
     let mut args = vec![
         "approve",
         "specialist",

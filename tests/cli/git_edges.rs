@@ -1,24 +1,11 @@
 //! git edge cases for the commands that commit: a lock left by a killed git, a detached HEAD, no repository,
 //! a repository that belongs to another user, and a bare repository. Each is refused before anything is written.
 
+use crate::approve::approve;
 use crate::assert_run_snapshot;
 use crate::support::{TestRepo, fixtures};
 
 const SPEC: &str = "specialists/korrekturlaeser/specialist.toml";
-
-fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
-    let mut args = vec![
-        "approve",
-        "specialist",
-        "korrekturlaeser",
-        "--role",
-        "faglig-systemejer",
-        "--by",
-        "Anne Jensen",
-    ];
-    args.extend_from_slice(extra);
-    repo.run(&args)
-}
 
 fn head(repo: &TestRepo) -> String {
     let git = git2::Repository::open(repo.path()).expect("repo");
