@@ -290,6 +290,15 @@ mod tests {
         assert_eq!(listed[0], committed[0], "same content, same blob id");
         assert_ne!(listed[1].id, committed[1].id);
 
+        let tiny = Limit {
+            bytes: 0,
+            what: "test files",
+        };
+        for side in [&at, &wt] {
+            let err = side.read("s/a/x.toml", tiny).expect_err("over the limit");
+            assert!(err.to_string().contains("the limit for test files is"), "{err}");
+        }
+
         let changed = changed_paths(&repo, first, Rev::WorkTree, &["s".to_owned()]).expect("diff");
         let paths: Vec<&str> = changed.iter().map(|c| c.path.as_str()).collect();
         assert_eq!(paths, vec!["s/a/x.toml", "s/c.txt"]);

@@ -208,6 +208,12 @@ const CASES: &[Case] = &[
         code: 1,
     },
     Case {
+        name: "config_fifo",
+        breaker: |r| fifo(r, "aispec.toml"),
+        args: VALIDATE,
+        code: 1,
+    },
+    Case {
         name: "windows_device_name_as_id",
         breaker: |r| {
             std::fs::rename(r.path().join("specialists/demo"), r.path().join("specialists/con")).expect("mv");
