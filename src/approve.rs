@@ -22,6 +22,8 @@ pub struct Request {
     pub note: Option<String>,
     /// Commit the result with git.
     pub commit: bool,
+    /// Commit even when HEAD is detached (not on a branch).
+    pub allow_detached: bool,
 }
 
 /// What `approve` did.
@@ -45,7 +47,8 @@ pub struct Approval {
     /// signed (empty for screenings and for specialists that are not blocked).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<crate::gate::Block>,
-    /// Things that went wrong beside the sign-off (which is recorded).
+    /// Things to know although the sign-off was recorded (a report not refreshed, git's index not brought up
+    /// to date).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     /// The commit made, if any.
@@ -93,6 +96,14 @@ pub enum ApproveError {
         #[source]
         source: crate::edit::EditError,
     },
+    /// A file may not be read (outside the workspace, not a regular file, too large, not text).
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: crate::fsread::FileError,
+    },
     /// Writing failed.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -115,7 +126,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     let dir = Path::new(SPECIALISTS_DIR).join(id);
     let rel = dir.join(SPEC_FILE);
     let path = crate::diagnostic::display_path(&rel);
-    if !ws.path(&rel).is_file() {
+    if !ws.files.exists(&rel) {
         return Err(ApproveError::NotFound {
             kind: "specialist",
             id: id.to_owned(),
@@ -160,7 +171,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
         a.blocked = blocked;
         return Ok(a);
     }
-    let repo = crate::git::open(&ws.root).ok();
+    let repo = repo_for(ws, req)?;
     let new = new_signoff(req, &hash, repo.as_ref());
     let text = crate::edit::put_signoff(&doc.source.text, &new).map_err(|source| ApproveError::Edit {
         path: path.clone(),
@@ -189,7 +200,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     })?;
     let st = record(&edited);
     let version = &edited.version;
-    let commit = match (&repo, req.commit) {
+    let committed = match (&repo, req.commit) {
         (Some(repo), true) => commit(
             ws,
             repo,
@@ -209,8 +220,8 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
         state: st.state,
         missing: st.missing,
         blocked,
-        warnings: Vec::new(),
-        commit,
+        commit: committed.as_ref().map(|c| c.id.to_string()),
+        warnings: committed.and_then(|c| c.index_not_updated).into_iter().collect(),
     })
 }
 
@@ -249,7 +260,16 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
     let dir = Screening::dir(id);
     let rel = dir.join(SCREENING_SIGNOFFS_FILE);
     let path = crate::diagnostic::display_path(&rel);
-    let text = std::fs::read_to_string(ws.path(&rel)).unwrap_or_default();
+    let text = match ws.files.read_text(&rel, crate::fsread::Limit::TEXT) {
+        Ok(text) => text,
+        Err(e) if e.is_missing() => String::new(),
+        Err(reason) => {
+            return Err(ApproveError::Read {
+                path: path.clone(),
+                reason,
+            });
+        }
+    };
     let list: SignoffList = toml::from_str(&text)
         .map_err(|e| ApproveError::Internal(format!("{path} is not a valid sign-off list: {}", e.message())))?;
     if let Some(existing) = list
@@ -260,7 +280,7 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         let st = signoff::status(&list.signoffs, &hash, &required);
         return Ok(already_signed("screening", id, path, existing, st));
     }
-    let repo = crate::git::open(&ws.root).ok();
+    let repo = repo_for(ws, req)?;
     let new = new_signoff(req, &hash, repo.as_ref());
     let header = if text.is_empty() {
         "# Sign-offs of this screening, written by `aispec approve screening`; do not edit by hand.\n"
@@ -279,8 +299,8 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         source,
     })?;
     let st = signoff::status(&list.signoffs, &hash, &required);
-    let warnings = refresh_report(ws, screening);
-    let commit = match (&repo, req.commit) {
+    let mut warnings = refresh_report(ws, screening);
+    let committed = match (&repo, req.commit) {
         (Some(repo), true) => commit(
             ws,
             repo,
@@ -300,8 +320,11 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         state: st.state,
         missing: st.missing,
         blocked: Vec::new(),
-        warnings,
-        commit,
+        commit: committed.as_ref().map(|c| c.id.to_string()),
+        warnings: {
+            warnings.extend(committed.and_then(|c| c.index_not_updated));
+            warnings
+        },
     })
 }
 
@@ -333,7 +356,9 @@ pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
 /// The sign-offs recorded for a screening and its state against its current content.
 pub fn screening_status(ws: &Workspace, screening: &Screening) -> signoff::Status {
     let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
-    let list: SignoffList = std::fs::read_to_string(ws.path(rel))
+    let list: SignoffList = ws
+        .files
+        .read_text(&rel, crate::fsread::Limit::TEXT)
         .ok()
         .and_then(|t| toml::from_str(&t).ok())
         .unwrap_or_default();
@@ -357,6 +382,17 @@ fn now(repo: Option<&crate::git::Repo>) -> String {
         .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
+/// The repository to date sign-offs by and commit in. When the sign-off is to be committed, the repository must
+/// exist and be ready for a commit, checked before anything is written: a sign-off is bound to a commit.
+fn repo_for(ws: &Workspace, req: &Request) -> Result<Option<crate::git::Repo>, ApproveError> {
+    if !req.commit {
+        return Ok(crate::git::open(&ws.root).ok());
+    }
+    let repo = crate::git::open(&ws.root)?;
+    crate::git::check_can_commit(&repo, req.allow_detached)?;
+    Ok(Some(repo))
+}
+
 fn commit(
     ws: &Workspace,
     repo: &crate::git::Repo,
@@ -364,7 +400,7 @@ fn commit(
     subject: &str,
     s: &Signoff,
     missing: &[String],
-) -> Result<Option<String>, ApproveError> {
+) -> Result<Option<crate::git::Committed>, ApproveError> {
     let rel: PathBuf = crate::git::relative_to_workdir(repo, &ws.path(dir)).unwrap_or_else(|| dir.to_path_buf());
     let mut message = format!(
         "{subject}\n\nSigned off by {} as {} at {}.\nContent: {}\n",
@@ -376,7 +412,7 @@ fn commit(
     if !missing.is_empty() {
         message.push_str(&format!("Still missing: {}\n", missing.join(", ")));
     }
-    Ok(crate::git::commit_only(repo, &[rel], &message)?.map(|id| id.to_string()))
+    Ok(crate::git::commit_only(repo, &[rel], &message)?)
 }
 
 /// The sign-off `req` asks for, on content with this hash, dated by the commit signature's clock.

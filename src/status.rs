@@ -99,10 +99,14 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             .and_then(|r| crate::git::last_changes(r, &format!("{prefix}{dir}"), names, MAX_COMMITS).ok())
             .unwrap_or_default()
     };
-    let dirty = |path: String| {
+    // One status pass per folder kind, not one per specialist: that was quadratic in the number of specialists.
+    let uncommitted = |dir: &str| {
         repo.as_ref()
-            .is_some_and(|r| crate::git::has_uncommitted(r, &format!("{prefix}{path}")).unwrap_or(false))
+            .and_then(|r| crate::git::uncommitted_folders(r, &format!("{prefix}{dir}")).ok())
+            .unwrap_or_default()
     };
+    let dirty_specialists = uncommitted(SPECIALISTS_DIR);
+    let dirty_screenings = uncommitted(crate::model::screening::SCREENINGS_DIR);
     let folders: Vec<String> = specialists.iter().map(|s| s.folder.clone()).collect();
     let spec_changes = last(SPECIALISTS_DIR, &folders);
     let screen_changes = last(crate::model::screening::SCREENINGS_DIR, &screening_ids);
@@ -129,7 +133,7 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             blocked: Vec::new(),
             void_signoffs: 0,
             last_change: spec_changes.get(&s.folder).cloned(),
-            uncommitted: dirty(format!("{SPECIALISTS_DIR}/{}", s.folder)),
+            uncommitted: dirty_specialists.contains(&s.folder),
             deployed: deployed.deployed(&s.folder),
             problem: None,
         };
@@ -179,7 +183,7 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             blocked: Vec::new(),
             void_signoffs: 0,
             last_change: screen_changes.get(id).cloned(),
-            uncommitted: dirty(format!("{}/{id}", crate::model::screening::SCREENINGS_DIR)),
+            uncommitted: dirty_screenings.contains(id),
             deployed: BTreeMap::new(),
             problem: None,
         };

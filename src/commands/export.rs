@@ -27,7 +27,7 @@ signed) is left out with a warning on stderr. Exit codes: 0 written, 1 a named s
 2 usage or I/O error.")]
 pub struct Args {
     /// Only these specialists (ids).
-    pub ids: Vec<String>,
+    pub ids: Vec<crate::id::Id>,
     /// Folder to write into.
     #[arg(long, value_name = "DIR", default_value = "dist")]
     pub out: PathBuf,
@@ -52,7 +52,8 @@ struct Report {
 /// Runs `export`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
-    let candidates = local::candidates(&ws, &args.ids)?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
+    let candidates = local::candidates(&ws, &crate::id::strings(&args.ids))?;
     let result = export(&candidates, &crate::platform::deploy_context(&ws));
     let path = ctx.cwd.join(&args.out).join(EXPORT_FILE);
     let mut text = serde_json::to_string_pretty(&result.models)?;

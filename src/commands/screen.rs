@@ -8,6 +8,8 @@ use crate::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
+use crate::fsread::Limit;
+use crate::id::Id;
 use crate::model::answers::AnswersFile;
 use crate::model::config::Language;
 use crate::model::questionnaire::Questionnaire;
@@ -41,6 +43,7 @@ Examples:
   aispec screen klarsprog --from personal_data     # change answers from a given question
   aispec screen --answers answers.toml --format json        # evaluate only, write nothing
   aispec screen --answers answers.toml --id klarsprog       # write screenings/klarsprog/
+  aispec screen klarsprog --allow-detached         # commit even when HEAD is not on a branch
   aispec screen --rescreen klarsprog               # ask only new or changed questions
   aispec screen klarsprog --by \"Anne Jensen\"       # record who answers (default: the git user)
   aispec screen --list-questions                   # question ids and allowed answers
@@ -61,16 +64,16 @@ Exit codes: 0 approved or undecided, 1 refused, 2 usage, answers-file, I/O or gi
 pub struct Args {
     /// Id of the screening (its folder under screenings/); asked for when missing.
     #[arg(value_name = "ID")]
-    pub id: Option<String>,
+    pub id: Option<Id>,
     /// Take the answers from this TOML file instead of asking.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// With --answers: write the screening to `screenings/ID/` (without it nothing is written).
     #[arg(long = "id", value_name = "ID")]
-    pub id_flag: Option<String>,
+    pub id_flag: Option<Id>,
     /// Re-evaluate a stored screening under the current questionnaire, asking only new or changed questions.
     #[arg(long, value_name = "ID", conflicts_with_all = ["id", "id_flag"])]
-    pub rescreen: Option<String>,
+    pub rescreen: Option<Id>,
     /// Start at this question (interactive), to change earlier answers.
     #[arg(long, value_name = "QUESTION")]
     pub from: Option<String>,
@@ -80,9 +83,8 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the files but do not commit them.
-    #[arg(long)]
-    pub no_commit: bool,
+    #[command(flatten)]
+    pub commit: super::CommitArgs,
     /// Who answers (recorded in the screening and its report; default: the git user).
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
@@ -131,8 +133,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             args.format,
         );
     }
+    let id = args.rescreen.clone().or(args.id_flag.clone()).or(args.id.clone());
+    // Everything but evaluating an answers file without an id writes: it reads, answers and writes the screening
+    // and its report under the lock, so two runs on one id cannot leave the two files disagreeing.
+    let writes = args.answers.is_none() || id.is_some();
+    let _lock = if writes {
+        // The lock first: a commit by another aispec run holds git's index lock for a moment.
+        let lock = super::lock_workspace(ctx, &ws)?;
+        super::repo_ready_to_commit(&ws, args.commit)?;
+        if let Some(id) = &id {
+            lock.sweep(&ws.path(Screening::dir(id)));
+        }
+        Some(lock)
+    } else {
+        None
+    };
     if let Some(file) = &args.answers {
-        let id = args.rescreen.clone().or(args.id_flag.clone()).or(args.id.clone());
         return from_answers(ctx, &ws, &loaded, &args, file, id.as_deref());
     }
     if let Some(id) = args.id_flag.as_deref().filter(|_| args.id.is_none()) {
@@ -168,18 +184,15 @@ fn from_answers(
 ) -> anyhow::Result<ExitStatus> {
     let engine = Engine::new(loaded.questionnaire());
     let mut diags = Vec::new();
-    let doc = document::read_source(&ctx.cwd, file, &mut diags)
+    let doc = document::read_source_as(&ws.files, &ctx.cwd.join(file), file, Limit::ANSWERS, &mut diags)
         .and_then(|src| document::parse::<AnswersFile>(src, FileKind::Answers, &ws.schemas, &mut diags));
     if let Some(doc) = &doc {
         answers::check(&engine, doc, &mut diags);
     }
     let doc = match doc {
         Some(d) if !diags.iter().any(Diagnostic::is_error) => d,
-        _ => return Err(answers_error(ctx, &diags)),
+        _ => return Err(answers_error(ctx, ws, &diags)),
     };
-    if let Some(id) = id {
-        store::check_id(id)?;
-    }
     let existing = match id {
         Some(id) => load_existing(ws, id)?,
         None => None,
@@ -233,12 +246,12 @@ fn from_answers(
     render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
-fn answers_error(ctx: &Ctx, diags: &[Diagnostic]) -> anyhow::Error {
+fn answers_error(ctx: &Ctx, ws: &Workspace, diags: &[Diagnostic]) -> anyhow::Error {
     let mut diags = diags.to_vec();
     diagnostic::sort(&mut diags);
     let cwd = ctx.cwd.clone();
     let line_of = move |file: &str, line: usize| -> Option<String> {
-        let text = std::fs::read_to_string(cwd.join(file)).ok()?;
+        let text = ws.files.read_text(&cwd.join(file), Limit::ANSWERS).ok()?;
         text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
     };
     let text = diagnostic::render_human(&diags, &ctx.out.err, &line_of);
@@ -323,7 +336,6 @@ fn interactive(
         Some(id) => id.to_owned(),
         None => ask_id(&mut term, &default_texts)?,
     };
-    store::check_id(&id)?;
     let existing = load_existing(ws, &id)?;
     if args.rescreen.is_some() && existing.is_none() {
         return Err(missing(&id).into());
@@ -446,7 +458,7 @@ fn publish(
     args: &Args,
     message: &str,
 ) -> anyhow::Result<Published> {
-    let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.no_commit, message)?;
+    let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.commit.no_commit, message)?;
     let report = published.files.last().cloned().unwrap_or_default();
     ctx.out.status(&texts.fill("status.report", &[("path", &report)]));
     if let Some(commit) = &published.commit {

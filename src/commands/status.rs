@@ -51,6 +51,10 @@ struct Report {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    if let Err(e @ crate::git::GitError::UnsafeOwner { .. }) = crate::git::open(&ws.root) {
+        ctx.out
+            .warn(&format!("{e}; last changes are not shown ({})", e.hint_or("")));
+    }
     let rows = if args.all_targets {
         let deployed = crate::platform::Deployed::read(&ws);
         for (target, why) in &deployed.unavailable {

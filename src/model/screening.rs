@@ -570,7 +570,7 @@ pub(crate) fn load_typed<T: serde::de::DeserializeOwned>(
     kind: FileKind,
 ) -> Result<Document<T>, LoadError> {
     let display = crate::diagnostic::display_path(rel);
-    if !ws.path(rel).is_file() {
+    if !ws.files.exists(rel) {
         return Err(LoadError::Missing {
             what,
             id: id.to_owned(),
@@ -594,7 +594,7 @@ pub(crate) fn load_checked_typed<T: serde::de::DeserializeOwned>(
     kind: FileKind,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document<T>> {
-    let source = document::read_source(&ws.root, rel, diags)?;
+    let source = document::read_source(&ws.files, rel, crate::fsread::Limit::TEXT, diags)?;
     document::parse::<T>(source, kind, &ws.schemas, diags)
 }
 
@@ -604,17 +604,13 @@ pub fn load_checked(ws: &Workspace, id: &str, diags: &mut Vec<Diagnostic>) -> Op
     load_checked_typed(ws, &path(id), FileKind::Screening, diags)
 }
 
-/// Ids (folder names) of every screening folder in the workspace, sorted.
+/// Ids (folder names) of every screening folder in the workspace, sorted; folders that lead outside the
+/// workspace are left out.
 pub fn ids(ws: &Workspace) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(ws.path(SCREENINGS_DIR))
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.path().is_dir())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+    folders(ws, &mut Vec::new())
+}
+
+/// Ids of every screening folder, sorted; folders that lead outside the workspace are reported in `diags`.
+pub fn folders(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    ws.folders_in(SCREENINGS_DIR, diags)
 }

@@ -157,8 +157,13 @@ fn judge_content(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]
     let mut knowledge = Vec::new();
     let mut bytes_by_name = Vec::new();
     for k in &loaded.knowledge {
-        let path = ws.path(&k.path);
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", k.path.display()))?;
+        let shown = crate::diagnostic::display_path(&k.path);
+        let path = ws
+            .files
+            .resolve(&k.path)
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
+        let bytes = crate::fsread::read_file(&path, crate::fsread::Limit::KNOWLEDGE)
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
         knowledge.push(LocalFile {
             name: k.name.clone(),
             path,

@@ -14,7 +14,7 @@ fn sign_screening(repo: &TestRepo, id: &str, roles: &[&str]) {
     }
 }
 
-fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
+pub(crate) fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
     let mut args = vec![
         "approve",
         "specialist",

@@ -370,6 +370,37 @@ fn unapproved_and_invalid_specialists_are_refused() {
 }
 
 #[test]
+fn a_knowledge_link_out_of_the_workspace_is_never_uploaded() {
+    let r = DeployRepo::new("linkout");
+    let id = r.add(
+        "a",
+        &Spec {
+            knowledge: &[("vejledning.md", "# Vejledning\n")],
+            ..Spec::default()
+        },
+    );
+    let file = r.repo.path().join(format!("specialists/{id}/knowledge/vejledning.md"));
+    std::fs::remove_file(&file).expect("rm");
+    std::os::unix::fs::symlink("/etc/passwd", &file).expect("symlink");
+    // Signed for the content as read through the link, as aispec approve once did.
+    r.approve(&id);
+
+    let plan = r.plan(&[]);
+    assert_eq!(DeployRepo::action(&plan, &id), "skipped");
+    let reason = plan["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["id"] == id.as_str()))
+        .map(|i| i["reason"].to_string())
+        .unwrap_or_default();
+    assert!(reason.contains("leads outside the workspace"), "{reason}");
+    r.deploy(&[]);
+    assert!(
+        r.api().model(&id).is_none(),
+        "the specialist and its knowledge stay off the platform"
+    );
+}
+
+#[test]
 fn a_model_aispec_did_not_make_is_a_conflict_until_adopted() {
     let r = DeployRepo::new("conflict");
     let id = r.add_approved("a", &Spec::default());

@@ -3,9 +3,11 @@
 mod support;
 
 mod approve;
+mod concurrency;
 mod diff;
 mod eval;
 mod eval_platform;
+mod git_edges;
 mod init;
 mod journey;
 mod log;

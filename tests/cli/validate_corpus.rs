@@ -3,6 +3,8 @@
 
 use crate::support::TestRepo;
 
+mod files;
+
 const SPEC: &str = "specialists/demo/specialist.toml";
 const PROMPT: &str = "specialists/demo/system-prompt.md";
 const TESTS: &str = "specialists/demo/tests.toml";
