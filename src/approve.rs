@@ -22,6 +22,8 @@ pub struct Request {
     pub note: Option<String>,
     /// Commit the result with git.
     pub commit: bool,
+    /// Commit even when HEAD is detached (not on a branch).
+    pub allow_detached: bool,
 }
 
 /// What `approve` did.
@@ -41,6 +43,14 @@ pub struct Approval {
     pub state: State,
     /// Required roles still missing.
     pub missing: Vec<String>,
+    /// Why the specialist stays `blocked` although signed: its screening is missing, not approved or not
+    /// signed (empty for screenings and for specialists that are not blocked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<crate::gate::Block>,
+    /// Things to know although the sign-off was recorded (a report not refreshed, git's index not brought up
+    /// to date).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The commit made, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
@@ -86,6 +96,14 @@ pub enum ApproveError {
         #[source]
         source: crate::edit::EditError,
     },
+    /// A file may not be read (outside the workspace, not a regular file, too large, not text).
+    #[error("cannot read {path}: {reason}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: crate::fsread::FileError,
+    },
     /// Writing failed.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -108,7 +126,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     let dir = Path::new(SPECIALISTS_DIR).join(id);
     let rel = dir.join(SPEC_FILE);
     let path = crate::diagnostic::display_path(&rel);
-    if !ws.path(&rel).is_file() {
+    if !ws.files.exists(&rel) {
         return Err(ApproveError::NotFound {
             kind: "specialist",
             id: id.to_owned(),
@@ -137,16 +155,23 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     let screening = doc.value.screening.as_deref();
     let required = signoff::required_roles(&ws.config, &screening_roles(ws, screening));
     check_role(&required, &req.role, id)?;
-    let record = |spec: &Specialist| signoff::status(&spec.signoffs, &hash, &required);
+    let blocked = crate::gate::check(ws, screening);
+    let record = |spec: &Specialist| {
+        let mut st = signoff::status(&spec.signoffs, &hash, &required);
+        st.state = crate::gate::state(st.state, &blocked);
+        st
+    };
     if let Some(existing) = doc
         .value
         .signoffs
         .iter()
         .find(|s| s.role == req.role && s.content_hash == hash)
     {
-        return Ok(already_signed("specialist", id, path, existing, record(&doc.value)));
+        let mut a = already_signed("specialist", id, path, existing, record(&doc.value));
+        a.blocked = blocked;
+        return Ok(a);
     }
-    let repo = crate::git::open(&ws.root).ok();
+    let repo = repo_for(ws, req)?;
     let new = new_signoff(req, &hash, repo.as_ref());
     let text = crate::edit::put_signoff(&doc.source.text, &new).map_err(|source| ApproveError::Edit {
         path: path.clone(),
@@ -175,7 +200,7 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     })?;
     let st = record(&edited);
     let version = &edited.version;
-    let commit = match (&repo, req.commit) {
+    let committed = match (&repo, req.commit) {
         (Some(repo), true) => commit(
             ws,
             repo,
@@ -194,7 +219,9 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
         already_signed: false,
         state: st.state,
         missing: st.missing,
-        commit,
+        blocked,
+        commit: committed.as_ref().map(|c| c.id.to_string()),
+        warnings: committed.and_then(|c| c.index_not_updated).into_iter().collect(),
     })
 }
 
@@ -233,7 +260,16 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
     let dir = Screening::dir(id);
     let rel = dir.join(SCREENING_SIGNOFFS_FILE);
     let path = crate::diagnostic::display_path(&rel);
-    let text = std::fs::read_to_string(ws.path(&rel)).unwrap_or_default();
+    let text = match ws.files.read_text(&rel, crate::fsread::Limit::TEXT) {
+        Ok(text) => text,
+        Err(e) if e.is_missing() => String::new(),
+        Err(reason) => {
+            return Err(ApproveError::Read {
+                path: path.clone(),
+                reason,
+            });
+        }
+    };
     let list: SignoffList = toml::from_str(&text)
         .map_err(|e| ApproveError::Internal(format!("{path} is not a valid sign-off list: {}", e.message())))?;
     if let Some(existing) = list
@@ -244,7 +280,7 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         let st = signoff::status(&list.signoffs, &hash, &required);
         return Ok(already_signed("screening", id, path, existing, st));
     }
-    let repo = crate::git::open(&ws.root).ok();
+    let repo = repo_for(ws, req)?;
     let new = new_signoff(req, &hash, repo.as_ref());
     let header = if text.is_empty() {
         "# Sign-offs of this screening, written by `aispec approve screening`; do not edit by hand.\n"
@@ -263,7 +299,8 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         source,
     })?;
     let st = signoff::status(&list.signoffs, &hash, &required);
-    let commit = match (&repo, req.commit) {
+    let mut warnings = refresh_report(ws, screening);
+    let committed = match (&repo, req.commit) {
         (Some(repo), true) => commit(
             ws,
             repo,
@@ -282,8 +319,28 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
         already_signed: false,
         state: st.state,
         missing: st.missing,
-        commit,
+        blocked: Vec::new(),
+        commit: committed.as_ref().map(|c| c.id.to_string()),
+        warnings: {
+            warnings.extend(committed.and_then(|c| c.index_not_updated));
+            warnings
+        },
     })
+}
+
+/// Renders the screening's `report.md` again so it shows the sign-offs with names and dates. A report that
+/// cannot be rendered (a broken workspace questionnaire or template) is left as it was: `validate` reports
+/// those problems, and the sign-off itself is recorded either way.
+fn refresh_report(ws: &Workspace, screening: &Screening) -> Vec<String> {
+    let loaded = match crate::questionnaire::load_valid(ws) {
+        Ok(l) => l,
+        Err(e) => return vec![format!("report.md not updated: {e}")],
+    };
+    let texts = crate::questionnaire::texts::Texts::load(Some(ws), screening.language);
+    match crate::questionnaire::store::write_report(ws, loaded.questionnaire(), screening, &texts) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![format!("report.md not updated: {e:#}")],
+    }
 }
 
 /// The `required_signoffs` of a screening in the workspace (empty when there is none or it does not load).
@@ -299,7 +356,9 @@ pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
 /// The sign-offs recorded for a screening and its state against its current content.
 pub fn screening_status(ws: &Workspace, screening: &Screening) -> signoff::Status {
     let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
-    let list: SignoffList = std::fs::read_to_string(ws.path(rel))
+    let list: SignoffList = ws
+        .files
+        .read_text(&rel, crate::fsread::Limit::TEXT)
         .ok()
         .and_then(|t| toml::from_str(&t).ok())
         .unwrap_or_default();
@@ -323,6 +382,17 @@ fn now(repo: Option<&crate::git::Repo>) -> String {
         .unwrap_or_else(|| chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
+/// The repository to date sign-offs by and commit in. When the sign-off is to be committed, the repository must
+/// exist and be ready for a commit, checked before anything is written: a sign-off is bound to a commit.
+fn repo_for(ws: &Workspace, req: &Request) -> Result<Option<crate::git::Repo>, ApproveError> {
+    if !req.commit {
+        return Ok(crate::git::open(&ws.root).ok());
+    }
+    let repo = crate::git::open(&ws.root)?;
+    crate::git::check_can_commit(&repo, req.allow_detached)?;
+    Ok(Some(repo))
+}
+
 fn commit(
     ws: &Workspace,
     repo: &crate::git::Repo,
@@ -330,7 +400,7 @@ fn commit(
     subject: &str,
     s: &Signoff,
     missing: &[String],
-) -> Result<Option<String>, ApproveError> {
+) -> Result<Option<crate::git::Committed>, ApproveError> {
     let rel: PathBuf = crate::git::relative_to_workdir(repo, &ws.path(dir)).unwrap_or_else(|| dir.to_path_buf());
     let mut message = format!(
         "{subject}\n\nSigned off by {} as {} at {}.\nContent: {}\n",
@@ -342,7 +412,7 @@ fn commit(
     if !missing.is_empty() {
         message.push_str(&format!("Still missing: {}\n", missing.join(", ")));
     }
-    Ok(crate::git::commit_only(repo, &[rel], &message)?.map(|id| id.to_string()))
+    Ok(crate::git::commit_only(repo, &[rel], &message)?)
 }
 
 /// The sign-off `req` asks for, on content with this hash, dated by the commit signature's clock.
@@ -366,6 +436,8 @@ fn already_signed(kind: &'static str, id: &str, file: String, existing: &Signoff
         already_signed: true,
         state: st.state,
         missing: st.missing,
+        blocked: Vec::new(),
+        warnings: Vec::new(),
         commit: None,
     }
 }

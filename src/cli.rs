@@ -13,6 +13,9 @@ Exit codes:
   1  the command ran and the answer is no (invalid files, refused screening, regressions)
   2  usage, configuration, I/O, git or network error
 
+Commands that write to the workspace take turns: a second one waits up to
+AISPEC_LOCK_TIMEOUT seconds (default 10) for the first to finish, then exits 2 naming the lock.
+
 Start with `aispec init` for a new config repo, or `aispec validate` inside one.";
 
 /// Screen AI use cases, write specialists as files in git, review, approve, deploy to Open WebUI and evaluate.

@@ -7,9 +7,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fsread::{FileError, Limit, Reader};
 use crate::schema::{FileKind, Schemas};
 use crate::secrets::{is_secret_key_name, looks_like_secret};
-use crate::source::{self, ReadError, SourceFile};
+use crate::source::{self, SourceFile};
 
 /// A file that parsed and matched its schema, with the typed value.
 #[derive(Debug, Clone)]
@@ -20,45 +21,38 @@ pub struct Document<T> {
     pub value: T,
 }
 
-/// Reads `root/rel` as UTF-8 text, or records why it cannot be read.
-pub fn read_source(root: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
-    let file = crate::diagnostic::display_path(rel);
-    match source::read_utf8(&root.join(rel)) {
-        Ok(text) => Some(SourceFile::new(rel, text)),
-        Err(ReadError::NotUtf8 { line, column }) => {
-            diags.push(
-                Diagnostic::at_path(
-                    file,
-                    line,
-                    column,
-                    Severity::Error,
-                    "not-utf8",
-                    "the file is not valid UTF-8",
-                )
-                .with_hint("save the file with UTF-8 encoding (æ, ø and å must be UTF-8, not Latin-1)"),
-            );
-            None
-        }
-        Err(ReadError::Io(e)) => {
-            diags.push(io_diagnostic(file, &e));
+/// Reads the workspace file `rel` (relative to the root) as text, or records why it cannot be read.
+pub fn read_source(files: &Reader, rel: &Path, limit: Limit, diags: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    read_source_as(files, rel, rel, limit, diags)
+}
+
+/// Reads the file at `path` (relative to the workspace root, or absolute) as text; messages name it `shown`.
+pub fn read_source_as(
+    files: &Reader,
+    path: &Path,
+    shown: &Path,
+    limit: Limit,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
+    match files.read_text(path, limit) {
+        Ok(text) => Some(SourceFile::new(shown, text)),
+        Err(e) => {
+            diags.push(file_diagnostic(crate::diagnostic::display_path(shown), &e));
             None
         }
     }
 }
 
-/// A diagnostic for a file the OS would not let us read.
-pub fn io_diagnostic(file: String, e: &std::io::Error) -> Diagnostic {
-    let (code, hint) = match e.kind() {
-        std::io::ErrorKind::NotFound => ("missing-file", "create the file or fix the path"),
-        std::io::ErrorKind::PermissionDenied => ("unreadable", "make the file readable (chmod u+r)"),
-        std::io::ErrorKind::IsADirectory => ("unreadable", "replace the folder with a file"),
-        _ if e.raw_os_error() == Some(40) => (
-            "symlink-loop",
-            "the path is a symbolic link that points back at itself; replace it with the real file",
-        ),
-        _ => ("unreadable", "check that the file exists and can be read"),
+/// The diagnostic for a file aispec would not or could not read.
+pub fn file_diagnostic(file: String, e: &FileError) -> Diagnostic {
+    let (line, column) = e.position().unwrap_or((1, 1));
+    let message = match e {
+        FileError::NotUtf8 { .. } => "the file is not valid UTF-8".to_owned(),
+        FileError::NulByte { .. } => "the file contains a NUL byte".to_owned(),
+        FileError::Io(io) => format!("cannot read the file: {io}"),
+        other => other.to_string(),
     };
-    Diagnostic::at_path(file, 1, 1, Severity::Error, code, format!("cannot read the file: {e}")).with_hint(hint)
+    Diagnostic::at_path(file, line, column, Severity::Error, e.code(), message).with_hint(e.hint())
 }
 
 /// Parses, schema-checks and deserializes a TOML file; returns the value when it could be typed.

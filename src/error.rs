@@ -86,6 +86,15 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
         if let Some(l) = e.downcast_ref::<crate::model::screening::LoadError>() {
             return Some(l.hint());
         }
+        if let Some(g) = e.downcast_ref::<crate::git::GitError>() {
+            return g.hint();
+        }
+        if let Some(l) = e.downcast_ref::<crate::lock::LockError>() {
+            return Some(l.hint());
+        }
+        if let Some(crate::approve::ApproveError::Git(g)) = e.downcast_ref::<crate::approve::ApproveError>() {
+            return g.hint();
+        }
         None
     })
 }

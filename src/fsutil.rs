@@ -3,6 +3,30 @@
 use std::io::Write;
 use std::path::Path;
 
+/// Prefix and suffix of the temporary files [`write_atomic`] writes beside their target.
+pub const TEMP_PREFIX: &str = ".aispec-";
+/// See [`TEMP_PREFIX`].
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// True for the name of a temporary file of [`write_atomic`]: never committed, removed when found stale.
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+}
+
+/// Removes the temporary files of [`write_atomic`] from `dir` (not recursively). Only for a caller that knows no
+/// other write is under way there: under the workspace lock, or `init` in the folder it is creating.
+pub fn remove_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let temp = entry.file_name().to_str().is_some_and(is_temp_name) && entry.file_type().is_ok_and(|t| t.is_file());
+        if temp {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically, creating parent folders; readers see the old or the new file, never half.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
@@ -11,8 +35,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     };
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".aispec-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     // Temporary files are created private (0600); the result should look like any file the user writes.
     let permissions = std::fs::metadata(path)

@@ -10,6 +10,7 @@ use git2::{IndexAddOption, Repository, Signature, Time};
 pub use git2::{Oid, Repository as Repo};
 pub use history::{
     CommitInfo, commit_info, has_uncommitted, head, history, last_changes, merge_base, now_rfc3339, resolve, rfc3339,
+    uncommitted_folders,
 };
 pub use snapshot::{ChangedPath, FileEntry, Rev, Snapshot, changed_paths};
 
@@ -22,11 +23,43 @@ pub enum GitError {
         /// The folder.
         path: String,
     },
+    /// git (libgit2) refuses the repository because another user owns it.
+    #[error(
+        "git refuses to use the repository at {path}: it belongs to another user (libgit2's ownership check, \
+         the one git's safe.directory setting controls)"
+    )]
+    UnsafeOwner {
+        /// The folder.
+        path: String,
+    },
+    /// The folder is a bare repository (no work tree).
+    #[error("{path} is a bare git repository: it has no work tree for the workspace's files")]
+    Bare {
+        /// The repository.
+        path: String,
+    },
+    /// `.git/index.lock` exists: another git process is running, or one was killed.
+    #[error("git's index is locked: {path} exists")]
+    IndexLocked {
+        /// The lock file.
+        path: String,
+    },
+    /// HEAD is not on a branch.
+    #[error("HEAD is detached (not on a branch): a commit made now would belong to no branch and is easily lost")]
+    DetachedHead,
     /// A revision name that names no commit.
     #[error("`{name}` is not a known branch, tag or commit")]
     UnknownRevision {
         /// The name as given.
         name: String,
+    },
+    /// A file in the work tree or a blob may not be read (outside the workspace, not a regular file, too large).
+    #[error("cannot read {path}: {reason}")]
+    File {
+        /// The path.
+        path: String,
+        /// Why.
+        reason: crate::fsread::FileError,
     },
     /// A file in the work tree could not be read.
     #[error("cannot read {path}: {source}")]
@@ -48,21 +81,110 @@ pub enum GitError {
     },
 }
 
+impl GitError {
+    /// The hint for this error, or `fallback` (a command's own advice) when the repository is simply missing.
+    pub fn hint_or(&self, fallback: &str) -> String {
+        match self {
+            GitError::NotARepo { .. } => fallback.to_owned(),
+            _ => self.hint().unwrap_or_else(|| fallback.to_owned()),
+        }
+    }
+
+    /// How to get past it, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            GitError::NotARepo { .. } => {
+                Some("run `git init` (or `aispec init`) to put the workspace under git".to_owned())
+            }
+            GitError::UnsafeOwner { path } => Some(format!(
+                "if you trust this repository, mark it safe: git config --global --add safe.directory {path}"
+            )),
+            GitError::Bare { .. } => Some("clone the repository (git clone URL DIR) and work in the clone".to_owned()),
+            GitError::IndexLocked { path } => Some(format!(
+                "another git command may be running; if none is (check with `ps aux | grep git`), the lock is left \
+                 over from an interrupted one: remove it with `rm {path}` and run this command again"
+            )),
+            GitError::DetachedHead => Some(
+                "check out a branch first (git switch -c NAME), or pass --allow-detached to commit anyway".to_owned(),
+            ),
+            GitError::Git { source, .. } if source.code() == git2::ErrorCode::Locked => Some(
+                "another git command may be running; if none is, an interrupted one left the lock file named above: \
+                 remove it and run this command again"
+                    .to_owned(),
+            ),
+            _ => None,
+        }
+    }
+}
+
 pub(crate) fn git(op: &'static str) -> impl FnOnce(git2::Error) -> GitError {
     move |source| GitError::Git { op, source }
 }
 
 /// Opens the repository containing `path`.
 pub fn open(path: &Path) -> Result<Repository, GitError> {
-    Repository::discover(path).map_err(|_| GitError::NotARepo {
-        path: path.display().to_string(),
-    })
+    skip_rehashing_objects();
+    Repository::discover(path).map_err(|e| open_error(path, &e))
+}
+
+/// libgit2 re-computes the SHA-1 of every object it reads, which doubles the cost of walking the large trees of
+/// a big portfolio (`aispec status`). git itself does not do that on reads; `git fsck` checks integrity. A broken
+/// object still fails to inflate or parse.
+fn skip_rehashing_objects() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+}
+
+/// What a failed open means: another user's repository is not the same as no repository.
+fn open_error(path: &Path, e: &git2::Error) -> GitError {
+    let path = path.display().to_string();
+    if e.code() == git2::ErrorCode::Owner {
+        GitError::UnsafeOwner { path }
+    } else {
+        GitError::NotARepo { path }
+    }
+}
+
+/// Fails when a commit in `repo` cannot be made safely: a bare repository, git's index locked by another (or a
+/// killed) process, or a detached HEAD (unless `allow_detached`). Commands call it before they write anything,
+/// so a refusal leaves the work tree as it was.
+pub fn check_can_commit(repo: &Repository, allow_detached: bool) -> Result<(), GitError> {
+    if repo.is_bare() {
+        return Err(GitError::Bare {
+            path: repo.path().display().to_string(),
+        });
+    }
+    let lock = repo.path().join("index.lock");
+    if lock.exists() {
+        return Err(GitError::IndexLocked {
+            path: lock.display().to_string(),
+        });
+    }
+    if !allow_detached && repo.head_detached().unwrap_or(false) {
+        return Err(GitError::DetachedHead);
+    }
+    Ok(())
+}
+
+/// The error for a failed write of git's index: a lock left behind gets its own message.
+fn index_write_error(repo: &Repository, source: git2::Error) -> GitError {
+    if source.code() == git2::ErrorCode::Locked {
+        return GitError::IndexLocked {
+            path: repo.path().join("index.lock").display().to_string(),
+        };
+    }
+    GitError::Git {
+        op: "index write",
+        source,
+    }
 }
 
 /// Opens the repository rooted exactly at `path`, or creates one there with `main` as the first branch.
 pub fn open_or_init(path: &Path) -> Result<Repository, GitError> {
-    if let Ok(repo) = Repository::open(path) {
-        return Ok(repo);
+    match Repository::open(path) {
+        Ok(repo) => return Ok(repo),
+        Err(e) if e.code() == git2::ErrorCode::Owner => return Err(open_error(path, &e)),
+        Err(_) => {}
     }
     let mut opts = git2::RepositoryInitOptions::new();
     opts.initial_head("main");
@@ -102,8 +224,9 @@ fn parse_date(s: &str) -> Option<Time> {
     Some(Time::new(secs, offset.unwrap_or(0)))
 }
 
-/// Stages `paths` (relative to the work tree; deletions included) and commits them on HEAD.
-/// Returns the new commit id, or `None` when nothing changed.
+/// Stages `paths` (relative to the work tree; deletions included) and commits them on HEAD. Temporary files of
+/// interrupted writes (`.aispec-*.tmp`) are never staged. Returns the new commit id, or `None` when nothing
+/// changed.
 pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Result<Option<git2::Oid>, GitError> {
     let mut index = repo.index().map_err(git("index"))?;
     let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
@@ -111,7 +234,7 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
         if workdir.join(p).exists() {
             if workdir.join(p).is_dir() {
                 index
-                    .add_all([p.as_path()], IndexAddOption::DEFAULT, None)
+                    .add_all([p.as_path()], IndexAddOption::DEFAULT, Some(&mut skip_temp_files))
                     .map_err(git("add"))?;
                 // `add_all` does not see files deleted from the folder; `update_all` does.
                 index.update_all([p.as_path()], None).map_err(git("update"))?;
@@ -122,7 +245,7 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
             index.remove_all([p.as_path()], None).map_err(git("remove"))?;
         }
     }
-    index.write().map_err(git("index write"))?;
+    index.write().map_err(|e| index_write_error(repo, e))?;
     let tree_id = index.write_tree().map_err(git("write tree"))?;
     let tree = repo.find_tree(tree_id).map_err(git("find tree"))?;
     let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
@@ -137,6 +260,21 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
     Ok(Some(oid))
 }
 
+/// The bare repository that `path` (or its nearest existing parent) lies in, if any: no place for a workspace.
+pub fn bare_repository_at(path: &Path) -> Option<PathBuf> {
+    let start = path.ancestors().find(|p| p.exists())?;
+    let repo = Repository::discover(start).ok()?;
+    repo.is_bare().then(|| repo.path().components().collect())
+}
+
+/// True when the tree HEAD points at holds a file at `rel` (relative to the work tree).
+pub fn head_has_file(repo: &Repository, rel: &Path) -> bool {
+    repo.head()
+        .ok()
+        .and_then(|h| h.peel_to_tree().ok())
+        .is_some_and(|tree| tree.get_path(rel).is_ok())
+}
+
 /// The commit id HEAD points at in the repository containing `path`, if there is one.
 pub fn head_commit(path: &Path) -> Option<String> {
     let repo = open(path).ok()?;
@@ -144,10 +282,21 @@ pub fn head_commit(path: &Path) -> Option<String> {
     Some(commit.id().to_string())
 }
 
+/// A commit made by [`commit_only`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    /// The new commit.
+    pub id: git2::Oid,
+    /// Set when the commit was made but git's index could not be brought up to date afterwards (say, another
+    /// git process took its lock in between): what to run to tidy it. The commit itself stands.
+    pub index_not_updated: Option<String>,
+}
+
 /// Commits the work-tree state of `paths` (files or folders, deletions included) on top of HEAD and nothing else:
 /// changes staged elsewhere in the index stay staged and out of the commit. The index is brought up to date for
-/// `paths`. Returns the new commit id, or `None` when `paths` already match HEAD.
-pub fn commit_only(repo: &Repository, paths: &[PathBuf], message: &str) -> Result<Option<git2::Oid>, GitError> {
+/// `paths`. Temporary files of interrupted writes are left out. Returns the commit, or `None` when `paths`
+/// already match HEAD.
+pub fn commit_only(repo: &Repository, paths: &[PathBuf], message: &str) -> Result<Option<Committed>, GitError> {
     let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
     let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
     let mut index = git2::Index::new().map_err(git("index"))?;
@@ -183,21 +332,52 @@ pub fn commit_only(repo: &Repository, paths: &[PathBuf], message: &str) -> Resul
     let oid = repo
         .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
         .map_err(git("commit"))?;
+    // The commit is made; from here a failure must not be reported as if nothing happened.
+    let index_not_updated = refresh_index(repo, &workdir, paths).err().map(|e| {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        format!(
+            "{e}; once no other git command runs, tidy it with `git reset -q -- {}`",
+            shown.join(" ")
+        )
+    });
+    Ok(Some(Committed {
+        id: oid,
+        index_not_updated,
+    }))
+}
+
+/// Brings git's index up to date with the work tree for `paths`, so `git status` shows the commit as clean.
+fn refresh_index(repo: &Repository, workdir: &Path, paths: &[PathBuf]) -> Result<(), GitError> {
     let mut real = repo.index().map_err(git("index"))?;
     for p in paths {
         if workdir.join(p).exists() {
-            real.add_all([p.as_path()], IndexAddOption::DEFAULT, None)
+            real.add_all([p.as_path()], IndexAddOption::DEFAULT, Some(&mut skip_temp_files))
                 .map_err(git("add"))?;
         }
         real.update_all([p.as_path()], None).map_err(git("update"))?;
     }
-    real.write().map_err(git("index write"))?;
-    Ok(Some(oid))
+    real.write().map_err(|e| index_write_error(repo, e))
+}
+
+/// `add_all` callback: 0 stages the path, 1 skips it. Temporary files are skipped.
+fn skip_temp_files(path: &Path, _spec: &[u8]) -> i32 {
+    let temp = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(crate::fsutil::is_temp_name);
+    i32::from(temp)
 }
 
 /// Files under `rel` (or `rel` itself), relative to the work tree, without ignored ones.
 fn collect_files(repo: &Repository, workdir: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
     if repo.status_should_ignore(rel).unwrap_or(false) {
+        return;
+    }
+    if rel
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(crate::fsutil::is_temp_name)
+    {
         return;
     }
     let full = workdir.join(rel);
@@ -278,7 +458,8 @@ mod tests {
         std::fs::write(dir.path().join("s/a/new"), "n").expect("write");
         let id = commit_only(&repo, &[PathBuf::from("s/a")], "approve")
             .expect("commit")
-            .expect("id");
+            .expect("id")
+            .id;
         let tree = repo.find_commit(id).expect("commit").tree().expect("tree");
         let blob = |p: &str| {
             tree.get_path(Path::new(p))
@@ -304,6 +485,80 @@ mod tests {
                 .expect("commit")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn temporary_files_are_never_committed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = open_or_init(dir.path()).expect("init");
+        std::fs::create_dir_all(dir.path().join("s/a")).expect("mkdir");
+        std::fs::write(dir.path().join("s/a/x"), "1").expect("write");
+        std::fs::write(dir.path().join("s/a/.aispec-k3j2.tmp"), "half").expect("write");
+        let id = commit_paths(&repo, &[PathBuf::from("s")], "one")
+            .expect("commit")
+            .expect("id");
+        let tree = repo.find_commit(id).expect("commit").tree().expect("tree");
+        assert!(tree.get_path(Path::new("s/a/x")).is_ok());
+        assert!(tree.get_path(Path::new("s/a/.aispec-k3j2.tmp")).is_err());
+        std::fs::write(dir.path().join("s/a/x"), "2").expect("write");
+        let c = commit_only(&repo, &[PathBuf::from("s/a")], "two")
+            .expect("commit")
+            .expect("id");
+        let tree = repo.find_commit(c.id).expect("commit").tree().expect("tree");
+        assert!(tree.get_path(Path::new("s/a/.aispec-k3j2.tmp")).is_err());
+        let index = repo.index().expect("index");
+        assert!(index.get_path(Path::new("s/a/.aispec-k3j2.tmp"), 0).is_none());
+    }
+
+    #[test]
+    fn a_left_over_index_lock_is_named_before_and_after_a_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = open_or_init(dir.path()).expect("init");
+        std::fs::write(dir.path().join("a"), "1").expect("write");
+        commit_paths(&repo, &[PathBuf::from("a")], "one").expect("commit");
+        let lock = repo.path().join("index.lock");
+        std::fs::write(&lock, "").expect("lock");
+        let err = check_can_commit(&repo, false).expect_err("locked");
+        assert!(matches!(err, GitError::IndexLocked { .. }), "{err}");
+        assert!(err.hint().is_some_and(|h| h.contains("rm ")), "{err:?}");
+        // Past the check (the lock appeared in between): the commit stands and the note says so.
+        std::fs::write(dir.path().join("a"), "2").expect("write");
+        let c = commit_only(&repo, &[PathBuf::from("a")], "two")
+            .expect("the commit is made")
+            .expect("changed");
+        assert_eq!(head(&repo), Some(c.id));
+        assert!(c.index_not_updated.is_some_and(|n| n.contains("index.lock")));
+        let err = commit_paths(&repo, &[PathBuf::from("a")], "three").expect_err("locked");
+        assert!(matches!(err, GitError::IndexLocked { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_detached_head_needs_permission() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = open_or_init(dir.path()).expect("init");
+        std::fs::write(dir.path().join("a"), "1").expect("write");
+        let id = commit_paths(&repo, &[PathBuf::from("a")], "one")
+            .expect("commit")
+            .expect("id");
+        assert!(check_can_commit(&repo, false).is_ok());
+        repo.set_head_detached(id).expect("detach");
+        assert!(matches!(check_can_commit(&repo, false), Err(GitError::DetachedHead)));
+        assert!(check_can_commit(&repo, true).is_ok());
+    }
+
+    #[test]
+    fn another_users_repository_is_named_as_such() {
+        let owner = git2::Error::new(
+            git2::ErrorCode::Owner,
+            git2::ErrorClass::Config,
+            "repository path is not owned by current user",
+        );
+        let err = open_error(Path::new("/srv/repo"), &owner);
+        assert!(matches!(err, GitError::UnsafeOwner { .. }));
+        assert!(err.to_string().contains("belongs to another user"), "{err}");
+        assert!(err.hint().is_some_and(|h| h.contains("safe.directory /srv/repo")));
+        let other = git2::Error::from_str("could not find repository");
+        assert!(matches!(open_error(Path::new("/x"), &other), GitError::NotARepo { .. }));
     }
 
     fn commit_paths_stage_only(repo: &Repository, path: &str) {

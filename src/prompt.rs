@@ -9,8 +9,9 @@ use dialoguer::{Input, MultiSelect, Select};
 
 /// Something that can ask a person questions.
 pub trait Prompter {
-    /// One of `items`; `None` when the person pressed Esc.
-    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> io::Result<Option<usize>>;
+    /// One of `items`; `None` when the person pressed Esc. With `default` `None` nothing is highlighted, so
+    /// Enter does nothing until the person moves to an item.
+    fn select(&mut self, prompt: &str, items: &[String], default: Option<usize>) -> io::Result<Option<usize>>;
     /// Any of `items` (space toggles, Enter confirms); `None` when the person pressed Esc.
     fn multi_select(&mut self, prompt: &str, items: &[String], checked: &[bool]) -> io::Result<Option<Vec<usize>>>;
     /// A line of text, pre-filled with `initial` for editing; empty only when `allow_empty`.
@@ -47,13 +48,13 @@ fn to_io(e: dialoguer::Error) -> io::Error {
 }
 
 impl Prompter for Terminal {
-    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> io::Result<Option<usize>> {
-        Select::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
-            .default(default.min(items.len().saturating_sub(1)))
-            .interact_on_opt(&self.term)
-            .map_err(to_io)
+    fn select(&mut self, prompt: &str, items: &[String], default: Option<usize>) -> io::Result<Option<usize>> {
+        let mut select = Select::with_theme(self.theme.as_ref()).with_prompt(prompt).items(items);
+        // dialoguer's own default is "nothing highlighted"; Enter is ignored until an arrow key picks an item.
+        if let Some(d) = default {
+            select = select.default(d.min(items.len().saturating_sub(1)));
+        }
+        select.interact_on_opt(&self.term).map_err(to_io)
     }
 
     fn multi_select(&mut self, prompt: &str, items: &[String], checked: &[bool]) -> io::Result<Option<Vec<usize>>> {
@@ -128,7 +129,8 @@ pub mod scripted {
     }
 
     impl Prompter for Scripted {
-        fn select(&mut self, prompt: &str, items: &[String], _default: usize) -> io::Result<Option<usize>> {
+        fn select(&mut self, prompt: &str, items: &[String], _default: Option<usize>) -> io::Result<Option<usize>> {
+            self.transcript.extend(items.iter().map(|i| format!("  · {i}")));
             match self.next(prompt)? {
                 Reply::Escape => Ok(None),
                 Reply::Pick(p) => items
@@ -148,6 +150,7 @@ pub mod scripted {
             items: &[String],
             _checked: &[bool],
         ) -> io::Result<Option<Vec<usize>>> {
+            self.transcript.extend(items.iter().map(|i| format!("  · {i}")));
             match self.next(prompt)? {
                 Reply::Escape => Ok(None),
                 Reply::Check(ps) => Ok(Some(

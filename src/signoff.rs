@@ -42,12 +42,15 @@ pub fn content_hash(content: &Content<'_>) -> String {
 }
 
 /// The content hash of a specialist as loaded from the workspace (knowledge bytes read from disk); `None` when
-/// `specialist.toml` does not parse or a knowledge file cannot be read.
+/// `specialist.toml` does not parse or a knowledge file cannot or may not be read.
 pub fn hash_loaded(ws: &crate::workspace::Workspace, s: &crate::workspace::LoadedSpecialist) -> Option<String> {
     let spec = &s.spec.as_ref()?.value;
+    if s.knowledge_unreadable {
+        return None;
+    }
     let mut knowledge = Vec::with_capacity(s.knowledge.len());
     for k in &s.knowledge {
-        knowledge.push((k.name.clone(), std::fs::read(ws.path(&k.path)).ok()?));
+        knowledge.push((k.name.clone(), ws.knowledge_bytes(k).ok()?));
     }
     Some(content_hash(&Content {
         spec,
@@ -106,6 +109,9 @@ pub enum State {
     InReview,
     /// Every required role has signed the current content.
     Approved,
+    /// The specialist's screening is missing, not approved or not signed: it cannot be approved or deployed
+    /// whatever its own sign-offs (see [`crate::gate`]).
+    Blocked,
 }
 
 impl State {
@@ -115,6 +121,7 @@ impl State {
             State::Draft => "draft",
             State::InReview => "in-review",
             State::Approved => "approved",
+            State::Blocked => "blocked",
         }
     }
 }

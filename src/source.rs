@@ -1,7 +1,7 @@
 //! A text file read once, with positions (line/column) and the TOML → JSON bridge that keeps spans findable.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{Map, Number, Value};
 use toml::de::{DeTable, DeValue};
@@ -74,35 +74,6 @@ impl SourceFile {
         let end = self.line_starts.get(line).map_or(self.text.len(), |e| e - 1);
         self.text.get(start..end).unwrap_or("").trim_end_matches('\r')
     }
-}
-
-/// Reads a file as UTF-8, reporting where the first invalid byte is.
-pub fn read_utf8(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
-        ReadError::NotUtf8 { line, column }
-    })
-}
-
-/// Why a file could not be read as text.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// The OS refused.
-    #[error("{0}")]
-    Io(std::io::Error),
-    /// The bytes are not UTF-8.
-    #[error("the file is not valid UTF-8 (first bad byte at line {line}, column {column})")]
-    NotUtf8 {
-        /// 1-based line of the first invalid byte.
-        line: usize,
-        /// 1-based column of the first invalid byte.
-        column: usize,
-    },
 }
 
 /// A TOML syntax error with the byte range it points at.

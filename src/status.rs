@@ -53,6 +53,9 @@ pub struct Row {
     pub state: Option<State>,
     /// Required roles that have not signed the current content.
     pub missing_roles: Vec<String>,
+    /// Why a specialist is blocked by its screening (see [`crate::gate`]); empty when it is not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<String>,
     /// Sign-offs given for earlier content.
     pub void_signoffs: usize,
     /// The newest commit that changed the folder.
@@ -96,10 +99,14 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             .and_then(|r| crate::git::last_changes(r, &format!("{prefix}{dir}"), names, MAX_COMMITS).ok())
             .unwrap_or_default()
     };
-    let dirty = |path: String| {
+    // One status pass per folder kind, not one per specialist: that was quadratic in the number of specialists.
+    let uncommitted = |dir: &str| {
         repo.as_ref()
-            .is_some_and(|r| crate::git::has_uncommitted(r, &format!("{prefix}{path}")).unwrap_or(false))
+            .and_then(|r| crate::git::uncommitted_folders(r, &format!("{prefix}{dir}")).ok())
+            .unwrap_or_default()
     };
+    let dirty_specialists = uncommitted(SPECIALISTS_DIR);
+    let dirty_screenings = uncommitted(crate::model::screening::SCREENINGS_DIR);
     let folders: Vec<String> = specialists.iter().map(|s| s.folder.clone()).collect();
     let spec_changes = last(SPECIALISTS_DIR, &folders);
     let screen_changes = last(crate::model::screening::SCREENINGS_DIR, &screening_ids);
@@ -123,9 +130,10 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             version: spec.map(|sp| sp.version.clone()),
             state: None,
             missing_roles: Vec::new(),
+            blocked: Vec::new(),
             void_signoffs: 0,
             last_change: spec_changes.get(&s.folder).cloned(),
-            uncommitted: dirty(format!("{SPECIALISTS_DIR}/{}", s.folder)),
+            uncommitted: dirty_specialists.contains(&s.folder),
             deployed: deployed.deployed(&s.folder),
             problem: None,
         };
@@ -145,7 +153,9 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
                 };
                 let required = crate::signoff::required_roles(&ws.config, &extra);
                 let st = crate::signoff::status(&sp.signoffs, &hash, &required);
-                row.state = Some(st.state);
+                let blocks = crate::gate::check(ws, sp.screening.as_deref());
+                row.state = Some(crate::gate::state(st.state, &blocks));
+                row.blocked = blocks.into_iter().map(|b| b.message).collect();
                 row.missing_roles = st.missing;
                 row.void_signoffs = st.void.len();
             }
@@ -170,9 +180,10 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             version: None,
             state: None,
             missing_roles: Vec::new(),
+            blocked: Vec::new(),
             void_signoffs: 0,
             last_change: screen_changes.get(id).cloned(),
-            uncommitted: dirty(format!("{}/{id}", crate::model::screening::SCREENINGS_DIR)),
+            uncommitted: dirty_screenings.contains(id),
             deployed: BTreeMap::new(),
             problem: None,
         };

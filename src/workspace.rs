@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{self, Document};
+use crate::fsread::{FileError, Limit, Reader};
 use crate::model::cases::CaseFile;
 use crate::model::catalog::{CATALOG_FILE, Catalog};
 use crate::model::config::{CONFIG_FILE, Config};
@@ -59,6 +60,8 @@ pub struct Workspace {
     pub config_diagnostics: Vec<Diagnostic>,
     /// Schemas, compiled on first use.
     pub schemas: Schemas,
+    /// The one way to read files of this workspace: inside it, regular files, with limits.
+    pub files: Reader,
 }
 
 impl Workspace {
@@ -66,7 +69,8 @@ impl Workspace {
     pub fn find_root(start: &Path) -> Option<PathBuf> {
         start
             .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            // Any kind of entry counts, so a broken or special `aispec.toml` is reported, not walked past.
+            .find(|dir| std::fs::symlink_metadata(dir.join(CONFIG_FILE)).is_ok())
             .map(Path::to_path_buf)
     }
 
@@ -81,9 +85,10 @@ impl Workspace {
 
     /// Opens the workspace at `root`, collecting problems in `aispec.toml` instead of failing.
     pub fn open(root: PathBuf) -> Self {
-        let schemas = Schemas::new(schema_overrides(&root));
+        let files = Reader::new(&root);
+        let schemas = Schemas::new(schema_overrides(&files));
         let mut config_diagnostics = Vec::new();
-        let config = document::read_source(&root, Path::new(CONFIG_FILE), &mut config_diagnostics)
+        let config = document::read_source(&files, Path::new(CONFIG_FILE), Limit::TEXT, &mut config_diagnostics)
             .and_then(|src| document::parse::<Config>(src, FileKind::Config, &schemas, &mut config_diagnostics))
             .map(|d| d.value)
             .unwrap_or_default();
@@ -92,6 +97,7 @@ impl Workspace {
             config,
             config_diagnostics,
             schemas,
+            files,
         }
     }
 
@@ -121,9 +127,10 @@ impl Workspace {
         }
     }
 
-    /// The workspace's own copy of a default file, or the embedded one.
+    /// The workspace's own copy of a default file, or the embedded one (also when the own copy may not be read:
+    /// outside the workspace, not a regular file, too large).
     pub fn resource(&self, rel: &str) -> Option<(SourceFile, bool)> {
-        match std::fs::read_to_string(self.root.join(rel)) {
+        match self.files.read_text(Path::new(rel), Limit::TEXT) {
             Ok(text) => Some((SourceFile::new(rel, text), true)),
             Err(_) => crate::defaults::embedded(rel).map(|t| (SourceFile::new(rel, t.to_owned()), false)),
         }
@@ -136,8 +143,8 @@ impl Workspace {
 
     /// The model catalogue with its source, or `None` when it has errors (reported in `diags`).
     pub fn catalog_document(&self, diags: &mut Vec<Diagnostic>) -> Option<Document<Catalog>> {
-        let source = if self.root.join(CATALOG_FILE).exists() {
-            document::read_source(&self.root, Path::new(CATALOG_FILE), diags)
+        let source = if self.files.exists(Path::new(CATALOG_FILE)) {
+            document::read_source(&self.files, Path::new(CATALOG_FILE), Limit::TEXT, diags)
         } else {
             self.resource(CATALOG_FILE).map(|(s, _)| s)
         };
@@ -146,25 +153,38 @@ impl Workspace {
         (diags.iter().filter(|d| d.is_error()).count() == before).then_some(catalog)
     }
 
-    /// Folder names under `specialists/`, sorted.
+    /// Folder names under `specialists/`, sorted (folders that lead outside the workspace left out).
     pub fn specialist_dirs(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.root.join(SPECIALISTS_DIR))
-            .map(|rd| {
-                rd.filter_map(Result::ok)
-                    .filter(|e| e.path().is_dir())
-                    .filter_map(|e| e.file_name().into_string().ok())
-                    .filter(|n| !n.starts_with('.'))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
+        self.specialist_folders(&mut Vec::new())
+    }
+
+    /// Folder names under `specialists/`, sorted; folders that lead outside the workspace are reported in `diags`.
+    pub fn specialist_folders(&self, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+        self.folders_in(SPECIALISTS_DIR, diags)
+    }
+
+    /// Names of the sub-folders of `dir` (relative to the root), sorted; folders that lead outside the workspace,
+    /// or `dir` itself doing so, are reported in `diags` (one finding each).
+    pub fn folders_in(&self, dir: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+        match self.files.subfolders(Path::new(dir)) {
+            Ok(listing) => {
+                for (name, e) in listing.outside {
+                    diags.push(document::file_diagnostic(format!("{dir}/{name}"), &e));
+                }
+                listing.names
+            }
+            Err(e) if e.is_missing() => Vec::new(),
+            Err(e) => {
+                diags.push(document::file_diagnostic(dir.to_owned(), &e));
+                Vec::new()
+            }
+        }
     }
 
     /// Loads every specialist folder in parallel; problems go to `diags`.
     pub fn specialists(&self, diags: &mut Vec<Diagnostic>) -> Vec<LoadedSpecialist> {
         let loaded: Vec<(LoadedSpecialist, Vec<Diagnostic>)> = self
-            .specialist_dirs()
+            .specialist_folders(diags)
             .into_par_iter()
             .map(|folder| {
                 let mut d = Vec::new();
@@ -185,8 +205,8 @@ impl Workspace {
     pub fn load_specialist(&self, folder: &str, diags: &mut Vec<Diagnostic>) -> LoadedSpecialist {
         let dir = Path::new(SPECIALISTS_DIR).join(folder);
         let spec_rel = dir.join(SPEC_FILE);
-        let spec = if self.root.join(&spec_rel).exists() || self.root.join(&spec_rel).is_symlink() {
-            document::read_source(&self.root, &spec_rel, diags)
+        let spec = if self.files.exists(&spec_rel) {
+            document::read_source(&self.files, &spec_rel, Limit::TEXT, diags)
                 .and_then(|s| document::parse::<Specialist>(s, FileKind::Specialist, &self.schemas, diags))
         } else {
             diags.push(
@@ -205,18 +225,19 @@ impl Workspace {
             None
         };
         let prompt_rel = dir.join(PROMPT_FILE);
-        let prompt = match std::fs::symlink_metadata(self.root.join(&prompt_rel)) {
-            Ok(_) => document::read_source(&self.root, &prompt_rel, diags).map(Some),
-            Err(_) => Some(None),
+        let prompt = if self.files.exists(&prompt_rel) {
+            document::read_source(&self.files, &prompt_rel, Limit::TEXT, diags).map(Some)
+        } else {
+            Some(None)
         };
         let tests_rel = dir.join(TESTS_FILE);
-        let tests = if std::fs::symlink_metadata(self.root.join(&tests_rel)).is_ok() {
-            document::read_source(&self.root, &tests_rel, diags)
+        let tests = if self.files.exists(&tests_rel) {
+            document::read_source(&self.files, &tests_rel, Limit::TEXT, diags)
                 .and_then(|s| document::parse::<CaseFile>(s, FileKind::Cases, &self.schemas, diags))
         } else {
             None
         };
-        let knowledge = self.knowledge_files(&dir, diags);
+        let (knowledge, knowledge_unreadable) = self.knowledge_files(&dir, diags);
         LoadedSpecialist {
             folder: folder.to_owned(),
             dir,
@@ -225,11 +246,21 @@ impl Workspace {
             prompt: prompt.flatten(),
             tests,
             knowledge,
+            knowledge_unreadable,
         }
     }
 
-    fn knowledge_files(&self, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<KnowledgeOnDisk> {
+    /// The files under `<dir>/knowledge/`, and whether the folder itself may not be read (already reported:
+    /// one error for the folder, not one per file in it).
+    fn knowledge_files(&self, dir: &Path, diags: &mut Vec<Diagnostic>) -> (Vec<KnowledgeOnDisk>, bool) {
         let kdir = dir.join(KNOWLEDGE_DIR);
+        if !self.files.exists(&kdir) {
+            return (Vec::new(), false);
+        }
+        if let Err(e) = self.files.resolve(&kdir) {
+            diags.push(document::file_diagnostic(crate::diagnostic::display_path(&kdir), &e));
+            return (Vec::new(), true);
+        }
         let mut out = Vec::new();
         let mut stack = vec![PathBuf::new()];
         while let Some(sub) = stack.pop() {
@@ -242,12 +273,17 @@ impl Workspace {
                     continue;
                 }
                 let rel = sub.join(&name);
-                let full = self.root.join(&kdir).join(&rel);
-                let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
-                match std::fs::metadata(&full) {
-                    Ok(m) if m.is_dir() && is_link => diags.push(
+                let path = kdir.join(&rel);
+                let file_type = entry.file_type().ok();
+                let is_link = file_type.is_some_and(|t| t.is_symlink());
+                if file_type.is_some_and(|t| t.is_dir()) {
+                    stack.push(rel);
+                    continue;
+                }
+                if is_link && self.files.is_dir(&path) {
+                    diags.push(
                         Diagnostic::at_path(
-                            crate::diagnostic::display_path(&kdir.join(&rel)),
+                            crate::diagnostic::display_path(&path),
                             1,
                             1,
                             Severity::Warning,
@@ -255,31 +291,40 @@ impl Workspace {
                             "a symbolic link to a folder inside knowledge/ is not followed",
                         )
                         .with_hint("copy the files into knowledge/ instead"),
-                    ),
-                    Ok(m) if m.is_dir() => stack.push(rel),
-                    Ok(m) => out.push(KnowledgeOnDisk {
-                        name: crate::diagnostic::display_path(&rel),
-                        path: kdir.join(&rel),
-                        size: m.len(),
-                    }),
-                    Err(e) => diags.push(document::io_diagnostic(
-                        crate::diagnostic::display_path(&kdir.join(&rel)),
-                        &e,
-                    )),
+                    );
+                    continue;
                 }
+                let (size, unreadable) = match self.files.file_metadata(&path) {
+                    Ok(m) => (m.len(), false),
+                    Err(e) => {
+                        diags.push(document::file_diagnostic(crate::diagnostic::display_path(&path), &e));
+                        (0, true)
+                    }
+                };
+                out.push(KnowledgeOnDisk {
+                    name: crate::diagnostic::display_path(&rel),
+                    path,
+                    size,
+                    unreadable,
+                });
             }
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
-        out
+        (out, false)
+    }
+
+    /// The bytes of a knowledge file, read through the workspace's checks and limit.
+    pub fn knowledge_bytes(&self, file: &KnowledgeOnDisk) -> Result<Vec<u8>, FileError> {
+        self.files.read(&file.path, Limit::KNOWLEDGE)
     }
 }
 
-fn schema_overrides(root: &Path) -> HashMap<FileKind, String> {
+fn schema_overrides(files: &Reader) -> HashMap<FileKind, String> {
     FileKind::ALL
         .iter()
         .filter_map(|k| {
-            let path = root.join("schemas").join(format!("{}.schema.json", k.name()));
-            std::fs::read_to_string(path).ok().map(|t| (*k, t))
+            let path = Path::new("schemas").join(format!("{}.schema.json", k.name()));
+            files.read_text(&path, Limit::TEXT).ok().map(|t| (*k, t))
         })
         .collect()
 }
@@ -301,6 +346,8 @@ pub struct LoadedSpecialist {
     pub tests: Option<Document<CaseFile>>,
     /// Files under `knowledge/`, sorted by name.
     pub knowledge: Vec<KnowledgeOnDisk>,
+    /// True when the `knowledge/` folder itself may not be read (already reported).
+    pub knowledge_unreadable: bool,
 }
 
 /// A file found under a specialist's `knowledge/` folder.
@@ -312,4 +359,6 @@ pub struct KnowledgeOnDisk {
     pub path: PathBuf,
     /// Size in bytes.
     pub size: u64,
+    /// True when the file may not be read (outside the workspace, not a regular file; already reported).
+    pub unreadable: bool,
 }

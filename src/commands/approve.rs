@@ -24,19 +24,29 @@ pub enum What {
 Examples:
   aispec approve specialist klarsprog --role faglig-systemejer --by \"Anne Jensen\"
   aispec approve screening klarsprog --role dpo --by \"Bo Hansen\" --note \"DPIA not needed\"
+  aispec approve specialist klarsprog --role legal --by \"Bo Hansen\" --allow-detached
 
 Roles that may sign: aispec.toml signoff.required_roles plus the screening's required_signoffs.
 Any later edit of the content voids the sign-off; `aispec validate` and `aispec status` show it.
 The state is derived: draft (no valid sign-off) → in-review → approved (every required role signed).
+A specialist is `blocked` — signed or not — until its `screening` is complete, approved and signed by
+every role the screening requires; approve still records the signature and says what is missing.
+Without a `screening` link it stays blocked unless aispec.toml sets `[signoff] require_screening = false`.
+Signing a screening also updates its report.md with the sign-offs.
+
+The sign-off is committed at once, so the workspace must be a git repository with HEAD on a
+branch (--allow-detached commits on a detached HEAD; --no-commit only writes the file). All of it
+is checked before the file is written. Two approvals at the same moment take turns (the workspace
+lock) and both land.
 
 Exit codes: 0 signed (or already signed), 1 the content has validation errors,
-2 unknown id or role, I/O or git error.")]
+2 unknown id or role, not a git repository, I/O or git error (nothing written).")]
 pub struct Args {
     /// `specialist` or `screening`.
     #[arg(value_enum)]
     pub what: What,
     /// The id (folder name).
-    pub id: String,
+    pub id: crate::id::Id,
     /// The role you sign as (for example faglig-systemejer, legal, dpo).
     #[arg(long)]
     pub role: String,
@@ -46,9 +56,8 @@ pub struct Args {
     /// A remark kept with the sign-off.
     #[arg(long)]
     pub note: Option<String>,
-    /// Write the sign-off but do not commit it.
-    #[arg(long)]
-    pub no_commit: bool,
+    #[command(flatten)]
+    pub commit: super::CommitArgs,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -58,11 +67,21 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    // Read, sign and write under the lock, so a second approval at the same moment waits and then adds to this one.
+    // The lock comes before the repository check: a commit by another aispec run holds git's index lock briefly.
+    let lock = super::lock_workspace(ctx, &ws)?;
+    super::repo_ready_to_commit(&ws, args.commit)?;
+    let dir = match args.what {
+        What::Specialist => std::path::Path::new(crate::workspace::SPECIALISTS_DIR).join(&args.id),
+        What::Screening => crate::model::screening::Screening::dir(&args.id),
+    };
+    lock.sweep(&ws.path(&dir));
     let req = Request {
         role: args.role.clone(),
         by: args.by.clone(),
         note: args.note.clone(),
-        commit: !args.no_commit,
+        commit: !args.commit.no_commit,
+        allow_detached: args.commit.allow_detached,
     };
     let result = match args.what {
         What::Specialist => crate::approve::specialist(&ws, &args.id, &req),
@@ -84,6 +103,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 .hint("sign as one of the required roles, or add the role to signoff.required_roles in aispec.toml")
                 .into());
         }
+        Err(ApproveError::Git(e @ crate::git::GitError::NotARepo { .. })) => {
+            return Err(UserError::new(format!("{e}; a sign-off is bound to a commit, so nothing was signed"))
+                .hint("put the workspace under git (git init, then commit it), or pass --no-commit to only write the file")
+                .into());
+        }
         Err(e @ ApproveError::NotFound { .. }) => {
             return Err(UserError::new(e.to_string())
                 .hint("give the folder name; `aispec status` lists them")
@@ -91,9 +115,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         }
         Err(e) => return Err(e.into()),
     };
+    for w in &approval.warnings {
+        ctx.out.warn(w);
+    }
     match args.format {
         Format::Json => ctx.out.json(&approval)?,
         Format::Human => ctx.out.print(&human(&approval, &ctx.out.out))?,
+    }
+    for w in &approval.warnings {
+        ctx.out.warn(w);
     }
     Ok(ExitStatus::Success)
 }
@@ -121,6 +151,7 @@ fn human(a: &Approval, style: &crate::output::Style) -> String {
     };
     let state = match a.state {
         crate::signoff::State::Approved => style.green(a.state.as_str()),
+        crate::signoff::State::Blocked => style.red(a.state.as_str()),
         _ => style.yellow(a.state.as_str()),
     };
     out.push_str(&format!("state: {state}"));
@@ -128,6 +159,12 @@ fn human(a: &Approval, style: &crate::output::Style) -> String {
         out.push_str(&format!("; still missing: {}", a.missing.join(", ")));
     }
     out.push('\n');
+    if !a.blocked.is_empty() {
+        out.push_str("blocked until the screening allows it; the sign-off is recorded:\n");
+        for b in &a.blocked {
+            out.push_str(&format!("  {} {}\n    → {}\n", style.red("✗"), b.message, b.hint));
+        }
+    }
     if let Some(c) = &a.commit {
         out.push_str(&format!("committed {}\n", c.get(..7).unwrap_or(c)));
     }

@@ -23,7 +23,7 @@ Writes specialist.toml in place (comments and layout kept); does not commit.
 Exit codes: 0 bumped or already high enough, 2 unknown specialist, bad version or git error.")]
 pub struct Args {
     /// The specialist's id (its folder under specialists/).
-    pub id: String,
+    pub id: crate::id::Id,
     /// How much to raise; default: what `aispec diff --check-versions` would ask for.
     #[arg(value_enum)]
     pub level: Option<Level>,
@@ -47,6 +47,7 @@ struct Bumped {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
     let rel = std::path::Path::new(SPECIALISTS_DIR).join(&args.id).join(SPEC_FILE);
     let file = crate::diagnostic::display_path(&rel);
     let text = std::fs::read_to_string(ws.path(&rel)).map_err(|_| {
@@ -75,7 +76,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         crate::fsutil::write_atomic(&ws.path(&rel), new_text.as_bytes()).with_context(|| format!("writing {file}"))?;
     }
     let report = Bumped {
-        id: args.id,
+        id: args.id.to_string(),
         file,
         old: current.to_string(),
         new: target.to_string(),
@@ -127,7 +128,8 @@ fn suggested(ws: &Workspace, id: &str) -> anyhow::Result<(Level, semver::Version
         .hint(format!("give the level: aispec bump {id} patch|minor|major"))
     };
     let repo = crate::git::open(&ws.root).map_err(|e| {
-        UserError::new(e.to_string()).hint(format!("outside git, give the level: aispec bump {id} minor"))
+        let hint = e.hint_or(&format!("outside git, give the level: aispec bump {id} minor"));
+        UserError::new(e.to_string()).hint(hint)
     })?;
     let range = Range::resolve(&repo, None, None, &ws.config.workspace.main_branch)
         .map_err(|e| UserError::new(e.to_string()).hint(format!("give the level: aispec bump {id} minor")))?;

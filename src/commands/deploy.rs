@@ -26,7 +26,7 @@ Exit codes: 0 applied (or nothing to do); 1 stopped by drift or conflicts, or a 
 refused; 2 usage, configuration or network error, or some changes failed (re-run to finish).")]
 pub struct Args {
     /// Only these specialists (ids); nothing is pruned.
-    pub ids: Vec<String>,
+    pub ids: Vec<crate::id::Id>,
     /// The target from aispec.toml (default: the only one).
     #[arg(long, short = 't', env = "AISPEC_TARGET")]
     pub target: Option<String>,
@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     if args.prune && !args.ids.is_empty() {
         ctx.out.warn("--prune is ignored when specialists are named");
     }
-    let candidates = local::candidates(&ws, &args.ids)?;
+    let candidates = local::candidates(&ws, &crate::id::strings(&args.ids))?;
     let conn = platform::connect(&ws, args.target.as_deref())?;
     ctx.out
         .status(&format!("Reading {} ({})…", conn.name, conn.client.url()));

@@ -51,7 +51,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
     let repo = crate::git::open(&ws.root).map_err(|e| {
-        UserError::new(e.to_string()).hint("aispec diff compares git revisions; run `git init` and commit first")
+        let hint = e.hint_or("aispec diff compares git revisions; run `git init` and commit first");
+        UserError::new(e.to_string()).hint(hint)
     })?;
     let main = ws.config.workspace.main_branch.clone();
     let range = Range::resolve(&repo, args.range.as_deref(), args.base.as_deref(), &main).map_err(|e| match e {

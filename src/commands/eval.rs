@@ -43,7 +43,7 @@ Exit codes: 0 done; 1 a provider is below --min-pass-rate, or --compare found re
 --tolerance; 2 usage, configuration or network error (also when every request failed).")]
 pub struct Args {
     /// Specialists to evaluate (folder names); default: every specialist with tests.toml, unless --suite is given.
-    pub specialists: Vec<String>,
+    pub specialists: Vec<crate::id::Id>,
     /// Shared suites to run (`suites/<name>.toml` or a shipped suite such as `dansk`).
     #[arg(long = "suite", value_name = "NAME")]
     pub suites: Vec<String>,
@@ -134,7 +134,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     };
 
     let selection = Selection {
-        specialists: args.specialists.clone(),
+        specialists: crate::id::strings(&args.specialists),
         suites: args.suites.clone(),
     };
     let names = eval::provider_names(&ws, &args.providers)?;
@@ -183,6 +183,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
     let saved = match &save_name {
         Some(name) => {
+            let _lock = super::lock_workspace(ctx, &ws)?;
             let rel = eval::save(&ws, &results, name.as_deref())?;
             ctx.out.status(&format!("Saved the results to {}", rel.display()));
             Some(crate::diagnostic::display_path(&rel))

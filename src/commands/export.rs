@@ -22,11 +22,12 @@ Examples:
   aispec export klarsprog             # one specialist
 
 In Open WebUI: Workspace → Models → Import, and pick the file. Knowledge files and group access are not
-part of the file; `aispec deploy` adds them. Exit codes: 0 written, 1 a named specialist was refused,
+part of the file; `aispec deploy` adds them. A specialist blocked by its screening (not approved or not
+signed) is left out with a warning on stderr. Exit codes: 0 written, 1 a named specialist was refused,
 2 usage or I/O error.")]
 pub struct Args {
     /// Only these specialists (ids).
-    pub ids: Vec<String>,
+    pub ids: Vec<crate::id::Id>,
     /// Folder to write into.
     #[arg(long, value_name = "DIR", default_value = "dist")]
     pub out: PathBuf,
@@ -51,12 +52,16 @@ struct Report {
 /// Runs `export`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
-    let candidates = local::candidates(&ws, &args.ids)?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
+    let candidates = local::candidates(&ws, &crate::id::strings(&args.ids))?;
     let result = export(&candidates, &crate::platform::deploy_context(&ws));
     let path = ctx.cwd.join(&args.out).join(EXPORT_FILE);
     let mut text = serde_json::to_string_pretty(&result.models)?;
     text.push('\n');
     write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    for r in candidates.refused.iter().filter(|r| r.blocked) {
+        ctx.out.warn(&format!("{} is not exported: {}", r.id, r.reason));
+    }
     let report = Report {
         file: path.display().to_string(),
         exported: result.exported,

@@ -65,6 +65,7 @@ struct Row {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
     let texts = import::texts(ws.config.workspace.language);
     let (drafts, source) = match &args.from_target {
         Some(target) => from_target(ctx, &ws, target, &args, &texts)?,
@@ -130,7 +131,11 @@ fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::R
         ctx.out.warn("--all only applies with --from-target");
     }
     let path = ctx.cwd.join(file);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {file}"))?;
+    // The export file is brought in from elsewhere (a download, another workspace), so it may lie outside the
+    // workspace; it is still read only as a regular file, with a limit.
+    let text = crate::fsread::read_file(&path, crate::fsread::Limit::RESULTS)
+        .and_then(crate::fsread::text)
+        .map_err(|e| UserError::new(format!("cannot read {file}: {e}")).hint(e.hint()))?;
     let models = import::parse_export(&text).map_err(|e| {
         UserError::new(format!("{file} is not an Open WebUI model export: {e}"))
             .hint("export from Open WebUI (Workspace → Models → Export) or with `aispec export`")

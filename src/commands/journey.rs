@@ -8,6 +8,7 @@ use crate::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
+use crate::fsread::Limit;
 use crate::model::config::Language;
 use crate::model::journey::{self, Journey, JourneyStatus};
 use crate::model::screening;
@@ -34,6 +35,7 @@ pub enum Format {
 Examples:
   aispec journey klarsprog                          # interactive; run it again to fill in what is missing
   aispec journey klarsprog --answers journey.toml   # from a file in the journey format (id may be left out)
+  aispec journey klarsprog --no-commit              # write the files, commit them yourself
 
 The journey is stored in screenings/<ID>/journey.toml and included in the screening's report.md.
 
@@ -41,7 +43,7 @@ Exit codes: 0 saved, 2 usage, file, I/O or git error.")]
 pub struct Args {
     /// Id of the screening the journey belongs to.
     #[arg(value_name = "ID")]
-    pub id: String,
+    pub id: crate::id::Id,
     /// Take the journey from this TOML file instead of asking.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
@@ -51,9 +53,8 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the files but do not commit them.
-    #[arg(long)]
-    pub no_commit: bool,
+    #[command(flatten)]
+    pub commit: super::CommitArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,7 +70,10 @@ struct Report {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
-    store::check_id(&args.id)?;
+    // The lock first: a commit by another aispec run holds git's index lock for a moment.
+    let lock = super::lock_workspace(ctx, &ws)?;
+    super::repo_ready_to_commit(&ws, args.commit)?;
+    lock.sweep(&ws.path(screening::Screening::dir(&args.id)));
     let screening = screening::load(&ws, &args.id).ok().map(|d| d.value);
     let lang = args
         .lang
@@ -113,7 +117,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         "status.journey_saved",
         &[("path", &diagnostic::display_path(&paths[0]))],
     ));
-    let commit = if args.no_commit {
+    let commit = if args.commit.no_commit {
         None
     } else {
         let (commit, why) = store::commit_files(&ws, &paths, &format!("Capture the user journey of {}", j.id))?;
@@ -152,7 +156,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
 fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> anyhow::Result<Journey> {
     let mut diags = Vec::new();
-    let doc = document::read_source(&ctx.cwd, file, &mut diags)
+    let doc = document::read_source_as(&ws.files, &ctx.cwd.join(file), file, Limit::ANSWERS, &mut diags)
         .and_then(|src| document::parse::<Journey>(src, FileKind::Journey, &ws.schemas, &mut diags));
     if let Some(doc) = &doc {
         if !doc.value.id.is_empty() && doc.value.id != id {

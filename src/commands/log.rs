@@ -18,7 +18,7 @@ Examples:
 Exit codes: 0 shown, 2 unknown specialist, not a git repository or git error.")]
 pub struct Args {
     /// The specialist's id (its folder under specialists/).
-    pub id: String,
+    pub id: crate::id::Id,
     /// How to print the history.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -28,8 +28,10 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
-    let repo = crate::git::open(&ws.root)
-        .map_err(|e| UserError::new(e.to_string()).hint("the history comes from git; commit the workspace first"))?;
+    let repo = crate::git::open(&ws.root).map_err(|e| {
+        let hint = e.hint_or("the history comes from git; commit the workspace first");
+        UserError::new(e.to_string()).hint(hint)
+    })?;
     let history = crate::history::history(&ws, &repo, &args.id)?;
     if history.entries.is_empty() && !history.uncommitted {
         return Err(UserError::new(format!("specialists/{} has no history in git", args.id))

@@ -35,10 +35,10 @@ Exit codes: 0 created, 1 the screening refused the use case (or no model is allo
 2 unknown screening, existing folder, bad id or I/O error.")]
 pub struct Args {
     /// The new specialist's id: lowercase letters, digits and dashes; it becomes the Open WebUI model id.
-    pub id: String,
+    pub id: crate::id::Id,
     /// The screening (screenings/SCREENING/) the use case was cleared in.
     #[arg(long = "from", value_name = "SCREENING")]
-    pub from: String,
+    pub from: crate::id::Id,
     /// Specialist (knowledge- or department-specific) or assistent (general helper).
     #[arg(long, value_enum, default_value_t = KindArg::Specialist)]
     pub kind: KindArg,
@@ -63,6 +63,7 @@ struct Created {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    let _lock = super::lock_workspace(ctx, &ws)?;
     let contact = args
         .contact
         .clone()
@@ -73,8 +74,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         .filter(|c| !c.trim().is_empty())
         .unwrap_or_else(|| "ukendt".to_owned());
     let req = Request {
-        id: args.id.clone(),
-        screening: args.from.clone(),
+        id: args.id.to_string(),
+        screening: args.from.to_string(),
         kind: match args.kind {
             KindArg::Specialist => Kind::Specialist,
             KindArg::Assistent => Kind::Assistent,
@@ -121,7 +122,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let dir = std::path::PathBuf::from(crate::workspace::SPECIALISTS_DIR).join(&args.id);
     let validated = crate::validate::validate(&ws, &[dir]);
     let created = Created {
-        id: args.id.clone(),
+        id: args.id.to_string(),
         model: scaffold.model.clone(),
         files,
         warnings: scaffold.warnings.clone(),

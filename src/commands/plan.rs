@@ -33,7 +33,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode); with --detail
 pending and 1 error; without it 2 error.")]
 pub struct Args {
     /// Only these specialists (ids); nothing is pruned.
-    pub ids: Vec<String>,
+    pub ids: Vec<crate::id::Id>,
     /// The target from aispec.toml (default: the only one).
     #[arg(long, short = 't', env = "AISPEC_TARGET")]
     pub target: Option<String>,
@@ -75,7 +75,13 @@ fn plan(ctx: &Ctx, args: &Args) -> anyhow::Result<ExitStatus> {
         force: args.force,
         adopt: args.adopt,
     };
-    let plan = compute(ctx, &ws, args.target.as_deref(), &args.ids, options)?;
+    let plan = compute(
+        ctx,
+        &ws,
+        args.target.as_deref(),
+        &crate::id::strings(&args.ids),
+        options,
+    )?;
     match args.format {
         Format::Json => ctx.out.json(&plan)?,
         Format::Human => ctx.out.print(&render(&plan, &ctx.out.out))?,
@@ -162,7 +168,7 @@ fn action_word(i: &PlanItem, style: &Style) -> String {
     match i.action {
         Action::Create => style.green(word),
         Action::Update | Action::Grants => style.yellow(word),
-        Action::Drift | Action::Delete | Action::Conflict => style.red(word),
+        Action::Drift | Action::Delete | Action::Conflict | Action::Blocked => style.red(word),
         Action::Unchanged | Action::Orphan | Action::Skipped => style.dim(word),
     }
 }
@@ -299,6 +305,7 @@ fn extras(plan: &Plan) -> String {
     [
         (Action::Unchanged, "unchanged"),
         (Action::Skipped, "skipped"),
+        (Action::Blocked, "blocked by their screening"),
         (Action::Conflict, "in conflict"),
         (Action::Orphan, "gone from git"),
     ]

@@ -48,6 +48,7 @@ pub fn editor_files(dir: &Path) -> Vec<(PathBuf, String)> {
 
 /// Runs `schemas`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    let mut _lock = None;
     let (root, files) = match &args.out {
         Some(out) => {
             let dir = ctx.cwd.join(out);
@@ -64,6 +65,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         }
         None => {
             let ws = crate::workspace::Workspace::discover(&ctx.cwd)?;
+            _lock = Some(super::lock_workspace(ctx, &ws)?);
             (ws.root.clone(), editor_files(Path::new(EDITOR_DIR)))
         }
     };

@@ -8,8 +8,11 @@ use crate::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
+use crate::fsread::Limit;
+use crate::id::Id;
 use crate::model::answers::AnswersFile;
 use crate::model::config::Language;
+use crate::model::questionnaire::Questionnaire;
 use crate::model::screening::{self, Outcome, QuestionnaireStamp, Screening, ScreeningResult, ScreeningStatus};
 use crate::output::table;
 use crate::prompt::{Prompter, Terminal};
@@ -17,7 +20,7 @@ use crate::questionnaire::interview::{Finish, Interview};
 use crate::questionnaire::rescreen::{Change, changes};
 use crate::questionnaire::store::{self, Published};
 use crate::questionnaire::texts::Texts;
-use crate::questionnaire::{self, Engine, Loaded, answers};
+use crate::questionnaire::{self, Engine, Loaded, answers, summary};
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
 
@@ -40,26 +43,37 @@ Examples:
   aispec screen klarsprog --from personal_data     # change answers from a given question
   aispec screen --answers answers.toml --format json        # evaluate only, write nothing
   aispec screen --answers answers.toml --id klarsprog       # write screenings/klarsprog/
+  aispec screen klarsprog --allow-detached         # commit even when HEAD is not on a branch
   aispec screen --rescreen klarsprog               # ask only new or changed questions
+  aispec screen klarsprog --by \"Anne Jensen\"       # record who answers (default: the git user)
   aispec screen --list-questions                   # question ids and allowed answers
 
-The answers file is TOML: [answers] <question_id> = \"<value>\", plus optional [notes] <question_id> = \"…\".
-Interactive mode needs a terminal on stdin and stderr; every answer is saved at once, so Ctrl-C loses nothing.
+The answers file is TOML: [answers] <question_id> = \"<value>\" (a list for multiple
+choice), plus optional [notes] <question_id> = \"…\". \"dont_know\" counts as the strictest
+answer in every derived result until it is clarified; it never stops the use case, but
+where another answer would, the track is undecided.
+
+Interactive mode needs a terminal on stdin and stderr; every answer is saved at once, so
+Ctrl-C loses nothing. No answer is pre-selected (an accidental Enter records nothing), and
+an answer that stops the use case asks for confirmation first.
+
+JSON output adds `why` (per track that is not approved: the questions, the score and
+threshold, and what would change it) and `open_points` (the don't-know answers).
 
 Exit codes: 0 approved or undecided, 1 refused, 2 usage, answers-file, I/O or git error.")]
 pub struct Args {
     /// Id of the screening (its folder under screenings/); asked for when missing.
     #[arg(value_name = "ID")]
-    pub id: Option<String>,
+    pub id: Option<Id>,
     /// Take the answers from this TOML file instead of asking.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// With --answers: write the screening to `screenings/ID/` (without it nothing is written).
     #[arg(long = "id", value_name = "ID")]
-    pub id_flag: Option<String>,
+    pub id_flag: Option<Id>,
     /// Re-evaluate a stored screening under the current questionnaire, asking only new or changed questions.
     #[arg(long, value_name = "ID", conflicts_with_all = ["id", "id_flag"])]
-    pub rescreen: Option<String>,
+    pub rescreen: Option<Id>,
     /// Start at this question (interactive), to change earlier answers.
     #[arg(long, value_name = "QUESTION")]
     pub from: Option<String>,
@@ -69,9 +83,11 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Write the files but do not commit them.
-    #[arg(long)]
-    pub no_commit: bool,
+    #[command(flatten)]
+    pub commit: super::CommitArgs,
+    /// Who answers (recorded in the screening and its report; default: the git user).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
     /// List the questions (ids, kinds, allowed answers, conditions) and exit.
     #[arg(long, conflicts_with_all = ["answers", "rescreen"])]
     pub list_questions: bool,
@@ -85,6 +101,15 @@ struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<ScreeningStatus>,
     questionnaire: QuestionnaireStamp,
+    /// Date of the legal texts the questionnaire follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    law_as_of: Option<String>,
+    /// Who gave the answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    screened_by: Option<String>,
+    /// When the answers last changed (stored screenings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
     #[serde(flatten)]
     result: ScreeningResult,
     inactive: Vec<String>,
@@ -108,8 +133,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             args.format,
         );
     }
+    let id = args.rescreen.clone().or(args.id_flag.clone()).or(args.id.clone());
+    // Everything but evaluating an answers file without an id writes: it reads, answers and writes the screening
+    // and its report under the lock, so two runs on one id cannot leave the two files disagreeing.
+    let writes = args.answers.is_none() || id.is_some();
+    let _lock = if writes {
+        // The lock first: a commit by another aispec run holds git's index lock for a moment.
+        let lock = super::lock_workspace(ctx, &ws)?;
+        super::repo_ready_to_commit(&ws, args.commit)?;
+        if let Some(id) = &id {
+            lock.sweep(&ws.path(Screening::dir(id)));
+        }
+        Some(lock)
+    } else {
+        None
+    };
     if let Some(file) = &args.answers {
-        let id = args.rescreen.clone().or(args.id_flag.clone()).or(args.id.clone());
         return from_answers(ctx, &ws, &loaded, &args, file, id.as_deref());
     }
     if let Some(id) = args.id_flag.as_deref().filter(|_| args.id.is_none()) {
@@ -145,18 +184,15 @@ fn from_answers(
 ) -> anyhow::Result<ExitStatus> {
     let engine = Engine::new(loaded.questionnaire());
     let mut diags = Vec::new();
-    let doc = document::read_source(&ctx.cwd, file, &mut diags)
+    let doc = document::read_source_as(&ws.files, &ctx.cwd.join(file), file, Limit::ANSWERS, &mut diags)
         .and_then(|src| document::parse::<AnswersFile>(src, FileKind::Answers, &ws.schemas, &mut diags));
     if let Some(doc) = &doc {
         answers::check(&engine, doc, &mut diags);
     }
     let doc = match doc {
         Some(d) if !diags.iter().any(Diagnostic::is_error) => d,
-        _ => return Err(answers_error(ctx, &diags)),
+        _ => return Err(answers_error(ctx, ws, &diags)),
     };
-    if let Some(id) = id {
-        store::check_id(id)?;
-    }
     let existing = match id {
         Some(id) => load_existing(ws, id)?,
         None => None,
@@ -179,6 +215,7 @@ fn from_answers(
     };
     s.language = lang;
     answers::apply(&engine, &doc.value, &mut s);
+    s.screened_by = screener(ws, args).or(s.screened_by.take());
     let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
     let texts = Texts::load(Some(ws), lang);
     let published = match id {
@@ -197,21 +234,24 @@ fn from_answers(
         id: id.map(str::to_owned),
         status: id.map(|_| s.status),
         questionnaire: loaded.stamp.clone(),
+        law_as_of: loaded.questionnaire().law_as_of.clone(),
+        screened_by: s.screened_by.clone(),
+        updated: id.map(|_| s.updated.clone()),
         changes: before.map(|b| changes(&b, &s.result)),
         result: s.result,
         inactive: eval.inactive,
         stale: eval.stale,
         published,
     };
-    render(ctx, &report, &texts, args.format)
+    render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
-fn answers_error(ctx: &Ctx, diags: &[Diagnostic]) -> anyhow::Error {
+fn answers_error(ctx: &Ctx, ws: &Workspace, diags: &[Diagnostic]) -> anyhow::Error {
     let mut diags = diags.to_vec();
     diagnostic::sort(&mut diags);
     let cwd = ctx.cwd.clone();
     let line_of = move |file: &str, line: usize| -> Option<String> {
-        let text = std::fs::read_to_string(cwd.join(file)).ok()?;
+        let text = ws.files.read_text(&cwd.join(file), Limit::ANSWERS).ok()?;
         text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
     };
     let text = diagnostic::render_human(&diags, &ctx.out.err, &line_of);
@@ -240,6 +280,7 @@ fn rescreen_unattended(
     let mut s = load_existing(ws, id)?.ok_or_else(|| missing(id))?;
     let before = s.result.clone();
     s.language = language(ws, args, Some(&s));
+    s.screened_by = screener(ws, args).or(s.screened_by.take());
     let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
     let texts = Texts::load(Some(ws), s.language);
     let open = eval.result.unanswered.len();
@@ -262,13 +303,16 @@ fn rescreen_unattended(
         id: Some(id.to_owned()),
         status: Some(s.status),
         questionnaire: loaded.stamp.clone(),
+        law_as_of: loaded.questionnaire().law_as_of.clone(),
+        screened_by: s.screened_by.clone(),
+        updated: Some(s.updated.clone()),
         changes: Some(changes(&before, &s.result)),
         result: s.result,
         inactive: eval.inactive,
         stale: eval.stale,
         published: Some(published),
     };
-    render(ctx, &report, &texts, args.format)
+    render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
 fn interactive(
@@ -292,7 +336,6 @@ fn interactive(
         Some(id) => id.to_owned(),
         None => ask_id(&mut term, &default_texts)?,
     };
-    store::check_id(&id)?;
     let existing = load_existing(ws, &id)?;
     if args.rescreen.is_some() && existing.is_none() {
         return Err(missing(&id).into());
@@ -340,6 +383,7 @@ fn interactive(
             s
         }
     };
+    s.screened_by = screener(ws, args).or(s.screened_by.take());
     if let Some(from) = &args.from {
         if loaded.questionnaire().question(from).is_none() {
             return Err(UserError::new(format!("there is no question `{from}`"))
@@ -368,6 +412,9 @@ fn interactive(
         id: Some(id),
         status: Some(s.status),
         questionnaire: loaded.stamp.clone(),
+        law_as_of: loaded.questionnaire().law_as_of.clone(),
+        screened_by: s.screened_by.clone(),
+        updated: Some(s.updated.clone()),
         changes: before
             .filter(|_| args.rescreen.is_some())
             .map(|b| changes(&b, &s.result)),
@@ -376,7 +423,19 @@ fn interactive(
         stale: eval.stale,
         published: Some(published),
     };
-    render(ctx, &report, &texts, args.format)
+    render(ctx, loaded.questionnaire(), &report, &texts, args.format)
+}
+
+/// Who is screening: `--by`, else the git user (`GIT_AUTHOR_NAME` or `user.name`); `None` when neither is set.
+fn screener(ws: &Workspace, args: &Args) -> Option<String> {
+    let by = args.by.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    if let Some(by) = by {
+        return Some(by.to_owned());
+    }
+    let repo = crate::git::open(&ws.root).ok()?;
+    let signature = crate::git::signature(&repo).ok()?;
+    // `signature` falls back to a neutral "aispec" when git knows no user; that is nobody.
+    signature.name().ok().filter(|n| *n != "aispec").map(str::to_owned)
 }
 
 fn ask_id(term: &mut Terminal, texts: &Texts) -> anyhow::Result<String> {
@@ -399,7 +458,7 @@ fn publish(
     args: &Args,
     message: &str,
 ) -> anyhow::Result<Published> {
-    let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.no_commit, message)?;
+    let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.commit.no_commit, message)?;
     let report = published.files.last().cloned().unwrap_or_default();
     ctx.out.status(&texts.fill("status.report", &[("path", &report)]));
     if let Some(commit) = &published.commit {
@@ -412,95 +471,23 @@ fn publish(
     Ok(published)
 }
 
-fn render(ctx: &Ctx, report: &Report, t: &Texts, format: Format) -> anyhow::Result<ExitStatus> {
+fn render(ctx: &Ctx, q: &Questionnaire, report: &Report, t: &Texts, format: Format) -> anyhow::Result<ExitStatus> {
     match format {
         Format::Json => ctx.out.json(report)?,
-        Format::Human => ctx.out.print(&human(report, t))?,
+        Format::Human => {
+            let today = report.updated.clone().unwrap_or_else(store::now);
+            let extra = summary::Extra {
+                changes: report.changes.as_deref(),
+                today: &today,
+            };
+            ctx.out.print(&summary::render(q, &report.result, t, &extra))?;
+        }
     }
     Ok(if report.result.outcome == Outcome::Refused {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
-}
-
-fn human(report: &Report, t: &Texts) -> String {
-    let r = &report.result;
-    let label = |prefix: &str, v: &str| t.get(&format!("{prefix}.{v}")).to_owned();
-    let mut tbl = table([t.get("label.result"), t.get("label.value")]);
-    tbl.add_row([t.get("label.outcome").to_owned(), label("outcome", r.outcome.as_str())]);
-    for (track, key) in [
-        (r.tracks.complexity, "Kan vi?"),
-        (r.tracks.law, "Må vi?"),
-        (r.tracks.ethics, "Bør vi?"),
-    ] {
-        tbl.add_row([key.to_owned(), label("outcome", track.as_str())]);
-    }
-    tbl.add_row([
-        t.get("label.ai_act_category").to_owned(),
-        label("category", r.ai_act_category.as_str()),
-    ]);
-    tbl.add_row([t.get("label.dpia").to_owned(), label("dpia", r.dpia.as_str())]);
-    tbl.add_row([
-        t.get("label.data_classification").to_owned(),
-        label("data_class", r.data_classification.as_str()),
-    ]);
-    let hosting: Vec<&str> = r.allowed_hosting.iter().map(|h| h.as_str()).collect();
-    tbl.add_row([t.get("label.allowed_hosting").to_owned(), hosting.join(", ")]);
-    let signoffs = if r.required_signoffs.is_empty() {
-        t.get("label.none").to_owned()
-    } else {
-        r.required_signoffs.join(", ")
-    };
-    tbl.add_row([t.get("label.required_signoffs").to_owned(), signoffs]);
-    let mut out = format!("{tbl}\n");
-    if !r.stops.is_empty() {
-        out.push_str(&format!("\n{}:\n", t.get("label.stops")));
-        for s in &r.stops {
-            out.push_str(&format!(
-                "  ⛔ {} [{}]{}\n",
-                s.text,
-                s.question,
-                source(s.source.as_deref())
-            ));
-        }
-    }
-    if !r.unanswered.is_empty() {
-        out.push_str(&format!(
-            "\n{}: {}\n",
-            t.get("label.unanswered"),
-            r.unanswered.join(", ")
-        ));
-    }
-    out.push_str(&format!("\n{}:\n", t.get("label.actions")));
-    for a in r
-        .actions
-        .iter()
-        .filter(|a| a.kind != crate::model::screening::ActionKind::Stop)
-    {
-        out.push_str(&format!(
-            "  - {}: {}{}\n",
-            label("kind", a.kind.as_str()),
-            a.text,
-            source(a.source.as_deref())
-        ));
-    }
-    if let Some(changes) = &report.changes {
-        if changes.is_empty() {
-            out.push_str(&format!("\n{}\n", t.get("label.no_changes")));
-        } else {
-            let mut c = table([t.get("label.field"), t.get("label.before"), t.get("label.after")]);
-            for ch in changes {
-                c.add_row([ch.field.clone(), ch.before.clone(), ch.after.clone()]);
-            }
-            out.push_str(&format!("\n{}:\n{c}\n", t.get("label.changes")));
-        }
-    }
-    out
-}
-
-fn source(s: Option<&str>) -> String {
-    s.map(|s| format!(" ({s})")).unwrap_or_default()
 }
 
 #[derive(Serialize)]

@@ -26,7 +26,8 @@ Examples:
   aispec status --target production          # plus the deployed version; \"1.2.0 (drift)\" after hand edits
 
 Sign-off states are derived from the content hash: draft (no valid sign-off), in-review (some), approved (every
-required role signed the current content). `*` after the last change: the folder has uncommitted edits.
+required role signed the current content), blocked (the linked screening is missing, not approved or not signed
+by the roles it requires; the notes say why). `*` after the last change: the folder has uncommitted edits.
 
 Exit codes: 0 shown, 2 not a workspace or unreadable settings.")]
 pub struct Args {
@@ -50,6 +51,10 @@ struct Report {
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
+    if let Err(e @ crate::git::GitError::UnsafeOwner { .. }) = crate::git::open(&ws.root) {
+        ctx.out
+            .warn(&format!("{e}; last changes are not shown ({})", e.hint_or("")));
+    }
     let rows = if args.all_targets {
         let deployed = crate::platform::Deployed::read(&ws);
         for (target, why) in &deployed.unavailable {
@@ -100,6 +105,9 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
                 r.missing_roles.join(", ")
             ));
         }
+        for b in &r.blocked {
+            notes.push(format!("{}: blocked: {b}", r.id));
+        }
         if r.void_signoffs > 0 {
             notes.push(format!(
                 "{}: {} sign-off(s) void since the content changed (see `aispec validate`)",
@@ -111,6 +119,7 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
         }
         let state = match r.state {
             Some(crate::signoff::State::Approved) => style.green("approved"),
+            Some(crate::signoff::State::Blocked) => style.red("blocked"),
             Some(s) => style.yellow(s.as_str()),
             None => style.red("?"),
         };

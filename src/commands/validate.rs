@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::Ctx;
 use crate::diagnostic::{self, render_github, render_human};
 use crate::error::{ExitStatus, UserError};
+use crate::fsread::Limit;
 use crate::workspace::Workspace;
 
 /// Output format of `validate`.
@@ -58,7 +59,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 let mut cache = cache.borrow_mut();
                 let text = cache
                     .entry(file.to_owned())
-                    .or_insert_with(|| std::fs::read_to_string(ws.root.join(file)).ok());
+                    .or_insert_with(|| ws.files.read_text(std::path::Path::new(file), Limit::TEXT).ok());
                 text.as_deref()?.lines().nth(line.checked_sub(1)?).map(str::to_owned)
             };
             let mut text = render_human(&report.diagnostics, &style, &line_of);

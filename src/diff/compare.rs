@@ -33,7 +33,7 @@ pub fn load_specialist_at(
     rev: Rev,
     folder: &str,
 ) -> Result<Option<SpecialistAt>, GitError> {
-    let snap = Snapshot::new(repo, rev)?;
+    let snap = Snapshot::new(repo, rev, &ws.root)?;
     load::specialist(&snap, &format!("{}{SPECIALISTS_DIR}", prefix(ws, repo)), folder)
 }
 
@@ -61,8 +61,8 @@ pub fn compare(ws: &Workspace, repo: &Repo, range: &Range) -> Result<DiffReport,
             screen_folders.insert(folder);
         }
     }
-    let old = Snapshot::new(repo, Rev::Commit(range.base))?;
-    let new = Snapshot::new(repo, range.head)?;
+    let old = Snapshot::new(repo, Rev::Commit(range.base), &ws.root)?;
+    let new = Snapshot::new(repo, range.head, &ws.root)?;
     let (old_catalog, old_catalog_json) = load::catalog(&old, &prefix)?;
     let (new_catalog, new_catalog_json) = if catalog_changed {
         load::catalog(&new, &prefix)?
@@ -350,7 +350,7 @@ impl Ctx<'_> {
         );
         let text = self
             .new
-            .read(&path)
+            .read(&path, crate::fsread::Limit::TEXT)
             .ok()
             .flatten()
             .map(|b| String::from_utf8_lossy(&b).into_owned());

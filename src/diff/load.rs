@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::fsread::Limit;
 use crate::git::{FileEntry, GitError, Oid, Snapshot};
 use crate::model::catalog::{CATALOG_FILE, Catalog};
 use crate::model::specialist::{KNOWLEDGE_DIR, PROMPT_FILE, SPEC_FILE, Specialist, TESTS_FILE};
@@ -69,16 +70,18 @@ pub fn specialist(snap: &Snapshot<'_>, dir: &str, folder: &str) -> Result<Option
     if files.is_empty() {
         return Ok(None);
     }
-    let spec_text = text(snap.read(&format!("{base}/{SPEC_FILE}"))?);
+    let spec_text = text(snap.read(&format!("{base}/{SPEC_FILE}"), Limit::TEXT)?);
     let (spec, json, problem) = match &spec_text {
         None => (None, None, Some(format!("{SPEC_FILE} is missing"))),
         Some(t) => parse_spec(t),
     };
-    let prompt = text(snap.read(&format!("{base}/{PROMPT_FILE}"))?);
+    let prompt = text(snap.read(&format!("{base}/{PROMPT_FILE}"), Limit::TEXT)?);
     let prefix = format!("{KNOWLEDGE_DIR}/");
     let mut knowledge = Vec::new();
     for f in files.iter().filter(|f| f.name.starts_with(&prefix)) {
-        let bytes = snap.read(&format!("{base}/{}", f.name))?.unwrap_or_default();
+        let bytes = snap
+            .read(&format!("{base}/{}", f.name), Limit::KNOWLEDGE)?
+            .unwrap_or_default();
         knowledge.push((f.name[prefix.len()..].to_owned(), f.id, bytes));
     }
     let tests = files.iter().find(|f| f.name == TESTS_FILE).map(|f| f.id);
@@ -121,7 +124,7 @@ fn parse_spec(text: &str) -> (Option<Specialist>, Option<Value>, Option<String>)
 
 /// A TOML file as JSON, with the reason when it is not valid TOML.
 pub fn toml_json(snap: &Snapshot<'_>, path: &str) -> Result<Option<Result<Value, String>>, GitError> {
-    let Some(t) = text(snap.read(path)?) else {
+    let Some(t) = text(snap.read(path, Limit::TEXT)?) else {
         return Ok(None);
     };
     Ok(Some(
@@ -133,7 +136,7 @@ pub fn toml_json(snap: &Snapshot<'_>, path: &str) -> Result<Option<Result<Value,
 
 /// The catalogue at a revision: the workspace's `models.toml`, else the embedded default (as aispec would use).
 pub fn catalog(snap: &Snapshot<'_>, prefix: &str) -> Result<(Catalog, Value), GitError> {
-    let text = text(snap.read(&format!("{prefix}{CATALOG_FILE}"))?)
+    let text = text(snap.read(&format!("{prefix}{CATALOG_FILE}"), Limit::TEXT)?)
         .or_else(|| crate::defaults::embedded(CATALOG_FILE).map(str::to_owned))
         .unwrap_or_default();
     let catalog: Catalog = toml::from_str(&text).unwrap_or_default();

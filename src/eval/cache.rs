@@ -141,11 +141,13 @@ impl Cache {
     }
 }
 
-/// Pack files, oldest first (names start with a UTC timestamp).
+/// Pack files, oldest first (names start with a UTC timestamp). Only files aispec wrote count: symbolic links
+/// are left out, so the cache never reads outside its folder.
 fn pack_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| !t.is_symlink()))
                 .map(|e| e.path())
                 .filter(|p| {
                     p.file_name()
@@ -163,7 +165,8 @@ fn pack_files(dir: &Path) -> Vec<PathBuf> {
 fn read_packs(files: &[PathBuf]) -> HashMap<String, ChatAnswer> {
     let mut known = HashMap::new();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = crate::fsread::read_file(file, crate::fsread::Limit::RESULTS).and_then(crate::fsread::text)
+        else {
             continue;
         };
         for line in text.lines() {

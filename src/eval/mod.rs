@@ -173,18 +173,19 @@ pub fn save(ws: &Workspace, results: &EvalResults, name: Option<&str>) -> anyhow
 pub fn saved_runs(ws: &Workspace) -> (Vec<(PathBuf, EvalResults)>, Vec<String>) {
     let mut runs = Vec::new();
     let mut problems = Vec::new();
-    let Ok(rd) = std::fs::read_dir(ws.path(EVALS_DIR)) else {
-        return (runs, problems);
+    let names = match ws.files.files_in(Path::new(EVALS_DIR)) {
+        Ok(names) => names,
+        Err(e) if e.is_missing() => return (runs, problems),
+        Err(e) => {
+            problems.push(format!("{EVALS_DIR}: {e}"));
+            return (runs, problems);
+        }
     };
-    let mut files: Vec<PathBuf> = rd
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    for path in files {
-        let rel = Path::new(EVALS_DIR).join(path.file_name().unwrap_or_default());
-        match std::fs::read_to_string(&path)
+    for name in names.iter().filter(|n| n.ends_with(".json")) {
+        let rel = Path::new(EVALS_DIR).join(name);
+        match ws
+            .files
+            .read_text(&rel, crate::fsread::Limit::RESULTS)
             .map_err(|e| e.to_string())
             .and_then(|t| EvalResults::from_json(&t).map_err(|e| e.to_string()))
         {
@@ -199,7 +200,11 @@ pub fn saved_runs(ws: &Workspace) -> (Vec<(PathBuf, EvalResults)>, Vec<String>) 
 /// The baseline for `--compare`: `latest` (the newest saved run), a file path, or a saved name.
 pub fn load_baseline(ws: &Workspace, cwd: &Path, spec: &str) -> Result<(String, EvalResults), UserError> {
     let read = |path: &Path, shown: String| -> Result<(String, EvalResults), UserError> {
-        let text = std::fs::read_to_string(path).map_err(|e| UserError::new(format!("cannot read {shown}: {e}")))?;
+        // A baseline named as a file may come from elsewhere (another checkout, a CI artefact); it is still read
+        // only as a regular file, with a limit.
+        let text = crate::fsread::read_file(path, crate::fsread::Limit::RESULTS)
+            .and_then(crate::fsread::text)
+            .map_err(|e| UserError::new(format!("cannot read {shown}: {e}")).hint(e.hint()))?;
         let r = EvalResults::from_json(&text).map_err(|e| {
             UserError::new(format!("{shown} is not an aispec results file: {e}"))
                 .hint("compare with a file written by `aispec eval --save` or `--format json`")
@@ -218,12 +223,16 @@ pub fn load_baseline(ws: &Workspace, cwd: &Path, spec: &str) -> Result<(String, 
             });
     }
     let as_path = cwd.join(spec);
-    if as_path.is_file() {
+    if std::fs::symlink_metadata(&as_path).is_ok_and(|m| !m.is_dir()) {
         return read(&as_path, spec.to_owned());
     }
     let named = Path::new(EVALS_DIR).join(format!("{spec}.json"));
-    if ws.path(&named).is_file() {
-        return read(&ws.path(&named), crate::diagnostic::display_path(&named));
+    if ws.files.exists(&named) {
+        let real = ws
+            .files
+            .resolve(&named)
+            .map_err(|e| UserError::new(format!("cannot read {}: {e}", named.display())).hint(e.hint()))?;
+        return read(&real, crate::diagnostic::display_path(&named));
     }
     let (runs, _) = saved_runs(ws);
     let names: Vec<String> = runs

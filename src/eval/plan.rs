@@ -1,7 +1,7 @@
 //! Building the matrix: which cases (from specialists and suites) run against which providers, how often.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -125,7 +125,11 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
         selection.specialists.clone()
     };
     for folder in &folders {
-        if !all_specialists && !ws.path(crate::workspace::SPECIALISTS_DIR).join(folder).is_dir() {
+        if !all_specialists
+            && !ws
+                .files
+                .is_dir(&Path::new(crate::workspace::SPECIALISTS_DIR).join(folder))
+        {
             let known = ws.specialist_dirs();
             let hint = match document::closest(folder, &known) {
                 Some(best) => format!("did you mean `{best}`?"),
@@ -178,14 +182,13 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
 
 /// Suite names available: the workspace's `suites/*.toml` and the embedded ones.
 pub fn suite_names(ws: &Workspace) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(ws.path(SUITES_DIR))
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter_map(|n| n.strip_suffix(".toml").map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut names: Vec<String> = ws
+        .files
+        .files_in(Path::new(SUITES_DIR))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|n| n.strip_suffix(".toml").map(str::to_owned))
+        .collect();
     names.extend(
         crate::defaults::paths()
             .filter_map(|p| p.strip_prefix("suites/")?.strip_suffix(".toml"))
@@ -202,8 +205,8 @@ fn load_suite(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<(SourceFile, Option<CaseFile>), UserError> {
     let rel = PathBuf::from(SUITES_DIR).join(format!("{name}.toml"));
-    let source = if ws.path(&rel).exists() {
-        document::read_source(&ws.root, &rel, diags)
+    let source = if ws.files.exists(&rel) {
+        document::read_source(&ws.files, &rel, crate::fsread::Limit::TEXT, diags)
     } else {
         ws.resource(&crate::diagnostic::display_path(&rel)).map(|(s, _)| s)
     };

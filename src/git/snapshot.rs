@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use git2::{Delta, DiffOptions, ObjectType, Oid, Repository, Tree};
 
 use super::{GitError, git};
+use crate::fsread::{FileError, Limit, Reader};
 
 /// One side of a comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,7 @@ pub struct Snapshot<'r> {
     repo: &'r Repository,
     tree: Option<Tree<'r>>,
     workdir: PathBuf,
+    files: Reader,
 }
 
 /// A file found under a folder of a snapshot.
@@ -32,8 +34,8 @@ pub struct FileEntry {
 }
 
 impl<'r> Snapshot<'r> {
-    /// Opens one side of a comparison.
-    pub fn new(repo: &'r Repository, rev: Rev) -> Result<Self, GitError> {
+    /// Opens one side of a comparison. Work-tree files are read only inside `root` (the workspace).
+    pub fn new(repo: &'r Repository, rev: Rev, root: &Path) -> Result<Self, GitError> {
         let tree = match rev {
             Rev::Commit(id) => Some(
                 repo.find_commit(id)
@@ -43,7 +45,12 @@ impl<'r> Snapshot<'r> {
             Rev::WorkTree => None,
         };
         let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
-        Ok(Snapshot { repo, tree, workdir })
+        Ok(Snapshot {
+            repo,
+            tree,
+            workdir,
+            files: Reader::new(root),
+        })
     }
 
     /// True when this side is the working tree.
@@ -51,23 +58,19 @@ impl<'r> Snapshot<'r> {
         self.tree.is_none()
     }
 
-    /// The bytes of a file, or `None` when it does not exist at this revision.
-    pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>, GitError> {
+    /// The bytes of a file, or `None` when it does not exist at this revision; more than `limit` is an error, on
+    /// both sides, so a huge blob is refused like a huge file.
+    pub fn read(&self, path: &str, limit: Limit) -> Result<Option<Vec<u8>>, GitError> {
+        let refused = |reason: FileError| GitError::File {
+            path: path.to_owned(),
+            reason,
+        };
         match &self.tree {
-            None => match std::fs::read(self.workdir.join(path)) {
+            None => match self.files.read(&self.workdir.join(path), limit) {
                 Ok(bytes) => Ok(Some(bytes)),
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
-                    ) =>
-                {
-                    Ok(None)
-                }
-                Err(e) => Err(GitError::Io {
-                    path: path.to_owned(),
-                    source: e,
-                }),
+                Err(e) if e.is_missing() => Ok(None),
+                Err(FileError::NotRegularFile { kind: "a folder" }) => Ok(None),
+                Err(e) => Err(refused(e)),
             },
             Some(tree) => {
                 let Ok(entry) = tree.get_path(Path::new(path)) else {
@@ -77,6 +80,10 @@ impl<'r> Snapshot<'r> {
                     return Ok(None);
                 }
                 let blob = self.repo.find_blob(entry.id()).map_err(git("read blob"))?;
+                let size = blob.size() as u64;
+                if size > limit.bytes {
+                    return Err(refused(FileError::TooLarge { size, limit }));
+                }
                 Ok(Some(blob.content().to_vec()))
             }
         }
@@ -120,14 +127,16 @@ impl<'r> Snapshot<'r> {
                     .collect(),
                 None => Vec::new(),
             },
-            None => std::fs::read_dir(self.workdir.join(dir))
-                .map(|rd| {
-                    rd.filter_map(Result::ok)
-                        .filter(|e| e.path().is_dir())
-                        .filter_map(|e| e.file_name().into_string().ok())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            None => match self.files.subfolders(&self.workdir.join(dir)) {
+                Ok(listing) => listing.names,
+                Err(e) if e.is_missing() => Vec::new(),
+                Err(reason) => {
+                    return Err(GitError::File {
+                        path: dir.to_owned(),
+                        reason,
+                    });
+                }
+            },
         };
         names.retain(|n| !n.starts_with('.'));
         names.sort();
@@ -147,6 +156,8 @@ impl<'r> Snapshot<'r> {
         self.repo.find_tree(entry.id()).map(Some).map_err(git("read tree"))
     }
 
+    /// Files under `dir` on disk, hashed as git would hash them. Folders reached through a symbolic link are not
+    /// followed (as when the workspace is loaded); files are read through the workspace's checks and limit.
     fn list_disk(&self, dir: &Path, prefix: &str, out: &mut Vec<FileEntry>) -> Result<(), GitError> {
         let Ok(rd) = std::fs::read_dir(dir) else {
             return Ok(());
@@ -158,12 +169,25 @@ impl<'r> Snapshot<'r> {
             }
             let path = entry.path();
             let rel = format!("{prefix}{name}");
-            if path.is_dir() {
+            let file_type = entry.file_type().ok();
+            if file_type.is_some_and(|t| t.is_dir()) {
                 self.list_disk(&path, &format!("{rel}/"), out)?;
-            } else {
-                let id = Oid::hash_file(ObjectType::Blob, &path).map_err(git("hash file"))?;
-                out.push(FileEntry { name: rel, id });
+                continue;
             }
+            if file_type.is_some_and(|t| t.is_symlink()) && self.files.is_dir(&path) {
+                continue;
+            }
+            let bytes = self
+                .files
+                .read(&path, Limit::KNOWLEDGE)
+                .map_err(|reason| GitError::File {
+                    path: path
+                        .strip_prefix(&self.workdir)
+                        .map_or_else(|_| rel.clone(), crate::diagnostic::display_path),
+                    reason,
+                })?;
+            let id = Oid::hash_object(ObjectType::Blob, &bytes).map_err(git("hash file"))?;
+            out.push(FileEntry { name: rel, id });
         }
         Ok(())
     }
@@ -249,19 +273,31 @@ mod tests {
         std::fs::write(dir.path().join("s/a/x.toml"), "1 changed").expect("write");
         std::fs::write(dir.path().join("s/c.txt"), "new").expect("write");
 
-        let at = Snapshot::new(&repo, Rev::Commit(first)).expect("snapshot");
-        assert_eq!(at.read("s/a/x.toml").expect("read"), Some(b"1".to_vec()));
-        assert_eq!(at.read("s/nope").expect("read"), None);
+        let at = Snapshot::new(&repo, Rev::Commit(first), dir.path()).expect("snapshot");
+        assert_eq!(at.read("s/a/x.toml", Limit::TEXT).expect("read"), Some(b"1".to_vec()));
+        assert_eq!(at.read("s/nope", Limit::TEXT).expect("read"), None);
         assert_eq!(at.subdirs("s").expect("dirs"), vec!["a", "b"]);
         let names: Vec<String> = at.list("s/a").expect("list").into_iter().map(|f| f.name).collect();
         assert_eq!(names, vec!["k/f.md", "x.toml"]);
 
-        let wt = Snapshot::new(&repo, Rev::WorkTree).expect("snapshot");
-        assert_eq!(wt.read("s/a/x.toml").expect("read"), Some(b"1 changed".to_vec()));
+        let wt = Snapshot::new(&repo, Rev::WorkTree, dir.path()).expect("snapshot");
+        assert_eq!(
+            wt.read("s/a/x.toml", Limit::TEXT).expect("read"),
+            Some(b"1 changed".to_vec())
+        );
         let listed = wt.list("s/a").expect("list");
         let committed = at.list("s/a").expect("list");
         assert_eq!(listed[0], committed[0], "same content, same blob id");
         assert_ne!(listed[1].id, committed[1].id);
+
+        let tiny = Limit {
+            bytes: 0,
+            what: "test files",
+        };
+        for side in [&at, &wt] {
+            let err = side.read("s/a/x.toml", tiny).expect_err("over the limit");
+            assert!(err.to_string().contains("the limit for test files is"), "{err}");
+        }
 
         let changed = changed_paths(&repo, first, Rev::WorkTree, &["s".to_owned()]).expect("diff");
         let paths: Vec<&str> = changed.iter().map(|c| c.path.as_str()).collect();

@@ -93,14 +93,27 @@ pub struct SignoffSettings {
     /// Roles whose sign-off every specialist needs (a screening can add more, such as `legal`).
     #[serde(default = "default_roles")]
     pub required_roles: Vec<String>,
+    /// Whether a specialist must link an approved and signed screening before it can be approved (default
+    /// true). Set it to false only where specialists are screened outside aispec; validate still warns.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub require_screening: bool,
 }
 
 impl Default for SignoffSettings {
     fn default() -> Self {
         SignoffSettings {
             required_roles: default_roles(),
+            require_screening: true,
         }
     }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 fn default_roles() -> Vec<String> {

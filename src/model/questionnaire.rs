@@ -1,12 +1,14 @@
 //! `questionnaires/screening.toml`: the screening questionnaire as data — tracks, questions, conditions,
 //! consequences and the rules that derive the screening's results.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::model::catalog::{DataClass, Hosting};
 use crate::model::config::Language;
-use crate::model::screening::{ActionKind, AiActCategory, Dpia, Track};
+use crate::model::screening::{ActionKind, AiActCategory, Basis, Dpia, Outcome, Track};
 
 /// Workspace-relative path of the questionnaire (embedded default, overridable per workspace).
 pub const QUESTIONNAIRE_FILE: &str = "questionnaires/screening.toml";
@@ -31,17 +33,35 @@ pub struct Questionnaire {
     pub version: String,
     /// Name of the questionnaire.
     pub title: Text,
+    /// Date (`YYYY-MM-DD`) of the legal texts the questions and actions follow; recorded in every report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub law_as_of: Option<String>,
+    /// Which versions of the law "law as of" covers, and what was uncertain on that date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub law_note: Option<Text>,
     /// The three tracks in the order they are asked: titles and introductions.
     #[schemars(length(min = 1))]
     pub tracks: Vec<TrackInfo>,
     /// Kan vi? dimensions: weighted answers are summed per dimension and compared with its thresholds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<Dimension>,
+    /// Headings that group the questions of a track (for example the three Bør vi? groups).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
     /// The questions, in the order they are asked within each track.
     #[schemars(length(min = 1))]
     pub questions: Vec<Question>,
+    /// Named conditions over the answers, evaluated in order before the derived results. Later flags, derive
+    /// rules, combinations and actions read each one as `true` or `false` by its id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
     /// Rules that derive the screening's results from the answers.
     pub derive: DeriveRules,
+    /// Combinations of answers that set a track's outcome (for example two middling Kan vi? answers that
+    /// together make the use case too uncertain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub combinations: Vec<Combination>,
     /// Actions added when a condition over answers and derived results holds (for example the
     /// obligations of a high-risk deployer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -52,6 +72,11 @@ impl Questionnaire {
     /// The question with this id.
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The group with this id.
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
     }
 
     /// Title and introduction of a track.
@@ -134,6 +159,12 @@ pub struct Question {
     pub text: Text,
     /// Plain-language explanation shown on request: why it is asked and how to answer.
     pub help: Text,
+    /// The group (heading) the question belongs to, an id from `groups`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Guidance per answer value (for assessments: per level) on when that answer fits.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub guidance: BTreeMap<String, Text>,
     /// Condition over earlier answers (a minijinja expression such as `personal_data == "yes"`);
     /// the question is asked only when it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,6 +242,10 @@ pub struct Choice {
     /// Weight added to the question's Kan vi? dimension when chosen.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub weight: u32,
+    /// An answer kept only so that older answers files and screenings stay valid; it is not offered in new
+    /// interviews.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub legacy: bool,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -230,22 +265,95 @@ pub struct Consequence {
     /// Law and article it rests on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What it rests on: law (default), municipal or platform policy, or good practice.
+    #[serde(default, skip_serializing_if = "Basis::is_law")]
+    pub basis: Basis,
+    /// When the duty applies from (`YYYY-MM-DD`), where that is later than the law's entry into force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub applies_from: Option<String>,
+    /// The point needs the municipality's lawyer: the law leaves room, or the facts decide.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub lawyer: bool,
 }
 
 /// An action added when a condition over answers and derived results holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleAction {
-    /// Condition (minijinja expression); answers by question id plus `ai_act_category`, `dpia`,
-    /// `data_classification` are available.
+    /// Stable name, used in explanations when the action is a stop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: Option<String>,
+    /// Condition (minijinja expression); answers by question id, flags, `ai_act_category`, `dpia`,
+    /// `data_classification` and `allowed_hosting` are available.
     pub when: String,
     /// Task, consideration, rule or stop.
     pub kind: ActionKind,
+    /// The track a stop refuses (default `law`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<Track>,
     /// What to do or know.
     pub text: Text,
     /// Law and article it rests on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What it rests on: law (default), municipal or platform policy, or good practice.
+    #[serde(default, skip_serializing_if = "Basis::is_law")]
+    pub basis: Basis,
+    /// When the duty applies from (`YYYY-MM-DD`), where that is later than the law's entry into force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub applies_from: Option<String>,
+    /// The point needs the municipality's lawyer.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub lawyer: bool,
+}
+
+/// A heading that groups questions within a track.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Stable id, referenced by questions' `group`.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: String,
+    /// The track it belongs to.
+    pub track: Track,
+    /// The heading.
+    pub title: Text,
+}
+
+/// A named condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Flag {
+    /// Name read by later conditions; lowercase letters, digits and `_`, distinct from question ids.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: String,
+    /// Condition (minijinja expression) over answers and earlier flags.
+    pub when: String,
+    /// What the flag means (for people reading the questionnaire).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+}
+
+/// A combination of answers that sets a track's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Combination {
+    /// Stable name, shown in explanations.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub id: String,
+    /// The track whose outcome it sets.
+    pub track: Track,
+    /// Condition (minijinja expression) over answers, flags and derived results.
+    pub when: String,
+    /// `undecided` or `refused`.
+    pub outcome: Outcome,
+    /// Why the combination matters.
+    pub text: Text,
+    /// What would change the outcome.
+    pub change: Text,
 }
 
 /// Rules for the derived results. In each list the first rule whose `when` holds wins; a rule without
@@ -282,7 +390,7 @@ pub struct Rule<T> {
     pub value: T,
 }
 
-/// A sign-off role required when a condition holds.
+/// A sign-off role required when a condition holds (answers, flags and derived results are available).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignoffRule {

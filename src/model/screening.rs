@@ -47,6 +47,9 @@ pub struct Screening {
     pub created: String,
     /// When an answer last changed (RFC 3339).
     pub updated: String,
+    /// Who gave the latest answers (`aispec screen --by`, else the git user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screened_by: Option<String>,
     /// The questionnaire the answers were given to.
     pub questionnaire: QuestionnaireStamp,
     /// Answers by question id. Answers to questions that are no longer asked stay, marked `inactive`.
@@ -180,6 +183,88 @@ pub struct ScreeningResult {
     /// Required questions that are asked but not yet answered.
     #[serde(default)]
     pub unanswered: Vec<String>,
+    /// Questions answered "don't know": every derived result treats them as the strictest answer until they
+    /// are clarified.
+    #[serde(default)]
+    pub open_points: Vec<OpenPoint>,
+    /// For each track that is not approved, the reasons: questions, score and threshold, and what would
+    /// change it.
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = { "enum": ["complexity", "law", "ethics"] }))]
+    pub why: BTreeMap<Track, Vec<Reason>>,
+}
+
+/// A question answered "don't know".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenPoint {
+    /// The question.
+    pub question: String,
+    /// The question's text, in the screening's language.
+    pub text: String,
+    /// True when another answer to it would stop the use case (the track is undecided until it is clarified).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub could_stop: bool,
+}
+
+/// One reason a track is not approved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    /// What kind of reason.
+    pub kind: ReasonKind,
+    /// The outcome it gives the track.
+    pub outcome: Outcome,
+    /// The questions it rests on.
+    pub questions: Vec<String>,
+    /// The explanation, in the screening's language.
+    pub text: String,
+    /// The dimension's sum (Kan vi? scores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    /// The threshold the sum reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<u32>,
+    /// The rule behind it (a dimension, combination or action id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Law and article (stops).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What would change it.
+    pub change: String,
+}
+
+/// Kinds of [`Reason`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReasonKind {
+    /// An answer stops the use case.
+    Stop,
+    /// "Don't know" to a question whose other answer could stop the use case.
+    DontKnow,
+    /// Required questions are not answered (or were answered to older wording).
+    Unanswered,
+    /// A Kan vi? dimension reached a threshold.
+    Score,
+    /// A combination rule of the questionnaire holds.
+    Combination,
+    /// An ethical assessment gives a high concern.
+    Concern,
+}
+
+impl ReasonKind {
+    /// The word used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonKind::Stop => "stop",
+            ReasonKind::DontKnow => "dont-know",
+            ReasonKind::Unanswered => "unanswered",
+            ReasonKind::Score => "score",
+            ReasonKind::Combination => "combination",
+            ReasonKind::Concern => "concern",
+        }
+    }
 }
 
 /// Outcome of a track or of the whole screening.
@@ -228,6 +313,35 @@ impl Track {
             Track::Law => "law",
             Track::Ethics => "ethics",
         }
+    }
+}
+
+/// What an action rests on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A legal duty (the source names the provision).
+    #[default]
+    Law,
+    /// The municipality's or the platform's own policy: binding inside the organisation, not law.
+    Policy,
+    /// Good practice: advice, not a duty.
+    Guidance,
+}
+
+impl Basis {
+    /// The word used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Law => "law",
+            Basis::Policy => "policy",
+            Basis::Guidance => "guidance",
+        }
+    }
+
+    /// True for [`Basis::Law`] (the default, left out of files).
+    pub fn is_law(&self) -> bool {
+        *self == Basis::Law
     }
 }
 
@@ -343,14 +457,27 @@ pub struct Action {
     /// The question whose answer added it (absent for actions that follow from derived results).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// What it rests on: law, policy or good practice (absent in screenings made before this was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// When the duty applies from (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_from: Option<String>,
+    /// The point needs the municipality's lawyer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lawyer: bool,
 }
 
-/// An answer that stops the use case.
+/// An answer (or a rule over the answers) that stops the use case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stop {
-    /// The question.
-    pub question: String,
+    /// The question whose answer stops it (absent when a rule over several answers does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// The questionnaire rule that stops it (an action id), when it is not a single answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     /// Why it stops, in the screening's language.
     pub text: String,
     /// Law and article.
@@ -443,7 +570,7 @@ pub(crate) fn load_typed<T: serde::de::DeserializeOwned>(
     kind: FileKind,
 ) -> Result<Document<T>, LoadError> {
     let display = crate::diagnostic::display_path(rel);
-    if !ws.path(rel).is_file() {
+    if !ws.files.exists(rel) {
         return Err(LoadError::Missing {
             what,
             id: id.to_owned(),
@@ -467,7 +594,7 @@ pub(crate) fn load_checked_typed<T: serde::de::DeserializeOwned>(
     kind: FileKind,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Document<T>> {
-    let source = document::read_source(&ws.root, rel, diags)?;
+    let source = document::read_source(&ws.files, rel, crate::fsread::Limit::TEXT, diags)?;
     document::parse::<T>(source, kind, &ws.schemas, diags)
 }
 
@@ -477,17 +604,13 @@ pub fn load_checked(ws: &Workspace, id: &str, diags: &mut Vec<Diagnostic>) -> Op
     load_checked_typed(ws, &path(id), FileKind::Screening, diags)
 }
 
-/// Ids (folder names) of every screening folder in the workspace, sorted.
+/// Ids (folder names) of every screening folder in the workspace, sorted; folders that lead outside the
+/// workspace are left out.
 pub fn ids(ws: &Workspace) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(ws.path(SCREENINGS_DIR))
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.path().is_dir())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+    folders(ws, &mut Vec::new())
+}
+
+/// Ids of every screening folder, sorted; folders that lead outside the workspace are reported in `diags`.
+pub fn folders(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Vec<String> {
+    ws.folders_in(SCREENINGS_DIR, diags)
 }

@@ -37,8 +37,9 @@ pub struct Specialist {
     /// Id of the base model in the model catalogue (`models.toml`).
     #[schemars(length(min = 1))]
     pub base_model: String,
-    /// Id of the screening in `screenings/<id>/` that cleared this use case.
+    /// Id of the screening in `screenings/<id>/` that cleared this use case (lowercase letters, digits and `-`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"), length(min = 1, max = 64))]
     pub screening: Option<String>,
     /// Generation parameters sent with every chat.
     #[serde(default, skip_serializing_if = "Params::is_empty")]

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use serde_json::json;
+use sha2::Digest as _;
 
 use super::client::Client;
 use super::error::ApiError;
@@ -107,11 +108,19 @@ async fn sync_files(client: &Client, kb: &str, d: &Desired, steps: &mut Vec<Stri
             keep.insert(same.id.as_str());
             continue;
         }
-        let bytes = std::fs::read(&local.path).map_err(|e| ApiError::Decode {
+        let read_error = |message: String| ApiError::Decode {
             method: "READ".to_owned(),
             path: local.path.display().to_string(),
-            message: e.to_string(),
-        })?;
+            message,
+        };
+        let bytes = crate::fsread::read_file(&local.path, crate::fsread::Limit::KNOWLEDGE)
+            .map_err(|e| read_error(e.to_string()))?;
+        // Upload exactly the bytes that were hashed and signed off, nothing swapped in since.
+        if hex::encode(sha2::Sha256::digest(&bytes)) != local.sha256 {
+            return Err(read_error(
+                "the file changed after the plan was made; run the deploy again".to_owned(),
+            ));
+        }
         let file_name = local.name.rsplit('/').next().unwrap_or(&local.name);
         let uploaded = client
             .upload_file(file_name, &bytes, &json!({ PATH_KEY: local.name }))

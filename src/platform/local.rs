@@ -21,6 +21,9 @@ pub struct Refused {
     pub source_path: String,
     /// Why, in one line.
     pub reason: String,
+    /// True when its screening blocks it (missing, not approved or not signed), whatever its own sign-offs.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub blocked: bool,
 }
 
 /// The specialists in git, sorted into deployable and refused.
@@ -70,10 +73,11 @@ pub fn candidates(ws: &Workspace, only: &[String]) -> anyhow::Result<Candidates>
         }
         match judge(ws, loaded, &validated.report.diagnostics) {
             Ok(d) => out.ready.push(d),
-            Err(reason) => out.refused.push(Refused {
+            Err((reason, blocked)) => out.refused.push(Refused {
                 id,
                 source_path: source_path(loaded),
                 reason,
+                blocked,
             }),
         }
     }
@@ -91,9 +95,45 @@ fn source_path(loaded: &LoadedSpecialist) -> String {
     crate::diagnostic::display_path(&loaded.dir)
 }
 
-/// A deployable specialist, or the reason it is refused. The roles that must sign are the workspace's plus
-/// those its screening demands.
-fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Result<Desired, String> {
+/// A deployable specialist, or the reason it is refused and whether its screening blocks it. The roles that
+/// must sign are the workspace's plus those its screening demands.
+fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Result<Desired, (String, bool)> {
+    judge_content(ws, loaded, diags)
+        .map_err(|reason| (reason, false))?
+        .check_gate(ws)
+}
+
+/// A specialist whose files are valid, before the screening gate.
+struct Checked(Desired, crate::signoff::Status);
+
+impl Checked {
+    /// The screening gate first (it explains more than missing roles do), then the specialist's own sign-offs.
+    fn check_gate(self, ws: &Workspace) -> Result<Desired, (String, bool)> {
+        let Checked(desired, status) = self;
+        let blocks = crate::gate::check(ws, desired.spec.screening.as_deref());
+        if !blocks.is_empty() {
+            return Err((format!("blocked: {}", crate::gate::summary(&blocks)), true));
+        }
+        if status.state != State::Approved {
+            let mut reason = format!("not approved ({})", status.state.as_str());
+            if !status.missing.is_empty() {
+                reason.push_str(&format!(": missing sign-off by {}", status.missing.join(", ")));
+            }
+            if !status.void.is_empty() {
+                reason.push_str(&format!(
+                    "; {} sign-off{} given for earlier content",
+                    status.void.len(),
+                    if status.void.len() == 1 { "" } else { "s" }
+                ));
+            }
+            return Err((reason, false));
+        }
+        Ok(desired)
+    }
+}
+
+/// The deployable content of a valid specialist and its sign-off status.
+fn judge_content(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Result<Checked, String> {
     let prefix = format!("{}/", source_path(loaded));
     let errors: Vec<&Diagnostic> = diags
         .iter()
@@ -117,8 +157,13 @@ fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Res
     let mut knowledge = Vec::new();
     let mut bytes_by_name = Vec::new();
     for k in &loaded.knowledge {
-        let path = ws.path(&k.path);
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", k.path.display()))?;
+        let shown = crate::diagnostic::display_path(&k.path);
+        let path = ws
+            .files
+            .resolve(&k.path)
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
+        let bytes = crate::fsread::read_file(&path, crate::fsread::Limit::KNOWLEDGE)
+            .map_err(|e| format!("cannot read {shown}: {e}"))?;
         knowledge.push(LocalFile {
             name: k.name.clone(),
             path,
@@ -131,38 +176,22 @@ fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Res
         prompt: &prompt,
         knowledge: bytes_by_name,
     });
-    let mut from_screening = Vec::new();
-    if let Some(sid) = &spec.screening {
-        let screening = crate::model::screening::load(ws, sid)
-            .map_err(|e| format!("screening `{sid}` cannot be used: {e}"))?
-            .value;
-        if screening.is_refused() {
-            return Err(format!("screening `{sid}` refused the use case"));
-        }
-        from_screening = screening.result.required_signoffs;
-    }
+    // The screening's own problems (missing, refused, unsigned) are the gate's to report.
+    let from_screening = match &spec.screening {
+        Some(sid) => crate::model::screening::load(ws, sid)
+            .map(|d| d.value.result.required_signoffs)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
     let required = signoff::required_roles(&ws.config, &from_screening);
     let status = signoff::status(&spec.signoffs, &content_hash, &required);
-    if status.state != State::Approved {
-        let mut reason = format!("not approved ({})", status.state.as_str());
-        if !status.missing.is_empty() {
-            reason.push_str(&format!(": missing sign-off by {}", status.missing.join(", ")));
-        }
-        if !status.void.is_empty() {
-            reason.push_str(&format!(
-                "; {} sign-off{} given for earlier content",
-                status.void.len(),
-                if status.void.len() == 1 { "" } else { "s" }
-            ));
-        }
-        return Err(reason);
-    }
-    Ok(Desired {
+    let desired = Desired {
         id: spec.id.clone(),
         source_path: source_path(loaded),
         spec: spec.clone(),
         prompt,
         content_hash,
         knowledge,
-    })
+    };
+    Ok(Checked(desired, status))
 }

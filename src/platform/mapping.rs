@@ -85,7 +85,7 @@ pub struct Desired {
 pub struct LocalFile {
     /// Path under `knowledge/`, with `/`.
     pub name: String,
-    /// Absolute path.
+    /// Real path (links resolved, checked to be inside the workspace when the plan was made).
     pub path: std::path::PathBuf,
     /// SHA-256 of the bytes, hex.
     pub sha256: String,

@@ -34,6 +34,8 @@ pub enum Action {
     Conflict,
     /// Not deployable: invalid or not approved.
     Skipped,
+    /// Not deployable: its screening is missing, not approved or not signed.
+    Blocked,
 }
 
 impl Action {
@@ -49,6 +51,7 @@ impl Action {
             Action::Orphan => "orphan",
             Action::Conflict => "conflict",
             Action::Skipped => "skipped",
+            Action::Blocked => "blocked",
         }
     }
 }
@@ -135,7 +138,7 @@ impl PlanItem {
         match self.action {
             Action::Create | Action::Update | Action::Grants | Action::Delete => true,
             Action::Drift => self.overwrite,
-            Action::Unchanged | Action::Orphan | Action::Conflict | Action::Skipped => false,
+            Action::Unchanged | Action::Orphan | Action::Conflict | Action::Skipped | Action::Blocked => false,
         }
     }
 
@@ -278,7 +281,7 @@ pub fn compute(input: &PlanInput<'_>) -> Result<Vec<PlanItem>, Vec<GroupProblem>
         return Err(problems);
     }
     for r in &input.candidates.refused {
-        let mut item = PlanItem::new(&r.id, Action::Skipped);
+        let mut item = PlanItem::new(&r.id, if r.blocked { Action::Blocked } else { Action::Skipped });
         item.reason = Some(r.reason.clone());
         item.source_path = Some(r.source_path.clone());
         item.deployed_version = by_id
@@ -511,6 +514,7 @@ mod tests {
                 id: "draft".into(),
                 source_path: "specialists/draft".into(),
                 reason: "not approved (draft)".into(),
+                blocked: false,
             }],
         };
         let mut unmanaged = deployed(&taken, "ws");

@@ -7,6 +7,7 @@ use super::evaluate::allowed_values;
 use super::expr::Conditions;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::questionnaire::{QuestionKind, Questionnaire};
+use crate::model::screening::{Basis, Outcome};
 use crate::source::SourceFile;
 
 /// Names of the derived results, in the order they are derived (each rule list sees the ones before it).
@@ -101,7 +102,20 @@ pub fn check(q: &Questionnaire, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
             _ => {}
         }
         let allowed = allowed_values(question);
+        for key in question.guidance.keys() {
+            if !allowed.contains(key) {
+                diags.push(err(
+                    &at("/guidance"),
+                    "unknown-answer",
+                    format!("guidance for `{key}`, which is not an answer to `{}`", question.id),
+                    &format!("use one of: {}", allowed.join(", ")),
+                ));
+            }
+        }
         for (j, c) in question.consequences.iter().enumerate() {
+            if c.basis == Basis::Law && c.source.is_none() {
+                diags.push(unsourced(src, &at(&format!("/consequences/{j}"))));
+            }
             if !allowed.contains(&c.on) {
                 let hint = if allowed.is_empty() {
                     "free-text answers cannot trigger consequences".to_owned()
@@ -130,8 +144,34 @@ pub fn check(q: &Questionnaire, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
         earlier.insert(question.id.as_str());
     }
 
+    check_groups(q, src, &index, diags);
     let mut known: HashSet<&str> = index.keys().copied().collect();
     known.insert("outcome");
+    let mut flag_ids = HashSet::new();
+    for (i, f) in q.flags.iter().enumerate() {
+        let pointer = format!("/flags/{i}");
+        if known.contains(f.id.as_str()) || DERIVED.contains(&f.id.as_str()) || !flag_ids.insert(f.id.as_str()) {
+            diags.push(err(
+                &format!("{pointer}/id"),
+                "duplicate-id",
+                format!(
+                    "flag `{}` has the name of a question, a derived result or an earlier flag",
+                    f.id
+                ),
+                "give every flag its own name",
+            ));
+        }
+        check_expr(
+            &conditions,
+            &f.when,
+            &known,
+            src,
+            &format!("{pointer}/when"),
+            "question ids and earlier flags",
+            diags,
+        );
+        known.insert(f.id.as_str());
+    }
     for name in DERIVED {
         let rules: Vec<Option<&String>> = match name {
             "ai_act_category" => q.derive.ai_act_category.iter().map(|r| r.when.as_ref()).collect(),
@@ -148,7 +188,7 @@ pub fn check(q: &Questionnaire, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
                     &known,
                     src,
                     &pointer,
-                    "question ids and earlier results",
+                    "question ids, flags and earlier results",
                     diags,
                 );
             }
@@ -163,29 +203,115 @@ pub fn check(q: &Questionnaire, src: &SourceFile, diags: &mut Vec<Diagnostic>) {
         }
         known.insert(name);
     }
+    let all = "question ids, flags and derived results";
     for (i, r) in q.derive.required_signoffs.iter().enumerate() {
         let pointer = format!("/derive/required_signoffs/{i}/when");
+        check_expr(&conditions, &r.when, &known, src, &pointer, all, diags);
+    }
+    let mut combination_ids = HashSet::new();
+    for (i, c) in q.combinations.iter().enumerate() {
+        let pointer = format!("/combinations/{i}");
         check_expr(
             &conditions,
-            &r.when,
+            &c.when,
             &known,
             src,
-            &pointer,
-            "question ids and derived results",
+            &format!("{pointer}/when"),
+            all,
             diags,
         );
+        if !combination_ids.insert(c.id.as_str()) {
+            diags.push(err(
+                &format!("{pointer}/id"),
+                "duplicate-id",
+                format!("combination `{}` is listed twice", c.id),
+                "give every combination its own id",
+            ));
+        }
+        if c.outcome == Outcome::Approved {
+            diags.push(err(
+                &format!("{pointer}/outcome"),
+                "approving-combination",
+                format!(
+                    "combination `{}` would set the track to approved, which is the default",
+                    c.id
+                ),
+                "use `undecided` or `refused`",
+            ));
+        }
     }
     for (i, a) in q.actions.iter().enumerate() {
-        let pointer = format!("/actions/{i}/when");
+        let pointer = format!("/actions/{i}");
         check_expr(
             &conditions,
             &a.when,
             &known,
             src,
-            &pointer,
-            "question ids and derived results",
+            &format!("{pointer}/when"),
+            all,
             diags,
         );
+        if a.basis == Basis::Law && a.source.is_none() {
+            diags.push(unsourced(src, &pointer));
+        }
+    }
+}
+
+/// A legal duty should name the provision it rests on (a warning, so questionnaires written before `basis`
+/// existed still load).
+fn unsourced(src: &SourceFile, pointer: &str) -> Diagnostic {
+    Diagnostic::at_pointer(
+        src,
+        pointer,
+        Severity::Warning,
+        "law-without-source",
+        "a legal duty (basis `law`, the default) must name its source",
+    )
+    .with_hint("add `source = \"…\"` with the law and article, or set `basis = \"policy\"` or `\"guidance\"`")
+}
+
+/// Groups: unique ids, and every question's group exists in the question's own track.
+fn check_groups(q: &Questionnaire, src: &SourceFile, index: &HashMap<&str, usize>, diags: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for (i, g) in q.groups.iter().enumerate() {
+        if !seen.insert(g.id.as_str()) {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &format!("/groups/{i}/id"),
+                    Severity::Error,
+                    "duplicate-id",
+                    format!("group `{}` is listed twice", g.id),
+                )
+                .with_hint("give every group its own id"),
+            );
+        }
+    }
+    for question in &q.questions {
+        let Some(gid) = &question.group else { continue };
+        let i = index.get(question.id.as_str()).copied().unwrap_or_default();
+        let problem = match q.group(gid) {
+            None => Some(format!("group `{gid}` is not defined")),
+            Some(g) if g.track != question.track => Some(format!(
+                "group `{gid}` belongs to track `{}`, but `{}` is in track `{}`",
+                g.track.as_str(),
+                question.id,
+                question.track.as_str()
+            )),
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &format!("/questions/{i}/group"),
+                    Severity::Error,
+                    "unknown-group",
+                    message,
+                )
+                .with_hint("add it under [[groups]] with the question's track, or fix the name"),
+            );
+        }
     }
 }
 

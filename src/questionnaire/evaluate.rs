@@ -1,5 +1,5 @@
-//! Which questions are asked, and what the answers lead to: per-track outcomes, Kan vi? scores, derived
-//! results and the action list.
+//! Which questions are asked, and what the answers lead to: per-track outcomes with their reasons, Kan vi?
+//! scores, flags, derived results, combination rules and the action list.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -7,10 +7,11 @@ use minijinja::Value;
 
 use super::expr::{Conditions, ExprError, Scope};
 use super::hash::question_hash;
+use super::why::Accumulator;
 use crate::model::config::Language;
 use crate::model::questionnaire::{DONT_KNOW, NO, Question, QuestionKind, Questionnaire, Rule, YES};
 use crate::model::screening::{
-    Action, ActionKind, Answer, AnswerValue, DimensionScore, Outcome, ScreeningResult, Stop, Track, TrackOutcomes,
+    Action, ActionKind, Answer, AnswerValue, DimensionScore, Outcome, Reason, ReasonKind, ScreeningResult, Stop, Track,
 };
 
 /// Assessment levels, from most to least serious.
@@ -34,6 +35,8 @@ pub struct Engine<'q> {
     order: Vec<&'q Question>,
     hashes: HashMap<&'q str, String>,
     conditions: Conditions,
+    /// The question ids each flag reads, directly or through earlier flags.
+    flag_questions: HashMap<String, BTreeSet<String>>,
 }
 
 /// What evaluating a set of answers gives.
@@ -54,12 +57,18 @@ impl<'q> Engine<'q> {
     pub fn new(questionnaire: &'q Questionnaire) -> Self {
         let order = questionnaire.ordered();
         let hashes = order.iter().map(|q| (q.id.as_str(), question_hash(q))).collect();
-        Engine {
+        let mut engine = Engine {
             questionnaire,
             order,
             hashes,
             conditions: Conditions::new(),
+            flag_questions: HashMap::new(),
+        };
+        for f in &questionnaire.flags {
+            let reads = engine.questions_of(&f.when);
+            engine.flag_questions.insert(f.id.clone(), reads.into_iter().collect());
         }
+        engine
     }
 
     /// Questions in asking order.
@@ -77,6 +86,22 @@ impl<'q> Engine<'q> {
         &self.conditions
     }
 
+    /// The question ids a condition reads, directly or through flags, sorted.
+    pub fn questions_of(&self, expr: &str) -> Vec<String> {
+        let Ok(vars) = self.conditions.variables(expr) else {
+            return Vec::new();
+        };
+        let mut out = BTreeSet::new();
+        for v in vars {
+            if self.questionnaire.question(&v).is_some() {
+                out.insert(v);
+            } else if let Some(qs) = self.flag_questions.get(&v) {
+                out.extend(qs.iter().cloned());
+            }
+        }
+        out.into_iter().collect()
+    }
+
     /// True when `answer` was given to the question as it is now and has an allowed value.
     pub fn is_current(&self, q: &Question, answer: &Answer) -> bool {
         answer.question_hash == self.hash(&q.id) && check_value(q, &answer.value).is_ok()
@@ -90,10 +115,7 @@ impl<'q> Engine<'q> {
         for q in &self.order {
             let shown = match &q.when {
                 None => true,
-                Some(expr) => self.conditions.holds(expr, &scope).map_err(|source| EvalError {
-                    at: format!("question `{}`", q.id),
-                    source,
-                })?,
+                Some(expr) => self.holds(&format!("question `{}`", q.id), expr, &scope)?,
             };
             if !shown {
                 continue;
@@ -106,16 +128,17 @@ impl<'q> Engine<'q> {
         Ok(asked)
     }
 
-    /// Evaluates the answers: outcomes, scores, derived results and actions, with texts in `lang`.
+    /// Evaluates the answers: outcomes and their reasons, scores, derived results and actions, with texts in
+    /// `lang`.
     pub fn evaluate(&self, answers: &BTreeMap<String, Answer>, lang: Language) -> Result<Evaluation, EvalError> {
         let asked = self.asked(answers)?;
         let mut scope = Scope::new();
-        let mut acc = Accumulator::default();
+        let mut acc = Accumulator::new(lang);
         for q in &asked {
             match answers.get(&q.id) {
                 Some(a) if self.is_current(q, a) => {
                     scope.insert(q.id.clone(), scope_value(q, &a.value));
-                    acc.answered(q, a, lang);
+                    acc.answered(q, a);
                 }
                 Some(_) => {
                     acc.stale.push(q.id.clone());
@@ -132,17 +155,18 @@ impl<'q> Engine<'q> {
             .collect();
 
         let scores = self.scores(&asked, answers);
-        let tracks = TrackOutcomes {
-            complexity: acc.track(Track::Complexity, &scores),
-            law: acc.track(Track::Law, &[]),
-            ethics: acc.track(Track::Ethics, &[]),
-        };
-        let outcome = Track::ALL
-            .iter()
-            .map(|t| tracks.get(*t))
-            .max()
-            .unwrap_or(Outcome::Approved);
-        scope.insert("outcome".to_owned(), Value::from(outcome.as_str()));
+        acc.scores(
+            &scores,
+            &self.contributions(&asked, answers),
+            &self.dimension_titles(lang),
+        );
+        // Conditions may read the outcome of the answers themselves (stops, open points, scores); combinations
+        // and rule stops come after the derived results, so they are not part of it.
+        scope.insert("outcome".to_owned(), Value::from(overall(&acc).as_str()));
+        for (i, f) in self.questionnaire.flags.iter().enumerate() {
+            let value = self.holds(&format!("flags[{i}] `{}`", f.id), &f.when, &scope)?;
+            scope.insert(f.id.clone(), Value::from(value));
+        }
 
         let rules = &self.questionnaire.derive;
         let ai_act_category = self.first("ai_act_category", &rules.ai_act_category, &mut scope)?;
@@ -155,17 +179,17 @@ impl<'q> Engine<'q> {
                 required_signoffs.insert(r.role.clone());
             }
         }
-        for (i, a) in self.questionnaire.actions.iter().enumerate() {
-            if self.holds(&format!("actions[{i}]"), &a.when, &scope)? {
-                acc.push_action(Action {
-                    kind: a.kind,
-                    text: a.text.get(lang).to_owned(),
-                    source: a.source.clone(),
-                    question: None,
-                });
-            }
-        }
+        self.combinations(&scope, &mut acc, lang)?;
+        self.actions(&scope, &mut acc, lang)?;
+        acc.mark_open_points_that_hold_a_track();
 
+        let tracks = acc.tracks();
+        let outcome = Track::ALL
+            .iter()
+            .map(|t| tracks.get(*t))
+            .max()
+            .unwrap_or(Outcome::Approved);
+        let why = acc.why();
         let result = ScreeningResult {
             outcome,
             tracks,
@@ -178,6 +202,8 @@ impl<'q> Engine<'q> {
             actions: acc.actions,
             stops: acc.stops,
             unanswered: acc.unanswered,
+            open_points: acc.open_points,
+            why,
         };
         Ok(Evaluation {
             result,
@@ -185,6 +211,69 @@ impl<'q> Engine<'q> {
             inactive,
             stale: acc.stale,
         })
+    }
+
+    fn combinations(&self, scope: &Scope, acc: &mut Accumulator, lang: Language) -> Result<(), EvalError> {
+        for (i, c) in self.questionnaire.combinations.iter().enumerate() {
+            if !self.holds(&format!("combinations[{i}] `{}`", c.id), &c.when, scope)? {
+                continue;
+            }
+            let reason = Reason {
+                kind: ReasonKind::Combination,
+                outcome: c.outcome,
+                questions: self.questions_of(&c.when),
+                text: c.text.get(lang).to_owned(),
+                score: None,
+                threshold: None,
+                rule: Some(c.id.clone()),
+                source: None,
+                change: c.change.get(lang).to_owned(),
+            };
+            acc.reason(c.track, reason);
+        }
+        Ok(())
+    }
+
+    /// Actions that follow from the derived results; a `stop` among them refuses its track.
+    fn actions(&self, scope: &Scope, acc: &mut Accumulator, lang: Language) -> Result<(), EvalError> {
+        for (i, a) in self.questionnaire.actions.iter().enumerate() {
+            if !self.holds(&format!("actions[{i}]"), &a.when, scope)? {
+                continue;
+            }
+            let text = a.text.get(lang).to_owned();
+            if a.kind == ActionKind::Stop {
+                let rule = a.id.clone().unwrap_or_else(|| format!("actions[{i}]"));
+                let questions = self.questions_of(&a.when);
+                acc.stops.push(Stop {
+                    question: None,
+                    rule: Some(rule.clone()),
+                    text: text.clone(),
+                    source: a.source.clone(),
+                });
+                let reason = Reason {
+                    kind: ReasonKind::Stop,
+                    outcome: Outcome::Refused,
+                    change: acc.rule_stop_change(&questions),
+                    questions,
+                    text: text.clone(),
+                    score: None,
+                    threshold: None,
+                    rule: Some(rule),
+                    source: a.source.clone(),
+                };
+                acc.reason(a.track.unwrap_or(Track::Law), reason);
+            }
+            acc.push_action(Action {
+                kind: a.kind,
+                text,
+                source: a.source.clone(),
+                question: None,
+                basis: Some(a.basis),
+                applies_from: a.applies_from.clone(),
+                lawyer: a.lawyer,
+            });
+        }
+        Ok(())
     }
 
     fn holds(&self, at: &str, expr: &str, scope: &Scope) -> Result<bool, EvalError> {
@@ -220,6 +309,17 @@ impl<'q> Engine<'q> {
         })
     }
 
+    /// The chosen options' weights of one asked question (0 when unanswered or stale).
+    fn weight(&self, q: &Question, answers: &BTreeMap<String, Answer>) -> u32 {
+        answers.get(&q.id).filter(|a| self.is_current(q, a)).map_or(0, |a| {
+            q.options
+                .iter()
+                .filter(|o| a.value.has(&o.value))
+                .map(|o| o.weight)
+                .sum()
+        })
+    }
+
     fn scores(&self, asked: &[&Question], answers: &BTreeMap<String, Answer>) -> Vec<DimensionScore> {
         self.questionnaire
             .dimensions
@@ -229,14 +329,7 @@ impl<'q> Engine<'q> {
                 let mut max = 0;
                 for q in asked.iter().filter(|q| q.dimension.as_deref() == Some(d.id.as_str())) {
                     max += q.options.iter().map(|o| o.weight).max().unwrap_or(0);
-                    if let Some(a) = answers.get(&q.id).filter(|a| self.is_current(q, a)) {
-                        score += q
-                            .options
-                            .iter()
-                            .filter(|o| a.value.has(&o.value))
-                            .map(|o| o.weight)
-                            .sum::<u32>();
-                    }
+                    score += self.weight(q, answers);
                 }
                 let outcome = if d.refused_at.is_some_and(|r| score >= r) {
                     Outcome::Refused
@@ -256,76 +349,41 @@ impl<'q> Engine<'q> {
             })
             .collect()
     }
-}
 
-/// Collects what the answered questions lead to.
-#[derive(Default)]
-struct Accumulator {
-    actions: Vec<Action>,
-    stops: Vec<Stop>,
-    unanswered: Vec<String>,
-    stale: Vec<String>,
-    /// Per track: something is unknown (don't know, unanswered, a high concern).
-    open: BTreeSet<Track>,
-    /// Per track: something stops it.
-    stopped: BTreeSet<Track>,
-}
-
-impl Accumulator {
-    fn missing(&mut self, q: &Question) {
-        if q.required {
-            self.unanswered.push(q.id.clone());
-            self.open.insert(q.track);
-        }
-    }
-
-    fn answered(&mut self, q: &Question, a: &Answer, lang: Language) {
-        if a.value.has(DONT_KNOW) {
-            self.open.insert(q.track);
-        }
-        if q.kind == QuestionKind::Assessment && a.value.has(LEVELS[0]) {
-            self.open.insert(q.track);
-        }
-        for c in q.consequences.iter().filter(|c| a.value.has(&c.on)) {
-            let text = c.text.get(lang).to_owned();
-            if c.kind == ActionKind::Stop {
-                self.stopped.insert(q.track);
-                self.stops.push(Stop {
-                    question: q.id.clone(),
-                    text: text.clone(),
-                    source: c.source.clone(),
-                });
+    /// Per dimension, the asked questions whose answer added points, with the points.
+    fn contributions(
+        &self,
+        asked: &[&Question],
+        answers: &BTreeMap<String, Answer>,
+    ) -> BTreeMap<String, Vec<(String, u32)>> {
+        let mut out: BTreeMap<String, Vec<(String, u32)>> = BTreeMap::new();
+        for q in asked {
+            let Some(d) = &q.dimension else { continue };
+            let w = self.weight(q, answers);
+            if w > 0 {
+                out.entry(d.clone()).or_default().push((q.id.clone(), w));
             }
-            self.push_action(Action {
-                kind: c.kind,
-                text,
-                source: c.source.clone(),
-                question: Some(q.id.clone()),
-            });
         }
+        out
     }
 
-    fn push_action(&mut self, action: Action) {
-        if !self
-            .actions
+    fn dimension_titles(&self, lang: Language) -> BTreeMap<String, String> {
+        self.questionnaire
+            .dimensions
             .iter()
-            .any(|a| a.kind == action.kind && a.text == action.text)
-        {
-            self.actions.push(action);
-        }
+            .map(|d| (d.id.clone(), d.title.get(lang).to_owned()))
+            .collect()
     }
+}
 
-    fn track(&self, track: Track, scores: &[DimensionScore]) -> Outcome {
-        let from_scores = scores.iter().map(|s| s.outcome).max().unwrap_or(Outcome::Approved);
-        let own = if self.stopped.contains(&track) {
-            Outcome::Refused
-        } else if self.open.contains(&track) {
-            Outcome::Undecided
-        } else {
-            Outcome::Approved
-        };
-        own.max(from_scores)
+/// The outcome of what has been collected so far.
+fn overall(acc: &Accumulator) -> Outcome {
+    let t = acc.tracks();
+    let mut o = t.complexity.max(t.law).max(t.ethics);
+    if !acc.unanswered.is_empty() {
+        o = o.max(Outcome::Undecided);
     }
+    o
 }
 
 /// How an answer looks to conditions: a string, or a list for multiple choice.
@@ -371,6 +429,13 @@ pub fn check_value(q: &Question, value: &AnswerValue) -> Result<(), String> {
         }
         (QuestionKind::Text, AnswerValue::One(_)) => Ok(()),
         (QuestionKind::MultiChoice, AnswerValue::Many(vs)) => {
+            if vs.is_empty() {
+                return Err(format!(
+                    "the answer to `{}` is an empty list; give at least one of: {}",
+                    q.id,
+                    allowed.join(", ")
+                ));
+            }
             if vs.iter().any(|v| v == DONT_KNOW) && vs.len() > 1 {
                 return Err(format!(
                     "`{DONT_KNOW}` cannot be combined with other answers to `{}`",

@@ -29,11 +29,13 @@ impl Default for Conditions {
 }
 
 impl Conditions {
-    /// An environment with minijinja's built-in tests and filters (`is defined`, `in`, `length`…).
+    /// An environment with minijinja's built-in tests and filters (`is defined`, `in`, `length`…) plus the
+    /// test `any_of`: `annex_iii_area is any_of(["public_benefits", "employment"])` holds when the answer (one
+    /// value or a list) contains any of the values; an unanswered question holds for none.
     pub fn new() -> Self {
-        Conditions {
-            env: Environment::new(),
-        }
+        let mut env = Environment::new();
+        env.add_test("any_of", any_of);
+        Conditions { env }
     }
 
     /// True when `expr` holds in `scope`; unknown variables are undefined (never equal to anything).
@@ -59,6 +61,15 @@ impl Conditions {
     }
 }
 
+/// The `any_of` test: a single value equal to one of `options`, or a list containing one of them.
+fn any_of(value: &Value, options: Vec<String>) -> bool {
+    let hit = |v: &Value| v.as_str().is_some_and(|s| options.iter().any(|o| o == s));
+    if value.as_str().is_some() {
+        return hit(value);
+    }
+    value.try_iter().is_ok_and(|mut items| items.any(|v| hit(&v)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +89,22 @@ mod tests {
         assert!(!c.holds(r#"personal_data == "no""#, &s).expect("eval"));
         assert!(c.holds(r#""b" in areas"#, &s).expect("eval"));
         assert!(c.holds(r#"personal_data in ["yes", "dont_know"]"#, &s).expect("eval"));
+    }
+
+    #[test]
+    fn any_of_reads_single_answers_and_lists() {
+        let c = Conditions::new();
+        let s = scope(&[
+            ("one", Value::from("employment")),
+            ("many", Value::from(vec!["none", "point_2"])),
+        ]);
+        assert!(c.holds(r#"one is any_of(["x", "employment"])"#, &s).expect("eval"));
+        assert!(c.holds(r#"many is any_of(["point_2"])"#, &s).expect("eval"));
+        assert!(!c.holds(r#"many is any_of(["point_4a"])"#, &s).expect("eval"));
+        assert!(!c.holds(r#"missing is any_of(["x"])"#, &s).expect("eval"));
+        assert!(c.holds(r#"missing is not any_of(["x"])"#, &s).expect("eval"));
+        let vars = c.variables(r#"one is any_of(["x"]) and flag"#).expect("vars");
+        assert_eq!(vars.len(), 2, "tests are not variables: {vars:?}");
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn ask_source(p: &mut dyn Prompter, t: &Texts) -> io::Result<Option<SourceMateri
         .map(|k| t.get(&format!("source_kind.{}", k.as_str())).to_owned())
         .collect();
     let kind = p
-        .select(t.get("journey.source_kind"), &kinds, 0)?
+        .select(t.get("journey.source_kind"), &kinds, None)?
         .and_then(|i| SourceKind::ALL.get(i).copied())
         .unwrap_or(SourceKind::Other);
     let location = p.input(t.get("journey.source_location"), "", false)?.trim().to_owned();

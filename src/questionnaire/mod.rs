@@ -8,10 +8,13 @@ pub mod expr;
 pub mod hash;
 pub mod interview;
 pub mod journey;
+pub mod present;
 pub mod report;
 pub mod rescreen;
 pub mod store;
+pub mod summary;
 pub mod texts;
+pub mod why;
 
 use std::path::Path;
 
@@ -45,9 +48,14 @@ impl Loaded {
 
 /// Loads the workspace's questionnaire (or the embedded default) with schema and meaning checks.
 pub fn load(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Option<Loaded> {
-    let overridden = ws.path(QUESTIONNAIRE_FILE).exists();
+    let overridden = ws.files.exists(Path::new(QUESTIONNAIRE_FILE));
     let source = if overridden {
-        document::read_source(&ws.root, Path::new(QUESTIONNAIRE_FILE), diags)?
+        document::read_source(
+            &ws.files,
+            Path::new(QUESTIONNAIRE_FILE),
+            crate::fsread::Limit::TEXT,
+            diags,
+        )?
     } else {
         ws.resource(QUESTIONNAIRE_FILE).map(|(s, _)| s)?
     };
@@ -82,5 +90,7 @@ pub fn load_valid(ws: &Workspace) -> Result<Loaded, UserError> {
     }
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

@@ -1,14 +1,17 @@
 //! `screenings/<id>/report.md`: the screening (and its user journey) rendered through a minijinja template,
 //! with the Kan vi? scores drawn as a small text chart.
 
+use std::collections::BTreeMap;
+
 use minijinja::Environment;
 use serde::Serialize;
 
 use super::evaluate::LEVELS;
+use super::present::{self, TrackWhy};
 use super::texts::Texts;
 use crate::model::journey::Journey;
 use crate::model::questionnaire::{DONT_KNOW, Question, QuestionKind, Questionnaire};
-use crate::model::screening::{ActionKind, Answer, DimensionScore, Screening};
+use crate::model::screening::{Answer, DimensionScore, Screening};
 use crate::workspace::Workspace;
 
 /// Workspace-relative path of the report template (embedded, overridable per workspace).
@@ -18,6 +21,8 @@ pub const REPORT_TEMPLATE: &str = "templates/screening-report.md.j2";
 #[derive(Debug, Serialize)]
 struct AnswerView {
     id: String,
+    /// The heading of the question's group, on the first answer of each group.
+    group: Option<String>,
     question: String,
     answer: String,
     reflection: Option<String>,
@@ -40,12 +45,25 @@ struct ActionGroup {
 #[derive(Debug, Serialize)]
 struct ActionItem {
     text: String,
-    source: Option<String>,
+    note: String,
+}
+
+#[derive(Debug, Serialize)]
+struct OpenPointView {
+    question: String,
+    could_stop: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct SignoffRow {
+    role: String,
+    state: String,
+    signed: bool,
 }
 
 #[derive(Debug, Serialize)]
 struct View<'a> {
-    t: std::collections::BTreeMap<String, String>,
+    t: BTreeMap<String, String>,
     s: &'a Screening,
     title: String,
     outcome: String,
@@ -54,13 +72,32 @@ struct View<'a> {
     dpia: String,
     data_classification: String,
     allowed_hosting: Vec<String>,
+    required_signoffs: Vec<String>,
+    screened: String,
+    screened_by: String,
+    law_as_of: Option<String>,
+    law_note: Option<String>,
+    why: Vec<TrackWhy>,
+    open_points: Vec<OpenPointView>,
+    lawyer_points: Vec<ActionItem>,
     tracks: Vec<TrackView>,
     chart: String,
     actions: Vec<ActionGroup>,
+    signoffs: Vec<SignoffRow>,
+    void_signoffs: Vec<String>,
     unanswered: Vec<String>,
     inactive: Vec<AnswerView>,
     journey: Option<&'a Journey>,
-    source_kinds: std::collections::BTreeMap<String, String>,
+    source_kinds: BTreeMap<String, String>,
+}
+
+/// What goes into a report besides the screening.
+#[derive(Default)]
+pub struct Context<'a> {
+    /// The user journey, when there is one.
+    pub journey: Option<&'a Journey>,
+    /// The screening's sign-offs against its current content.
+    pub signoffs: Option<&'a crate::signoff::Status>,
 }
 
 /// Renders the report with the workspace's template (or the embedded one).
@@ -68,7 +105,7 @@ pub fn render(
     ws: Option<&Workspace>,
     q: &Questionnaire,
     s: &Screening,
-    journey: Option<&Journey>,
+    ctx: &Context<'_>,
     texts: &Texts,
 ) -> anyhow::Result<String> {
     let template = match ws.and_then(|w| w.resource(REPORT_TEMPLATE)) {
@@ -77,7 +114,7 @@ pub fn render(
             .unwrap_or_default()
             .to_owned(),
     };
-    let view = view(q, s, journey, texts);
+    let view = view(q, s, ctx, texts);
     let mut env = Environment::new();
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -96,7 +133,7 @@ pub fn render(
     Ok(out)
 }
 
-fn view<'a>(q: &Questionnaire, s: &'a Screening, journey: Option<&'a Journey>, t: &Texts) -> View<'a> {
+fn view<'a>(q: &Questionnaire, s: &'a Screening, ctx: &Context<'a>, t: &Texts) -> View<'a> {
     let lang = t.lang;
     let r = &s.result;
     let tracks = q
@@ -105,17 +142,7 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, journey: Option<&'a Journey>, t
         .map(|info| TrackView {
             title: info.title.get(lang).to_owned(),
             outcome: t.get(&format!("outcome.{}", r.tracks.get(info.id).as_str())).to_owned(),
-            answers: q
-                .ordered()
-                .into_iter()
-                .filter(|x| x.track == info.id)
-                .filter_map(|x| {
-                    s.answers
-                        .get(&x.id)
-                        .filter(|a| !a.inactive)
-                        .map(|a| answer_view(x, a, t))
-                })
-                .collect(),
+            answers: track_answers(q, s, info.id, t),
         })
         .collect();
     let inactive = s
@@ -126,6 +153,7 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, journey: Option<&'a Journey>, t
             Some(x) => answer_view(x, a, t),
             None => AnswerView {
                 id: id.clone(),
+                group: None,
                 question: id.clone(),
                 answer: a.value.values().join(", "),
                 reflection: a.text.clone(),
@@ -133,29 +161,17 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, journey: Option<&'a Journey>, t
             },
         })
         .collect();
-    let actions = [
-        ActionKind::Stop,
-        ActionKind::Task,
-        ActionKind::Rule,
-        ActionKind::Consideration,
-    ]
-    .into_iter()
-    .filter_map(|kind| {
-        let items: Vec<ActionItem> = r
-            .actions
-            .iter()
-            .filter(|a| a.kind == kind)
-            .map(|a| ActionItem {
-                text: a.text.clone(),
-                source: a.source.clone(),
-            })
-            .collect();
-        (!items.is_empty()).then(|| ActionGroup {
+    let item = |a: &crate::model::screening::Action| ActionItem {
+        text: a.text.clone(),
+        note: present::action_note(t, a, &s.updated),
+    };
+    let actions = present::action_groups(r)
+        .into_iter()
+        .map(|(kind, items)| ActionGroup {
             title: t.get(&format!("kind.{}", kind.as_str())).to_owned(),
-            items,
+            items: items.into_iter().map(item).collect(),
         })
-    })
-    .collect();
+        .collect();
     let unanswered = r
         .unanswered
         .iter()
@@ -176,6 +192,7 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, journey: Option<&'a Journey>, t
             (title, sc)
         })
         .collect();
+    let (signoffs, void_signoffs) = signoff_rows(r, ctx.signoffs, t);
     View {
         t: t.all(),
         s,
@@ -187,17 +204,33 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, journey: Option<&'a Journey>, t
         data_classification: t
             .get(&format!("data_class.{}", r.data_classification.as_str()))
             .to_owned(),
-        allowed_hosting: r
-            .allowed_hosting
+        allowed_hosting: r.allowed_hosting.iter().map(|h| present::hosting(t, *h)).collect(),
+        required_signoffs: r.required_signoffs.iter().map(|x| present::role(t, x)).collect(),
+        screened: present::date(lang, &s.updated),
+        screened_by: s
+            .screened_by
+            .clone()
+            .unwrap_or_else(|| t.get("label.unknown_person").to_owned()),
+        law_as_of: q.law_as_of.as_deref().map(|d| present::date(lang, d)),
+        law_note: q.law_note.as_ref().map(|n| n.get(lang).to_owned()),
+        why: present::why(q, r, t),
+        open_points: r
+            .open_points
             .iter()
-            .map(|h| t.get(&format!("hosting.{}", h.as_str())).to_owned())
+            .map(|o| OpenPointView {
+                question: o.text.clone(),
+                could_stop: o.could_stop,
+            })
             .collect(),
+        lawyer_points: present::lawyer_points(r).into_iter().map(item).collect(),
         tracks,
         chart: chart(&dims, t),
         actions,
+        signoffs,
+        void_signoffs,
         unanswered,
         inactive,
-        journey,
+        journey: ctx.journey,
         source_kinds: crate::model::journey::SourceKind::ALL
             .iter()
             .map(|k| {
@@ -208,6 +241,80 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, journey: Option<&'a Journey>, t
             })
             .collect(),
     }
+}
+
+/// The answers of one track in asking order, with the group heading on the first answer of each group.
+fn track_answers(
+    q: &Questionnaire,
+    s: &Screening,
+    track: crate::model::screening::Track,
+    t: &Texts,
+) -> Vec<AnswerView> {
+    let mut last_group = None;
+    let mut out = Vec::new();
+    for x in q.ordered().into_iter().filter(|x| x.track == track) {
+        let Some(a) = s.answers.get(&x.id).filter(|a| !a.inactive) else {
+            continue;
+        };
+        let mut view = answer_view(x, a, t);
+        if x.group.is_some() && x.group != last_group {
+            view.group = x
+                .group
+                .as_deref()
+                .and_then(|g| q.group(g))
+                .map(|g| g.title.get(t.lang).to_owned());
+            last_group = x.group.clone();
+        }
+        out.push(view);
+    }
+    out
+}
+
+/// One row per required role: who signed and when, or missing; plus the void sign-offs.
+fn signoff_rows(
+    r: &crate::model::screening::ScreeningResult,
+    status: Option<&crate::signoff::Status>,
+    t: &Texts,
+) -> (Vec<SignoffRow>, Vec<String>) {
+    let required: Vec<String> = match status {
+        Some(st) => st.required.clone(),
+        None => r.required_signoffs.clone(),
+    };
+    let rows = required
+        .iter()
+        .map(|role| {
+            let signed = status.and_then(|st| st.valid.iter().find(|v| &v.role == role));
+            SignoffRow {
+                role: present::role(t, role),
+                state: match signed {
+                    Some(v) => t.fill(
+                        "label.signed",
+                        &[("by", &v.by), ("date", &present::date(t.lang, &v.at))],
+                    ),
+                    None => t.get("label.not_signed").to_owned(),
+                },
+                signed: signed.is_some(),
+            }
+        })
+        .collect();
+    let void = status
+        .map(|st| {
+            st.void
+                .iter()
+                .map(|v| {
+                    t.fill(
+                        "label.void_signoff",
+                        &[
+                            ("role", &present::role(t, &v.role)),
+                            ("by", &v.by),
+                            ("date", &present::date(t.lang, &v.at)),
+                        ],
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (rows, void)
 }
 
 /// Makes text safe inside a Markdown table cell: no pipes, no line breaks.
@@ -247,6 +354,7 @@ pub fn answer_label(q: &Question, a: &Answer, t: &Texts) -> String {
 fn answer_view(q: &Question, a: &Answer, t: &Texts) -> AnswerView {
     AnswerView {
         id: q.id.clone(),
+        group: None,
         question: q.text.get(t.lang).to_owned(),
         answer: answer_label(q, a, t),
         reflection: a.text.clone(),

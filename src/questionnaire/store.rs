@@ -24,19 +24,11 @@ pub fn now() -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// Checks that `id` can name a screening folder.
+/// Checks that `id` can name a screening folder (see [`crate::id::Id`]), for ids typed at the prompt.
 pub fn check_id(id: &str) -> Result<(), UserError> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .split('-')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
-    if ok {
-        Ok(())
-    } else {
-        Err(UserError::new(format!("`{id}` is not a valid screening id"))
-            .hint("use lowercase letters, digits and single `-` (at most 64 characters), for example `klarsprog`"))
-    }
+    crate::id::Id::parse(id)
+        .map(|_| ())
+        .map_err(|e| UserError::new(e.to_string()))
 }
 
 /// A new, empty screening, evaluated once so its result is filled in.
@@ -58,6 +50,7 @@ pub fn new_screening(
         language,
         created: now.clone(),
         updated: now,
+        screened_by: None,
         questionnaire: stamp.clone(),
         answers: BTreeMap::new(),
         result: empty.result,
@@ -162,7 +155,12 @@ pub fn write_report(
     texts: &super::texts::Texts,
 ) -> anyhow::Result<PathBuf> {
     let journey = crate::model::journey::load(ws, &s.id).ok().map(|d| d.value);
-    let report = super::report::render(Some(ws), q, s, journey.as_ref(), texts)?;
+    let signoffs = crate::approve::screening_status(ws, s);
+    let ctx = super::report::Context {
+        journey: journey.as_ref(),
+        signoffs: Some(&signoffs),
+    };
+    let report = super::report::render(Some(ws), q, s, &ctx, texts)?;
     let report_rel = Screening::dir(&s.id).join(screening::REPORT_FILE);
     write_atomic(&ws.path(&report_rel), report.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", report_rel.display()))?;
@@ -193,7 +191,18 @@ mod tests {
     fn ids_are_folder_safe() {
         assert!(check_id("klarsprog").is_ok());
         assert!(check_id("aarhusai-start2").is_ok());
-        for bad in ["", "Klar", "a--b", "-a", "a-", "æble", "a b", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Klar",
+            "a--b",
+            "-a",
+            "a-",
+            "æble",
+            "a b",
+            &"a".repeat(65),
+            "../x",
+            "con",
+        ] {
             assert!(check_id(bad).is_err(), "{bad}");
         }
     }

@@ -15,18 +15,17 @@ pub const SUITES_DIR: &str = "suites";
 
 /// Validates every `suites/*.toml`; returns how many were checked.
 pub fn check_suites(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> usize {
-    let Ok(rd) = std::fs::read_dir(ws.path(SUITES_DIR)) else {
-        return 0;
+    let files: Vec<String> = match ws.files.files_in(Path::new(SUITES_DIR)) {
+        Ok(names) => names.into_iter().filter(|n| n.ends_with(".toml")).collect(),
+        Err(e) if e.is_missing() => return 0,
+        Err(e) => {
+            diags.push(document::file_diagnostic(SUITES_DIR.to_owned(), &e));
+            return 0;
+        }
     };
-    let mut files: Vec<_> = rd
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
-    files.sort();
     for name in &files {
         let rel = Path::new(SUITES_DIR).join(name);
-        let Some(src) = document::read_source(&ws.root, &rel, diags) else {
+        let Some(src) = document::read_source(&ws.files, &rel, crate::fsread::Limit::TEXT, diags) else {
             continue;
         };
         if let Some(doc) = document::parse::<CaseFile>(src, FileKind::Cases, &ws.schemas, diags) {

@@ -3,12 +3,13 @@
 
 use std::collections::HashSet;
 
+use super::KNOWLEDGE_TYPES;
 use super::personal_data::{self, Allow};
-use super::{KNOWLEDGE_TYPES, MAX_KNOWLEDGE_BYTES};
 use crate::diagnostic::{Diagnostic, Severity, display_path};
 use crate::extract::DocKind;
+use crate::fsread::Limit;
 use crate::model::specialist::{KNOWLEDGE_DIR, Specialist};
-use crate::source::{self, SourceFile};
+use crate::source::SourceFile;
 use crate::workspace::{LoadedSpecialist, Workspace};
 
 /// Checks the `[[knowledge]]` entries against the `knowledge/` folder.
@@ -67,7 +68,7 @@ pub fn check(
                 .with_hint(format!("convert it to one of: {}", KNOWLEDGE_TYPES.join(", "))),
             );
         }
-        if !on_disk.contains(name) {
+        if !on_disk.contains(name) && !s.knowledge_unreadable {
             diags.push(
                 Diagnostic::at_pointer(
                     src,
@@ -83,7 +84,7 @@ pub fn check(
             );
         }
     }
-    for file in &s.knowledge {
+    for file in s.knowledge.iter().filter(|f| !f.unreadable) {
         let shown = display_path(&file.path);
         personal_data::scan_name(&shown, &file.name, allow, diags);
         if !listed.contains(file.name.as_str()) {
@@ -102,22 +103,12 @@ pub fn check(
                 )),
             );
         }
-        if file.size > MAX_KNOWLEDGE_BYTES {
-            diags.push(
-                Diagnostic::at_path(
-                    shown.clone(),
-                    1,
-                    1,
-                    Severity::Error,
-                    "knowledge-size",
-                    format!(
-                        "the file is {:.1} MB; the limit is {} MB",
-                        file.size as f64 / 1e6,
-                        MAX_KNOWLEDGE_BYTES / 1024 / 1024
-                    ),
-                )
-                .with_hint("split the document or remove pages the specialist does not need"),
-            );
+        if file.size > Limit::KNOWLEDGE.bytes {
+            let e = crate::fsread::FileError::TooLarge {
+                size: file.size,
+                limit: Limit::KNOWLEDGE,
+            };
+            diags.push(crate::document::file_diagnostic(shown.clone(), &e));
             continue;
         }
         if file.size == 0 {
@@ -140,27 +131,20 @@ pub fn check(
             .map(|(_, e)| e.to_ascii_lowercase())
             .unwrap_or_default();
         if let Some(kind) = DocKind::from_name(&file.name) {
-            match std::fs::read(ws.path(&file.path)) {
+            match ws.files.read(&file.path, Limit::KNOWLEDGE) {
                 Ok(bytes) => personal_data::scan_document(&shown, kind, &bytes, allow, diags),
-                Err(e) => diags.push(crate::document::io_diagnostic(shown, &e)),
+                Err(e) => diags.push(crate::document::file_diagnostic(shown, &e)),
             }
             continue;
         }
         if matches!(ext.as_str(), "md" | "txt" | "html" | "htm") {
-            match source::read_utf8(&ws.path(&file.path)) {
+            match ws.files.read_text(&file.path, Limit::KNOWLEDGE) {
                 Ok(text) => personal_data::scan_file(&SourceFile::new(&file.path, text), allow, diags),
-                Err(source::ReadError::NotUtf8 { line, column }) => diags.push(
-                    Diagnostic::at_path(
-                        shown,
-                        line,
-                        column,
-                        Severity::Error,
-                        "not-utf8",
-                        "the knowledge file is not valid UTF-8",
-                    )
-                    .with_hint("save it as UTF-8 so Danish letters survive the upload"),
+                Err(e @ crate::fsread::FileError::NotUtf8 { .. }) => diags.push(
+                    crate::document::file_diagnostic(shown, &e)
+                        .with_hint("save it as UTF-8 so Danish letters survive the upload"),
                 ),
-                Err(source::ReadError::Io(e)) => diags.push(crate::document::io_diagnostic(shown, &e)),
+                Err(e) => diags.push(crate::document::file_diagnostic(shown, &e)),
             }
         }
     }

@@ -26,7 +26,7 @@ pub const QUESTION_RESERVE_TOKENS: usize = 1024;
 /// Tokens kept free for retrieved knowledge when a specialist has a knowledge base.
 pub const KNOWLEDGE_RESERVE_TOKENS: usize = 2048;
 /// Largest knowledge file accepted, in bytes.
-pub const MAX_KNOWLEDGE_BYTES: u64 = 20 * 1024 * 1024;
+pub const MAX_KNOWLEDGE_BYTES: u64 = crate::fsread::Limit::KNOWLEDGE.bytes;
 /// Knowledge file types Open WebUI extracts text from and aispec accepts.
 pub const KNOWLEDGE_TYPES: &[&str] = &["md", "txt", "pdf", "docx", "html", "htm"];
 
@@ -106,6 +106,21 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         specialists,
         report,
     }
+}
+
+/// An error when an id read from a file is a name Windows reserves (`con`, `nul`, `com1`…): the repository must
+/// check out there too.
+pub(crate) fn reserved_id(src: &crate::source::SourceFile, id: &str) -> Option<Diagnostic> {
+    crate::id::is_windows_reserved(id).then(|| {
+        Diagnostic::at_pointer(
+            src,
+            "/id",
+            Severity::Error,
+            "reserved-id",
+            format!("`{id}` is a device name on Windows, so its folder could not be checked out there"),
+        )
+        .with_hint("choose another id and rename the folder to match")
+    })
 }
 
 fn in_scope(file: &str, paths: &[PathBuf]) -> bool {

@@ -21,10 +21,10 @@ pub fn check(
     // Problems can only come from the workspace's own questionnaire; the embedded one is tested.
     let loaded = questionnaire::load(ws, diags);
     let mut screenings: HashMap<String, Screening> = HashMap::new();
-    let ids = screening::ids(ws);
+    let ids = screening::folders(ws, diags);
     for id in &ids {
         let dir = Screening::dir(id);
-        let has_screening = ws.path(dir.join(SCREENING_FILE)).exists();
+        let has_screening = ws.files.exists(&dir.join(SCREENING_FILE));
         if has_screening {
             if let Some(doc) = screening::load_checked(ws, id, diags) {
                 check_screening(id, &doc, loaded.as_ref(), diags);
@@ -33,7 +33,7 @@ pub fn check(
                 screenings.insert(id.clone(), doc.value);
             }
         }
-        if ws.path(dir.join(JOURNEY_FILE)).exists() {
+        if ws.files.exists(&dir.join(JOURNEY_FILE)) {
             check_journey(ws, id, has_screening, diags);
         } else if !has_screening {
             diags.push(
@@ -82,6 +82,9 @@ fn check_screening(
             )
             .with_hint(format!("set `id = \"{folder}\"` or rename the folder")),
         );
+    }
+    if let Some(d) = crate::validate::reserved_id(src, &s.id) {
+        diags.push(d);
     }
     if s.status == ScreeningStatus::Draft {
         diags.push(
@@ -242,10 +245,29 @@ fn check_link(
 ) {
     let Some(doc) = &s.spec else { return };
     let spec = &doc.value;
-    let Some(id) = &spec.screening else { return };
     let src = &doc.source;
+    let Some(id) = &spec.screening else {
+        let (message, hint) = if ws.config.signoff.require_screening {
+            (
+                "no `screening` is linked, so the specialist stays blocked: it cannot be approved or deployed",
+                "screen the use case with `aispec screen ID` and add `screening = \"ID\"`",
+            )
+        } else {
+            (
+                "no `screening` is linked; `require_screening = false` lets it be approved, but every specialist \
+                 should trace back to a screening",
+                "screen the use case with `aispec screen ID` and add `screening = \"ID\"`",
+            )
+        };
+        diags.push(Diagnostic::at_pointer(src, "/id", Severity::Warning, "no-screening", message).with_hint(hint));
+        return;
+    };
+    // A reference that is not an id is a schema error already; looking it up would only add a wrong hint.
+    if crate::id::Id::parse(id).is_err() {
+        return;
+    }
     let Some(sc) = screenings.get(id) else {
-        let exists = ws.path(screening::path(id)).exists();
+        let exists = ws.files.exists(&screening::path(id));
         let message = if exists {
             format!("screening `{id}` cannot be read (see its own errors)")
         } else {
@@ -279,7 +301,10 @@ fn check_link(
                 "undecided-screening",
                 format!("screening `{id}` is undecided"),
             )
-            .with_hint("clarify the open points in its report.md before deploying to production"),
+            .with_hint(
+                "the specialist stays blocked until the screening is approved: clarify the open points in its \
+                 report.md and re-screen",
+            ),
         ),
         Outcome::Approved => {}
     }

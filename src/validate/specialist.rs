@@ -69,6 +69,9 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
             )),
         );
     }
+    if let Some(d) = super::reserved_id(src, &spec.id) {
+        diags.push(d);
+    }
     // A broken catalogue is reported on its own; checking models against it would only add noise.
     let model = catalog.and_then(|c| check_model(spec, src, c, diags));
     if let (Some(model), Some(prompt)) = (model, prompt_file) {

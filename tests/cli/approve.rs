@@ -6,7 +6,15 @@ use crate::support::TestRepo;
 const SPEC: &str = "specialists/korrekturlaeser/specialist.toml";
 const PROMPT: &str = "specialists/korrekturlaeser/system-prompt.md";
 
-fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
+/// Signs init's example screening by every role it requires, so only the specialist's own sign-offs count.
+fn sign_screening(repo: &TestRepo, id: &str, roles: &[&str]) {
+    for role in roles {
+        repo.run(&["approve", "screening", id, "--role", role, "--by", "Bo Hansen"])
+            .expect_code(0);
+    }
+}
+
+pub(crate) fn approve(repo: &TestRepo, extra: &[&str]) -> crate::support::Run {
     let mut args = vec![
         "approve",
         "specialist",
@@ -51,6 +59,7 @@ fn approve_records_commits_and_keeps_formatting() {
 #[test]
 fn an_edit_voids_the_signoff_until_signed_again() {
     let repo = TestRepo::init();
+    sign_screening(&repo, "korrekturlaeser", &["faglig-systemejer", "legal"]);
     approve(&repo, &[]).expect_code(0);
     let prompt = repo.read(PROMPT);
     repo.write(
@@ -65,6 +74,7 @@ fn an_edit_voids_the_signoff_until_signed_again() {
     let status = repo.run(&["status", "--format", "json"]).json();
     let row = &status["rows"][0];
     assert_eq!(row["state"], "draft");
+    assert_eq!(row["missing_roles"], serde_json::json!(["faglig-systemejer", "legal"]));
     assert_eq!(row["void_signoffs"], 1);
     assert_eq!(row["uncommitted"], true);
 
@@ -82,9 +92,19 @@ fn an_edit_voids_the_signoff_until_signed_again() {
 
     repo.run(&["bump", "korrekturlaeser", "minor"]).expect_code(0);
     approve(&repo, &[]).expect_code(0);
+    repo.run(&[
+        "approve",
+        "specialist",
+        "korrekturlaeser",
+        "--role",
+        "legal",
+        "--by",
+        "Bo Hansen",
+    ])
+    .expect_code(0);
     let text = repo.read(SPEC);
     assert_eq!(
-        text.matches("[[signoffs]]").count(),
+        text.matches("role = \"faglig-systemejer\"").count(),
         1,
         "the void sign-off of the role was replaced"
     );
@@ -146,7 +166,7 @@ fn unknown_specialist() {
 }
 
 #[test]
-fn screening_roles_add_to_the_workspace_roles() {
+fn screening_roles_add_to_the_workspace_roles_and_the_screening_must_be_signed() {
     let repo = crate::new::with_screenings();
     repo.run(&["new", "byggesag", "--from", "byggesager"]).expect_code(0);
     repo.commit_all("new specialist");
@@ -163,22 +183,96 @@ fn screening_roles_add_to_the_workspace_roles() {
     ]);
     run.expect_code(0);
     let json = run.json();
-    assert_eq!(json["state"], "in-review");
+    assert_eq!(json["state"], "blocked", "the screening is not signed yet");
     assert_eq!(json["missing"][0], "legal", "the screening requires a lawyer too");
+    assert_eq!(json["blocked"][0]["code"], "screening-unsigned");
+    assert!(
+        repo.read("specialists/byggesag/specialist.toml")
+            .contains("by = \"Anne\""),
+        "signed anyway"
+    );
+
     let run = repo.run(&["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
     run.expect_code(0);
-    assert!(run.stdout.contains("state: approved"), "{}", run.stdout);
+    assert!(run.stdout.contains("state: blocked"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("screening `byggesager` lacks sign-off by faglig-systemejer, legal"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("aispec approve screening byggesager --role faglig-systemejer --by NAME"),
+        "approve says what to do: {}",
+        run.stdout
+    );
 
     let run = repo.run(&["approve", "screening", "byggesager", "--role", "legal", "--by", "Bo"]);
     run.expect_code(0);
     let file = repo.read("screenings/byggesager/signoffs.toml");
     assert!(file.starts_with("# Sign-offs of this screening"), "{file}");
     assert!(file.contains("role = \"legal\""), "{file}");
-    let run = repo.run(&["approve", "screening", "afvist", "--role", "dpo", "--by", "Bo"]);
+    let report = repo.read("screenings/byggesager/report.md");
+    assert!(
+        report.contains("| Jurist | ✓ godkendt af Bo den "),
+        "the report shows who signed: {report}"
+    );
+    assert!(report.contains("| Faglig systemejer | mangler |"), "{report}");
+    repo.run(&[
+        "approve",
+        "screening",
+        "byggesager",
+        "--role",
+        "faglig-systemejer",
+        "--by",
+        "Anne",
+    ])
+    .expect_code(0);
+    let status = repo.run(&["status", "--format", "json"]).json();
+    assert_eq!(status["rows"][0]["id"], "byggesag");
+    assert_eq!(status["rows"][0]["state"], "approved");
+
+    let run = repo.run(&["approve", "screening", "afvist", "--role", "chef", "--by", "Bo"]);
     run.expect_code(2);
     assert!(
-        run.stderr.contains("role `dpo` is not required for afvist"),
+        run.stderr.contains("role `chef` is not required for afvist"),
         "{}",
         run.stderr
+    );
+}
+
+/// Every specialist must trace back to a screening: without a link it stays blocked, unless the workspace
+/// opts out, and validate warns either way.
+#[test]
+fn a_specialist_without_a_screening_is_blocked_unless_the_workspace_opts_out() {
+    let repo = TestRepo::init();
+    let spec = repo.read(SPEC);
+    repo.write(SPEC, spec.replacen("screening = \"korrekturlaeser\"\n", "", 1));
+    let run = approve(&repo, &["--format", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["state"], "blocked");
+    assert_eq!(run.json()["blocked"][0]["code"], "no-screening");
+    let validate = repo.run(&["validate", "--format", "json"]);
+    validate.expect_code(0);
+    assert_eq!(validate.json()["diagnostics"][0]["code"], "no-screening");
+
+    let config = repo.read("aispec.toml");
+    repo.write(
+        "aispec.toml",
+        config.replacen("[signoff]\n", "[signoff]\nrequire_screening = false\n", 1),
+    );
+    let run = approve(&repo, &["--format", "json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["already_signed"], true);
+    assert_eq!(run.json()["state"], "approved");
+    let validate = repo.run(&["validate", "--format", "json"]);
+    let d = &validate.json()["diagnostics"][0];
+    assert_eq!(d["code"], "no-screening");
+    assert!(
+        d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("require_screening = false")),
+        "{d}"
     );
 }

@@ -370,6 +370,37 @@ fn unapproved_and_invalid_specialists_are_refused() {
 }
 
 #[test]
+fn a_knowledge_link_out_of_the_workspace_is_never_uploaded() {
+    let r = DeployRepo::new("linkout");
+    let id = r.add(
+        "a",
+        &Spec {
+            knowledge: &[("vejledning.md", "# Vejledning\n")],
+            ..Spec::default()
+        },
+    );
+    let file = r.repo.path().join(format!("specialists/{id}/knowledge/vejledning.md"));
+    std::fs::remove_file(&file).expect("rm");
+    std::os::unix::fs::symlink("/etc/passwd", &file).expect("symlink");
+    // Signed for the content as read through the link, as aispec approve once did.
+    r.approve(&id);
+
+    let plan = r.plan(&[]);
+    assert_eq!(DeployRepo::action(&plan, &id), "skipped");
+    let reason = plan["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["id"] == id.as_str()))
+        .map(|i| i["reason"].to_string())
+        .unwrap_or_default();
+    assert!(reason.contains("leads outside the workspace"), "{reason}");
+    r.deploy(&[]);
+    assert!(
+        r.api().model(&id).is_none(),
+        "the specialist and its knowledge stay off the platform"
+    );
+}
+
+#[test]
 fn a_model_aispec_did_not_make_is_a_conflict_until_adopted() {
     let r = DeployRepo::new("conflict");
     let id = r.add_approved("a", &Spec::default());
@@ -599,14 +630,13 @@ fn deploy_asks_before_writing_in_a_terminal() {
     assert!(r.api().model(&id).is_some());
 }
 
+/// The screening gate against a real server: a signed specialist whose screening is not yet signed is blocked
+/// in the plan (with the reason), not deployed and not exported; once the screening is signed, the roles the
+/// screening adds must sign the specialist too.
 #[test]
-fn a_screening_can_demand_more_sign_offs() {
+fn a_specialist_is_blocked_until_its_screening_is_signed() {
     let r = DeployRepo::new("screening");
-    let screening = std::fs::read_to_string(crate::support::repo_root().join("screenings/klarsprog/screening.toml"))
-        .expect("shipped screening");
-    let screening = screening.replace("required_signoffs = []", "required_signoffs = [\"legal\"]");
-    assert!(screening.contains("\"legal\""));
-    r.repo.write("screenings/klarsprog/screening.toml", screening);
+    r.repo.add_shipped_screening("klarsprog");
     let id = r.add_approved(
         "a",
         &Spec {
@@ -615,12 +645,52 @@ fn a_screening_can_demand_more_sign_offs() {
         },
     );
     let plan = r.plan(&[]);
+    assert_eq!(DeployRepo::action(&plan, &id), "blocked");
+    assert_eq!(
+        plan["items"][0]["reason"],
+        "blocked: screening `klarsprog` lacks sign-off by dpo, faglig-systemejer, legal"
+    );
+    let human = r.run(&["plan", "--target", "test"]);
+    human.expect_code(0);
+    assert!(human.stdout.contains("blocked"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("1 blocked by their screening"),
+        "{}",
+        human.stdout
+    );
+    r.deploy(&[]);
+    assert!(r.api().model(&id).is_none(), "a blocked specialist is never deployed");
+    let export = r.run(&["export"]);
+    export.expect_code(0);
+    assert!(
+        export.stderr.contains(&format!(
+            "warning: {id} is not exported: blocked: screening `klarsprog` lacks sign-off"
+        )),
+        "{}",
+        export.stderr
+    );
+
+    for role in ["faglig-systemejer", "legal", "dpo"] {
+        r.run(&[
+            "approve",
+            "screening",
+            "klarsprog",
+            "--role",
+            role,
+            "--by",
+            "Bo",
+            "--no-commit",
+        ])
+        .expect_code(0);
+    }
+    let plan = r.plan(&[]);
     assert_eq!(DeployRepo::action(&plan, &id), "skipped");
     assert_eq!(
         plan["items"][0]["reason"],
-        "not approved (in-review): missing sign-off by legal"
+        "not approved (in-review): missing sign-off by dpo, legal"
     );
     r.sign(&id, "legal");
+    r.sign(&id, "dpo");
     assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "create");
 }
 

@@ -93,6 +93,8 @@ name = "{workspace}"
 
 [signoff]
 required_roles = ["faglig-systemejer"]
+# These tests are about deploying; the screening gate has its own tests.
+require_screening = false
 
 [groups]
 alle = "Alle medarbejdere"

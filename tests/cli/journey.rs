@@ -13,7 +13,7 @@ const SHIPPED: [&str; 5] = [
     "opsummering",
     "klarsprog",
 ];
-const EPOCH: (&str, &str) = ("SOURCE_DATE_EPOCH", "1767225600");
+const EPOCH: (&str, &str) = ("SOURCE_DATE_EPOCH", "1795910400");
 
 fn fixture(rel: &str) -> String {
     std::fs::read_to_string(fixtures().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -123,7 +123,16 @@ fn shipped_screenings_are_made_by_the_tool() {
         repo.run_with(&["journey", id, "--answers", "j.toml", "--no-commit"], &[EPOCH])
             .expect_code(0);
         repo.run_with(
-            &["screen", "--answers", "a.answers.toml", "--id", id, "--no-commit"],
+            &[
+                "screen",
+                "--answers",
+                "a.answers.toml",
+                "--id",
+                id,
+                "--by",
+                "AarhusAI Builder-gruppen",
+                "--no-commit",
+            ],
             &[EPOCH],
         )
         .expect_code(0);

@@ -3,15 +3,18 @@
 mod support;
 
 mod approve;
+mod concurrency;
 mod diff;
 mod eval;
 mod eval_platform;
+mod git_edges;
 mod init;
 mod journey;
 mod log;
 mod new;
 mod screen;
 mod screen_pty;
+mod screen_scenarios;
 mod status;
 mod stub_llm;
 mod validate;

@@ -11,55 +11,94 @@ use crate::support::{TestRepo, fixtures};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-struct Json {
-    id: Option<String>,
-    status: Option<String>,
-    questionnaire: BTreeMap<String, String>,
-    outcome: String,
-    tracks: BTreeMap<String, String>,
-    ai_act_category: String,
-    dpia: String,
-    data_classification: String,
-    allowed_hosting: Vec<String>,
-    required_signoffs: Vec<String>,
-    scores: Vec<serde_json::Value>,
-    actions: Vec<JsonAction>,
-    stops: Vec<JsonStop>,
-    unanswered: Vec<String>,
-    inactive: Vec<String>,
-    stale: Vec<String>,
-    changes: Option<Vec<BTreeMap<String, String>>>,
-    published: Option<serde_json::Value>,
+pub struct Json {
+    pub id: Option<String>,
+    pub status: Option<String>,
+    pub questionnaire: BTreeMap<String, String>,
+    pub law_as_of: Option<String>,
+    pub screened_by: Option<String>,
+    pub updated: Option<String>,
+    pub outcome: String,
+    pub tracks: BTreeMap<String, String>,
+    pub ai_act_category: String,
+    pub dpia: String,
+    pub data_classification: String,
+    pub allowed_hosting: Vec<String>,
+    pub required_signoffs: Vec<String>,
+    pub scores: Vec<serde_json::Value>,
+    pub actions: Vec<JsonAction>,
+    pub stops: Vec<JsonStop>,
+    pub unanswered: Vec<String>,
+    pub open_points: Vec<JsonOpenPoint>,
+    pub why: BTreeMap<String, Vec<JsonReason>>,
+    pub inactive: Vec<String>,
+    pub stale: Vec<String>,
+    pub changes: Option<Vec<BTreeMap<String, String>>>,
+    pub published: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-struct JsonAction {
-    kind: String,
-    text: String,
-    source: Option<String>,
-    question: Option<String>,
+pub struct JsonAction {
+    pub kind: String,
+    pub text: String,
+    pub source: Option<String>,
+    pub question: Option<String>,
+    pub basis: Option<String>,
+    pub applies_from: Option<String>,
+    #[serde(default)]
+    pub lawyer: bool,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-struct JsonStop {
-    question: String,
-    text: String,
-    source: Option<String>,
+pub struct JsonStop {
+    pub question: Option<String>,
+    pub rule: Option<String>,
+    pub text: String,
+    pub source: Option<String>,
 }
 
-fn answers(name: &str) -> String {
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonOpenPoint {
+    pub question: String,
+    pub text: String,
+    #[serde(default)]
+    pub could_stop: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct JsonReason {
+    pub kind: String,
+    pub outcome: String,
+    pub questions: Vec<String>,
+    pub text: String,
+    pub score: Option<u32>,
+    pub threshold: Option<u32>,
+    pub rule: Option<String>,
+    pub source: Option<String>,
+    pub change: String,
+}
+
+pub fn answers(name: &str) -> String {
     std::fs::read_to_string(fixtures().join("answers").join(format!("{name}.answers.toml"))).expect("fixture")
 }
 
-/// The korrekturlæser answers with some values replaced (or added).
-fn variant(over: &[(&str, &str)]) -> String {
-    let mut text = answers("korrekturlaeser");
+/// The clean answers with some values replaced (or added); a value starting with `[` is written as a list.
+pub fn variant(over: &[(&str, &str)]) -> String {
+    let mut text = answers("clean");
     for (k, v) in over {
-        let line = format!("{k} = \"{v}\"");
+        let line = if v.starts_with('[') {
+            format!("{k} = {v}")
+        } else {
+            format!("{k} = \"{v}\"")
+        };
         match text.lines().find(|l| l.starts_with(&format!("{k} = "))) {
             Some(old) => text = text.replace(old, &line),
             None => text = text.replacen("[answers]\n", &format!("[answers]\n{line}\n"), 1),
@@ -68,7 +107,7 @@ fn variant(over: &[(&str, &str)]) -> String {
     text
 }
 
-fn screen_json(repo: &TestRepo, answers: &str) -> (i32, Json) {
+pub fn screen_json(repo: &TestRepo, answers: &str) -> (i32, Json) {
     repo.write("a.answers.toml", answers);
     let run = repo.run(&["screen", "--answers", "a.answers.toml", "--format", "json"]);
     let json: Json =
@@ -76,10 +115,26 @@ fn screen_json(repo: &TestRepo, answers: &str) -> (i32, Json) {
     (run.code, json)
 }
 
+/// Personal data answered so that nothing stops.
+pub const PERSONAL: [(&str, &str); 12] = [
+    ("personal_data", "yes"),
+    ("special_categories", "no"),
+    ("criminal_data", "no"),
+    ("cpr_numbers", "no"),
+    ("vulnerable_persons", "no"),
+    ("legitimate_purpose", "yes"),
+    ("compatible_purpose", "yes"),
+    ("proportionate", "yes"),
+    ("legal_basis", "yes"),
+    ("processor_agreement", "no"),
+    ("third_country_transfer", "no"),
+    ("profiling", "no"),
+];
+
 #[test]
 fn approved_answers_give_the_promised_json() {
     let repo = TestRepo::init();
-    let (code, j) = screen_json(&repo, &answers("korrekturlaeser"));
+    let (code, j) = screen_json(&repo, &answers("clean"));
     assert_eq!(code, 0);
     assert_eq!(j.outcome, "approved");
     assert_eq!(j.tracks.keys().collect::<Vec<_>>(), ["complexity", "ethics", "law"]);
@@ -88,7 +143,15 @@ fn approved_answers_give_the_promised_json() {
     assert_eq!(j.data_classification, "internal");
     assert_eq!(j.allowed_hosting, ["internal", "eu-cloud", "non-eu-cloud"]);
     assert!(j.required_signoffs.is_empty());
-    assert!(j.stops.is_empty() && j.unanswered.is_empty());
+    assert!(j.stops.is_empty() && j.unanswered.is_empty() && j.open_points.is_empty());
+    assert!(j.why.is_empty(), "an approved screening has no reasons: {:?}", j.why);
+    assert_eq!(j.law_as_of.as_deref(), Some("2026-11-29"));
+    assert_eq!(j.questionnaire["version"], "2.0.0");
+    assert_eq!(
+        j.screened_by.as_deref(),
+        Some("Test Builder"),
+        "the git user by default"
+    );
     assert!(
         j.id.is_none() && j.published.is_none(),
         "nothing is written without --id"
@@ -100,24 +163,25 @@ fn approved_answers_give_the_promised_json() {
 }
 
 #[test]
-fn every_stop_rule_refuses_with_exit_1() {
+fn every_stop_rule_refuses_with_exit_1_and_says_why() {
     let repo = TestRepo::init();
-    let personal = [
-        ("personal_data", "yes"),
-        ("special_categories", "no"),
-        ("cpr_numbers", "no"),
-        ("vulnerable_persons", "no"),
-        ("legitimate_purpose", "yes"),
-        ("compatible_purpose", "yes"),
-        ("proportionate", "yes"),
-        ("legal_basis", "yes"),
-        ("profiling", "no"),
-    ];
     let mut cases: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("municipal_task".into(), vec![("municipal_task", "no")]),
         (
-            "automated_decisions".into(),
-            vec![("case_handling", "yes"), ("automated_decisions", "yes")],
+            "automated_decision_basis".into(),
+            vec![
+                ("case_handling", "yes"),
+                ("automated_decisions", "yes"),
+                ("automated_decision_basis", "no"),
+            ],
+        ),
+        (
+            "prohibited_realtime_biometric_id".into(),
+            vec![("prohibited_realtime_biometric_id", "yes")],
+        ),
+        (
+            "prohibited_intimate_imagery".into(),
+            vec![("synthetic_media", "yes"), ("prohibited_intimate_imagery", "yes")],
         ),
     ];
     for id in [
@@ -126,7 +190,7 @@ fn every_stop_rule_refuses_with_exit_1() {
         "proportionate",
         "legal_basis",
     ] {
-        let mut over = personal.to_vec();
+        let mut over = PERSONAL.to_vec();
         over.push((id, "no"));
         cases.push((id.into(), over));
     }
@@ -138,7 +202,6 @@ fn every_stop_rule_refuses_with_exit_1() {
         "prohibited_face_scraping",
         "prohibited_emotion_recognition",
         "prohibited_biometric_categorisation",
-        "prohibited_realtime_biometric_id",
     ] {
         cases.push((id.into(), vec![(id, "yes")]));
     }
@@ -148,79 +211,39 @@ fn every_stop_rule_refuses_with_exit_1() {
         assert_eq!(j.outcome, "refused", "{stop}");
         assert_eq!(j.tracks["law"], "refused", "{stop}");
         assert_eq!(
-            j.stops.iter().map(|s| s.question.as_str()).collect::<Vec<_>>(),
+            j.stops.iter().filter_map(|s| s.question.as_deref()).collect::<Vec<_>>(),
             [stop.as_str()]
         );
         assert!(j.actions.iter().any(|a| a.kind == "stop"), "{stop}");
-        if stop.starts_with("prohibited_") {
+        let why = &j.why["law"];
+        assert!(
+            why.iter()
+                .any(|r| r.kind == "stop" && r.questions == [stop.clone()] && !r.change.is_empty()),
+            "{stop}: {why:?}"
+        );
+        if stop.starts_with("prohibited_") && stop != "prohibited_realtime_biometric_id" {
             assert_eq!(j.ai_act_category, "prohibited", "{stop}");
         }
     }
 }
 
 #[test]
-fn derived_results_follow_the_answers() {
-    let repo = TestRepo::init();
-    for area in [
-        "public_benefits",
-        "employment",
-        "education",
-        "biometrics",
-        "critical_infrastructure",
-        "other",
-    ] {
-        let (code, j) = screen_json(&repo, &variant(&[("annex_iii_area", area)]));
-        assert_eq!((code, j.ai_act_category.as_str()), (0, "high-risk"), "{area}");
-        assert!(
-            j.actions
-                .iter()
-                .any(|a| a.source.as_deref() == Some("AI-forordningen art. 27 og art. 49"))
-        );
-        assert_eq!(j.required_signoffs, ["legal"]);
-    }
-    for id in ["citizen_facing", "synthetic_media", "public_interest_text"] {
-        let (_, j) = screen_json(&repo, &variant(&[(id, "yes")]));
-        assert_eq!(j.ai_act_category, "transparency", "{id}");
-        assert!(
-            j.actions
-                .iter()
-                .any(|a| a.source.as_deref().is_some_and(|s| s.contains("art. 50")))
-        );
-    }
-    let (_, j) = screen_json(&repo, &answers("referater"));
-    assert_eq!(j.outcome, "approved");
-    assert_eq!(
-        (j.data_classification.as_str(), j.dpia.as_str()),
-        ("personal", "recommended")
-    );
-    assert_eq!(j.allowed_hosting, ["internal", "eu-cloud"]);
-    assert_eq!(j.required_signoffs, ["legal"]);
-    assert!(j.actions.iter().any(|a| a.source.as_deref() == Some("GDPR art. 35")));
-    let over = [("personal_data", "yes"), ("cpr_numbers", "yes"), ("profiling", "yes")];
-    let (_, j) = screen_json(&repo, &variant(&over));
-    assert_eq!(j.data_classification, "sensitive-personal");
-    assert_eq!((j.ai_act_category.as_str(), j.dpia.as_str()), ("high-risk", "required"));
-    assert_eq!(j.allowed_hosting, ["internal"]);
-    assert_eq!(
-        j.outcome, "undecided",
-        "the other personal-data questions are unanswered"
-    );
-    assert!(j.unanswered.contains(&"legal_basis".to_owned()), "{:?}", j.unanswered);
-}
-
-#[test]
-fn dont_know_and_high_concern_leave_it_undecided() {
+fn dont_know_and_high_concern_leave_it_undecided_and_say_why() {
     let repo = TestRepo::init();
     let (code, j) = screen_json(&repo, &variant(&[("municipal_task", "dont_know")]));
     assert_eq!(
         (code, j.outcome.as_str(), j.tracks["law"].as_str()),
         (0, "undecided", "undecided")
     );
+    assert_eq!(j.open_points[0].question, "municipal_task");
+    assert!(j.open_points[0].could_stop);
+    assert_eq!(j.why["law"][0].kind, "dont-know");
     let (_, j) = screen_json(&repo, &variant(&[("ethics_bias", "high")]));
     assert_eq!(
         (j.outcome.as_str(), j.tracks["ethics"].as_str()),
         ("undecided", "undecided")
     );
+    assert_eq!(j.why["ethics"][0].questions, ["ethics_bias"]);
 }
 
 #[test]
@@ -325,13 +348,13 @@ fn rescreen_asks_only_changed_questions_and_keeps_hidden_answers() {
     let q = crate::support::repo_root().join("questionnaires/screening.toml");
     let text = std::fs::read_to_string(&q).expect("questionnaire");
     let text = text
-        .replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1)
+        .replacen("version = \"2.0.0\"", "version = \"2.1.0\"", 1)
         .replace(
             "Har de medarbejdere, der skal bruge eller bygge løsningen, tilstrækkelige AI-kompetencer",
             "Har alle, der skal bruge eller bygge løsningen, tilstrækkelige AI-kompetencer",
         )
         .replacen(
-            "# Bør vi? — ethics",
+            "# Bør vi? — ethics: twelve assessments in three groups, with guidance for every level",
             "# Bør vi? — ethics\n\n[[questions]]\nid = \"exit_plan\"\ntrack = \"law\"\nkind = \"yes-no\"\ntext = { da = \"Er der en exit-plan?\", en = \"Is there an exit plan?\" }\nhelp = { da = \"Hvis modellen forsvinder.\", en = \"If the model goes away.\" }\n",
             1,
         );
@@ -340,7 +363,7 @@ fn rescreen_asks_only_changed_questions_and_keeps_hidden_answers() {
     let run = repo.run(&["screen", "--rescreen", "referater", "--format", "json"]);
     run.expect_code(0);
     let j: Json = serde_json::from_str(&run.stdout).expect("json");
-    assert_eq!(j.questionnaire["version"], "1.1.0");
+    assert_eq!(j.questionnaire["version"], "2.1.0");
     assert_eq!(j.stale, ["ai_literacy"]);
     assert_eq!(j.unanswered, ["ai_literacy", "exit_plan"]);
     assert_eq!(j.outcome, "undecided");
@@ -376,7 +399,86 @@ fn rescreen_asks_only_changed_questions_and_keeps_hidden_answers() {
         "hidden answers are kept"
     );
     assert!(stored.contains("inactive = true"), "{stored}");
-    assert!(stored.contains("version = \"1.1.0\""), "{stored}");
+    assert!(stored.contains("version = \"2.1.0\""), "{stored}");
+}
+
+/// The shipped screenings were made under questionnaire 1.0.0. Re-screening them under 2.0.0 asks only the
+/// questions that are new or whose wording or options changed; answering those (with the re-answered files)
+/// gives exactly the shipped results.
+#[test]
+fn rescreening_the_shipped_v1_screenings_asks_only_what_changed() {
+    let changed = [
+        "prohibited_emotion_recognition",
+        "prohibited_realtime_biometric_id",
+        "personal_data",
+        "annex_iii_area",
+        "ethics_society",
+    ];
+    let new = [
+        "emotion_or_biometric_notice",
+        "safety_component",
+        "provider_role",
+        "record_keeping",
+        "retention",
+        "ethics_inclusion",
+        "ethics_openness",
+        "ethics_skills",
+        "ethics_monitoring",
+        "ethics_involvement",
+        "ethics_accountability",
+        "ethics_dependence",
+        "ethics_climate",
+    ];
+    let repo = TestRepo::init();
+    for id in [
+        "aarhusai-start",
+        "klarsprog",
+        "korrekturlaeser",
+        "opsummering",
+        "stillingsopslag",
+    ] {
+        let old = std::fs::read_to_string(fixtures().join(format!("screenings-v1/{id}/screening.toml"))).expect("v1");
+        assert!(old.contains("version = \"1.0.0\""));
+        repo.write(&format!("screenings/{id}/screening.toml"), &old);
+        let run = repo.run(&["screen", "--rescreen", id, "--format", "json", "--no-commit"]);
+        run.expect_code(0);
+        let j: Json = serde_json::from_str(&run.stdout).expect("json");
+        let mut stale = j.stale.clone();
+        stale.sort();
+        let mut want_stale = changed.to_vec();
+        want_stale.sort();
+        assert_eq!(stale, want_stale, "{id}");
+        let mut asked = j.unanswered.clone();
+        asked.sort();
+        let mut want: Vec<&str> = changed.iter().chain(new.iter()).copied().collect();
+        want.sort();
+        assert_eq!(asked, want, "{id}: only new or changed questions are asked again");
+
+        repo.write("a.answers.toml", answers(id));
+        repo.run(&[
+            "screen",
+            "--rescreen",
+            id,
+            "--answers",
+            "a.answers.toml",
+            "--by",
+            "AarhusAI Builder-gruppen",
+            "--no-commit",
+        ])
+        .expect_code(0);
+        let result = |text: &str| -> toml::Value {
+            let v: toml::Value = toml::from_str(text).expect("toml");
+            v["result"].clone()
+        };
+        let shipped =
+            std::fs::read_to_string(crate::support::repo_root().join(format!("screenings/{id}/screening.toml")))
+                .expect("shipped");
+        assert_eq!(
+            result(&repo.read(&format!("screenings/{id}/screening.toml"))),
+            result(&shipped),
+            "{id}: re-answering gives the shipped result"
+        );
+    }
 }
 
 #[test]
@@ -527,7 +629,7 @@ mod validate {
         repo.write(
             path,
             text.replacen(
-                "[answers.personal_data]\nvalue = \"no\"",
+                "[answers.personal_data]\nvalue = \"yes\"",
                 "[answers.personal_data]\nvalue = \"nej\"",
                 1,
             ),

@@ -30,7 +30,8 @@ fn expect(p: &mut PtySession, text: &str) {
     }
 }
 
-/// Moves a select menu down to the item `label` (one key at a time, waiting for each redraw), then picks it.
+/// Moves a select menu down through `downs` (one key at a time, waiting for each redraw), then picks the last.
+/// Nothing is highlighted when a menu opens, so the first key highlights the first item.
 fn pick(p: &mut PtySession, downs: &[&str]) {
     for label in downs {
         key(p, "j");
@@ -63,22 +64,26 @@ fn answer_go_back_interrupt_resume_and_finish() {
     p.send_line("").expect("send");
 
     expect(&mut p, "Kan vi? 2/2");
-    expect(&mut p, "Godt");
+    expect(&mut p, "Gem og stop");
+    // An accidental Enter records nothing: no item is highlighted yet. Had it picked "Godt", the keys below
+    // would land in the note prompt instead of the menu.
     key(&mut p, "\r");
+    pick(&mut p, &["Godt", "Dårligt"]);
     expect(&mut p, "Note til svaret");
     p.send_line("").expect("send");
 
     expect(&mut p, "Må vi? 1/1");
-    expect(&mut p, "Ved ikke");
-    key(&mut p, "\r"); // Ja
+    expect(&mut p, "Gem og stop");
+    pick(&mut p, &["Ja"]);
     expect(&mut p, "Note til svaret");
     p.send_line("vi bruger kun navne").expect("send");
 
     // The condition now holds, so the track grows to two questions; go back from the new one.
     expect(&mut p, "Må vi? 2/2");
     expect(&mut p, "Gem og stop");
-    pick(&mut p, &["Nej", "? Hjælp", "← Tilbage"]);
+    pick(&mut p, &["Ja", "Nej", "? Hjælp", "← Tilbage"]);
     expect(&mut p, "Må vi? 1/2");
+    expect(&mut p, "Nuværende svar: Ja");
     expect(&mut p, "Gem og stop");
 
     // Ctrl-C mid-way: everything answered so far is on disk.
@@ -98,6 +103,10 @@ fn answer_go_back_interrupt_resume_and_finish() {
         "{draft}"
     );
     assert!(draft.contains("value = \"En lille use case\""), "{draft}");
+    assert!(
+        draft.contains("[answers.fit]\nvalue = \"poor\"\nquestion_hash"),
+        "the accidental Enter recorded nothing and no keys went into a note: {draft}"
+    );
 
     // Resume: only the open questions are asked.
     let mut p = spawn(&repo, &["screen", "demo"]);
@@ -105,14 +114,27 @@ fn answer_go_back_interrupt_resume_and_finish() {
     expect(&mut p, "Må vi? 2/2");
     expect(&mut p, "Er der et retsgrundlag?");
     expect(&mut p, "Gem og stop");
-    pick(&mut p, &["Nej"]);
+    // An answer that stops the use case is confirmed first; declining asks the question again.
+    pick(&mut p, &["Ja", "Nej"]);
+    expect(
+        &mut p,
+        "Dette svar stopper use casen: Uden retsgrundlag ingen behandling.",
+    );
+    expect(&mut p, "Vil du gemme svaret?");
+    key(&mut p, "\r"); // nothing is highlighted here either
+    pick(&mut p, &["Ja, gem svaret", "Nej, vælg et andet svar"]);
+    expect(&mut p, "Er der et retsgrundlag?");
+    expect(&mut p, "Gem og stop");
+    pick(&mut p, &["Ja", "Nej"]);
+    expect(&mut p, "Vil du gemme svaret?");
+    pick(&mut p, &["Ja, gem svaret"]);
     expect(&mut p, "Note til svaret");
     p.send_line("").expect("send");
     expect(&mut p, "Stop: Uden retsgrundlag ingen behandling.");
 
     expect(&mut p, "Bør vi? 1/1");
     expect(&mut p, "Ikke relevant");
-    pick(&mut p, &["Middel bekymring", "Lav bekymring"]);
+    pick(&mut p, &["Høj bekymring", "Middel bekymring", "Lav bekymring"]);
     expect(&mut p, "Beskriv jeres overvejelser");
     p.send_line("Ingen særlige").expect("send");
     expect(&mut p, "Note til svaret");
@@ -150,7 +172,7 @@ fn quitting_from_the_menu_saves_a_draft() {
     expect(&mut p, "Note on the answer");
     p.send_line("").expect("send");
     expect(&mut p, "Save and stop");
-    pick(&mut p, &["Poorly", "? Help", "← Back", "Save and stop"]);
+    pick(&mut p, &["Well", "Poorly", "? Help", "← Back", "Save and stop"]);
     expect(
         &mut p,
         "Stopped. Your answers are saved in screenings/demo/screening.toml",

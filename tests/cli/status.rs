@@ -23,7 +23,11 @@ fn one_row_per_specialist_and_unbuilt_use_case() {
     assert_eq!(byg["ai_act_category"], "minimal");
     assert_eq!(byg["data_class"], "internal");
     assert_eq!(byg["version"], "0.1.0");
-    assert_eq!(byg["state"], "in-review");
+    assert_eq!(byg["state"], "blocked", "its screening is not signed");
+    assert_eq!(
+        byg["blocked"][0],
+        "screening `byggesager` lacks sign-off by faglig-systemejer, legal"
+    );
     assert_eq!(byg["missing_roles"][0], "faglig-systemejer");
     assert_eq!(
         byg["last_change"]["summary"],

@@ -175,6 +175,38 @@ impl TestRepo {
         }
     }
 
+    /// Runs the binary with stdin closed and a watchdog: a run that has not ended after a minute is killed and the
+    /// test fails (for inputs that once made aispec hang, such as a FIFO). Not a speed check: a healthy run takes
+    /// a fraction of a second.
+    pub fn run_bounded(&self, args: &[&str]) -> Run {
+        let child = self
+            .command(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run aispec");
+        let pid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(out) => {
+                let out = out.expect("wait for aispec");
+                Run {
+                    code: out.status.code().unwrap_or(-1),
+                    stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                }
+            }
+            Err(_) => {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                panic!("aispec {args:?} did not finish within a minute: it hangs");
+            }
+        }
+    }
+
     /// Exit code, stdout and stderr as one text with temp paths and commit ids replaced, for snapshots.
     pub fn render(&self, run: &Run) -> String {
         let text = format!(

@@ -3,6 +3,8 @@
 
 use crate::support::TestRepo;
 
+mod files;
+
 /// The PDF and Word makers the library's unit tests use, so no binary fixture is committed.
 #[path = "../../src/extract/fixtures.rs"]
 mod documents;
@@ -423,22 +425,17 @@ const PRIVACY_CASES: &[(&str, Breaker)] = &[
         knowledge(r, "sag-010190-1234.md", b"# Sag\n\nIngen personoplysninger her.\n")
     }),
     ("cpr_in_screening_note", |r| {
-        r.add_shipped_screening("korrekturlaeser");
         replace(
             r,
-            "screenings/korrekturlaeser/screening.toml",
-            "value = \"Færre sproglige fejl",
-            "note = \"Aftalt med borger 010190-1234 og anne.hansen@example.com.\"\nvalue = \"Færre sproglige fejl",
+            "screenings/demo/screening.toml",
+            "value = \"Medarbejdere får korte svar",
+            "note = \"Aftalt med borger 010190-1234 og anne.hansen@example.com.\"\nvalue = \"Medarbejdere får korte svar",
         );
     }),
     ("cpr_in_journey_text", |r| {
-        r.add_shipped_screening("korrekturlaeser");
-        let journey = "screenings/korrekturlaeser/journey.toml";
-        let text = r.read(journey);
-        let at = text.find("trigger = \"").expect("trigger") + "trigger = \"".len();
         r.write(
-            journey,
-            format!("{}Borgeren 010190-1234 ringer. {}", &text[..at], &text[at..]),
+            "screenings/demo/journey.toml",
+            "id = \"demo\"\nstatus = \"draft\"\ntitle = \"Demo\"\ntrigger = \"Borgeren 010190-1234 ringer om åbningstider.\"\n",
         );
     }),
     ("cpr_split_across_lines", |r| {

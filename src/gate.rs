@@ -1,0 +1,120 @@
+//! The screening gate: a specialist reaches `approved` (and may be deployed) only when it traces back to a
+//! screening that is complete, approved and signed by every role the screening requires. `approve` still
+//! records signatures while the gate is shut; the specialist's state is then `blocked`.
+
+use serde::Serialize;
+
+use crate::model::screening::{self, LoadError, Outcome, Screening};
+use crate::signoff::State;
+use crate::workspace::Workspace;
+
+/// One reason a specialist is blocked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    /// Stable code: `no-screening`, `unknown-screening`, `invalid-screening`, `screening-draft`,
+    /// `screening-undecided`, `screening-refused` or `screening-unsigned`.
+    pub code: &'static str,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+/// Why the specialist linked to `screening` (its `screening` field) is blocked; empty when it is not.
+pub fn check(ws: &Workspace, screening: Option<&str>) -> Vec<Block> {
+    let Some(id) = screening.filter(|s| !s.is_empty()) else {
+        if !ws.config.signoff.require_screening {
+            return Vec::new();
+        }
+        return vec![Block {
+            code: "no-screening",
+            message: "no screening is linked, and every specialist must trace back to one".to_owned(),
+            hint: "screen the use case with `aispec screen ID` and set `screening = \"ID\"` in specialist.toml \
+                   (or opt out with `[signoff] require_screening = false` in aispec.toml)"
+                .to_owned(),
+        }];
+    };
+    match screening::load(ws, id) {
+        Ok(doc) => check_screening(ws, &doc.value),
+        Err(e @ LoadError::Missing { .. }) => vec![Block {
+            code: "unknown-screening",
+            message: e.to_string(),
+            hint: e.hint(),
+        }],
+        Err(e @ LoadError::Invalid { .. }) => vec![Block {
+            code: "invalid-screening",
+            message: e.to_string(),
+            hint: e.hint(),
+        }],
+    }
+}
+
+/// Why a screening does not yet allow its specialists to be approved.
+pub fn check_screening(ws: &Workspace, s: &Screening) -> Vec<Block> {
+    let id = &s.id;
+    let mut out = Vec::new();
+    if !s.is_complete() {
+        out.push(Block {
+            code: "screening-draft",
+            message: format!(
+                "screening `{id}` is a draft: {} required question(s) unanswered",
+                s.result.unanswered.len()
+            ),
+            hint: format!("finish it with `aispec screen {id}` (or `aispec screen --rescreen {id}`)"),
+        });
+    }
+    match s.result.outcome {
+        Outcome::Refused => out.push(Block {
+            code: "screening-refused",
+            message: format!("screening `{id}` refused the use case"),
+            hint: format!("a refused use case must not be deployed; see the stops in screenings/{id}/report.md"),
+        }),
+        Outcome::Undecided if s.is_complete() => out.push(Block {
+            code: "screening-undecided",
+            message: format!("screening `{id}` is undecided{}", open_tracks(s)),
+            hint: format!(
+                "clarify the open points in screenings/{id}/report.md, then re-screen with `aispec screen {id} --from QUESTION`"
+            ),
+        }),
+        _ => {}
+    }
+    let st = crate::approve::screening_status(ws, s);
+    if st.state != State::Approved && s.result.outcome != Outcome::Refused {
+        out.push(Block {
+            code: "screening-unsigned",
+            message: format!("screening `{id}` lacks sign-off by {}", st.missing.join(", ")),
+            hint: format!(
+                "sign the screening: `aispec approve screening {id} --role {} --by NAME`",
+                st.missing.first().map_or("ROLE", String::as_str)
+            ),
+        });
+    }
+    out
+}
+
+/// `" (Må vi?: 2 reasons)"`-style summary of the tracks that are not approved.
+fn open_tracks(s: &Screening) -> String {
+    let parts: Vec<String> = crate::model::screening::Track::ALL
+        .iter()
+        .filter(|t| s.result.tracks.get(**t) != Outcome::Approved)
+        .map(|t| {
+            let n = s.result.why.get(t).map_or(0, Vec::len);
+            format!("{}: {n} reason(s)", t.as_str())
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+/// The state after the gate: `blocked` when any block applies, else the sign-off state as it is.
+pub fn state(own: State, blocks: &[Block]) -> State {
+    if blocks.is_empty() { own } else { State::Blocked }
+}
+
+/// The blocks as one line each, for reasons shown by plan, deploy and export.
+pub fn summary(blocks: &[Block]) -> String {
+    blocks.iter().map(|b| b.message.clone()).collect::<Vec<_>>().join("; ")
+}
