@@ -5,7 +5,7 @@ use std::io::Read;
 
 use quick_xml::events::Event;
 
-use super::{ExtractError, Extracted, MAX_DOCX_XML_BYTES};
+use super::{ExtractError, Extracted, MAX_UNPACKED_BYTES};
 
 pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
@@ -19,7 +19,7 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         return Err(ExtractError::Unreadable("it has no word/document.xml".to_owned()));
     }
     names.sort();
-    let mut budget = MAX_DOCX_XML_BYTES;
+    let mut budget = MAX_UNPACKED_BYTES;
     let mut text = String::new();
     for name in names {
         let entry = zip
@@ -33,7 +33,7 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
             .map_err(|e| ExtractError::Unreadable(format!("{name}: {e}")))?;
         if xml.len() as u64 > budget {
             return Err(ExtractError::TooLarge {
-                limit: MAX_DOCX_XML_BYTES,
+                limit: MAX_UNPACKED_BYTES,
             });
         }
         budget -= xml.len() as u64;
@@ -112,12 +112,12 @@ mod tests {
 
     #[test]
     fn a_zip_bomb_is_refused_not_unpacked() {
-        let bomb = docx_bomb(MAX_DOCX_XML_BYTES as usize + (1 << 20));
+        let bomb = docx_bomb(MAX_UNPACKED_BYTES as usize + (1 << 20));
         assert!(bomb.len() < 1 << 20, "the bomb is small: {} bytes", bomb.len());
         assert_eq!(
             extract(&bomb),
             Err(ExtractError::TooLarge {
-                limit: MAX_DOCX_XML_BYTES
+                limit: MAX_UNPACKED_BYTES
             })
         );
     }

@@ -44,6 +44,33 @@ pub fn pdf(lines: &[&str]) -> Vec<u8> {
     out
 }
 
+/// A one-page PDF whose content stream is compressed and unpacks to `unpacked` bytes (spaces around a line
+/// of text): a zip bomb in PDF form.
+pub fn pdf_bomb(unpacked: usize) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let text = b"BT /F1 12 Tf 72 720 Td (Hej) Tj ET\n";
+    z.write_all(text).expect("deflate");
+    let block = vec![b' '; 1 << 20];
+    let mut left = unpacked.saturating_sub(text.len());
+    while left > 0 {
+        let n = left.min(block.len());
+        z.write_all(&block[..n]).expect("deflate");
+        left -= n;
+    }
+    let stream = z.finish().expect("deflate");
+    let mut doc = pdf(&[]);
+    let marker = b"<< /Length 0 >>\nstream\nendstream";
+    let at = doc
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("empty content stream");
+    let mut replacement = format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", stream.len()).into_bytes();
+    replacement.extend(&stream);
+    replacement.extend(b"\nendstream");
+    doc.splice(at..at + marker.len(), replacement);
+    doc
+}
+
 /// A Word document with one paragraph per entry of `paragraphs` (a `\t` becomes a tab element) and any extra
 /// parts `(name, xml)`, deflate-compressed.
 pub fn docx(paragraphs: &[&str], extra: &[(&str, &[u8])]) -> Vec<u8> {

@@ -1,14 +1,15 @@
 //! Text from knowledge documents (PDF and Word), so they can be scanned like text files. Hostile input never
 //! panics the caller: each extractor runs on its own thread with a roomy stack, panics are caught, and
-//! decompression is capped.
+//! decompression is capped ([`MAX_UNPACKED_BYTES`]) before the parser unpacks anything.
 
 mod docx;
 mod pdf;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-/// Most bytes of decompressed XML read from one Word document.
-pub const MAX_DOCX_XML_BYTES: u64 = 64 * 1024 * 1024;
+/// Most bytes unpacked from one document: XML parts of a Word file, or the compressed streams of a PDF other
+/// than images (page contents, object streams, fonts), which is what the text extraction unpacks.
+pub const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
 /// Stack for an extractor thread: parsers recurse into nested objects.
 const STACK_BYTES: usize = 64 * 1024 * 1024;
 
@@ -52,7 +53,7 @@ pub enum ExtractError {
     #[error("{0}")]
     Unreadable(String),
     /// Decompressing it would exceed the limit (a zip bomb, or an absurdly large document).
-    #[error("it unpacks to more than {} MiB of text", .limit / 1024 / 1024)]
+    #[error("it unpacks to more than {} MiB", .limit / 1024 / 1024)]
     TooLarge {
         /// The limit in bytes.
         limit: u64,

@@ -1,7 +1,10 @@
-//! PDF text through `lopdf`, after a cheap check that the file's objects do not nest absurdly deep (the parser
-//! recurses into arrays and dictionaries).
+//! PDF text through `lopdf`, after two cheap checks: the file's objects do not nest absurdly deep (the parser
+//! recurses into arrays and dictionaries), and its compressed streams other than images do not unpack beyond
+//! [`MAX_UNPACKED_BYTES`] (the parser would unpack them whole).
 
-use super::{ExtractError, Extracted};
+use std::io::Read;
+
+use super::{ExtractError, Extracted, MAX_UNPACKED_BYTES};
 
 /// Deepest nesting of arrays and dictionaries accepted outside streams.
 const MAX_NESTING: usize = 256;
@@ -16,6 +19,11 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
         return Err(ExtractError::Unreadable(format!(
             "its objects nest more than {MAX_NESTING} levels deep"
         )));
+    }
+    if unpacks_beyond(bytes, MAX_UNPACKED_BYTES) {
+        return Err(ExtractError::TooLarge {
+            limit: MAX_UNPACKED_BYTES,
+        });
     }
     let doc = lopdf::Document::load_mem(bytes).map_err(|e| ExtractError::Unreadable(format!("{e}")))?;
     if doc.is_encrypted() {
@@ -75,13 +83,45 @@ fn nesting(bytes: &[u8]) -> usize {
     max
 }
 
+/// True when the zlib-compressed streams that are not images unpack to more than `budget` bytes together.
+/// Streams that are not zlib data (JPEG images, plain text) stop the decoder at once and count as nothing.
+fn unpacks_beyond(bytes: &[u8], budget: u64) -> bool {
+    let mut left = budget;
+    let mut from = 0;
+    while let Some(at) = find(&bytes[from..], b"stream").map(|i| from + i) {
+        from = at + b"stream".len();
+        if bytes[..at].ends_with(b"end") {
+            continue;
+        }
+        let mut body = from;
+        if bytes[body..].starts_with(b"\r\n") {
+            body += 2;
+        } else if bytes[body..].starts_with(b"\n") {
+            body += 1;
+        }
+        let end = find(&bytes[body..], b"endstream").map_or(bytes.len(), |e| body + e);
+        let dict_start = bytes[..at].windows(3).rposition(|w| w == b"obj").unwrap_or(0);
+        let is_image = find(&bytes[dict_start..at], b"/Image").is_some();
+        if !is_image && find(&bytes[dict_start..at], b"/FlateDecode").is_some() {
+            let mut decoder = flate2::read::ZlibDecoder::new(&bytes[body..end]).take(left + 1);
+            let n = std::io::copy(&mut decoder, &mut std::io::sink()).unwrap_or(0);
+            if n > left {
+                return true;
+            }
+            left -= n;
+        }
+        from = end;
+    }
+    false
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::pdf;
+    use super::super::fixtures::{pdf, pdf_bomb};
     use super::*;
 
     #[test]
@@ -111,6 +151,21 @@ mod tests {
         let mut deep = b"%PDF-1.4\n1 0 obj\n".to_vec();
         deep.extend(std::iter::repeat_n(b'[', 100_000));
         assert!(matches!(extract(&deep), Err(ExtractError::Unreadable(m)) if m.contains("nest")));
+    }
+
+    #[test]
+    fn a_stream_bomb_is_refused_before_parsing() {
+        let bomb = pdf_bomb(MAX_UNPACKED_BYTES as usize + (1 << 20));
+        assert!(bomb.len() < 1 << 20, "the bomb is small: {} bytes", bomb.len());
+        assert_eq!(
+            extract(&bomb),
+            Err(ExtractError::TooLarge {
+                limit: MAX_UNPACKED_BYTES
+            })
+        );
+        let text = pdf_bomb(1000);
+        assert!(!unpacks_beyond(&text, 1000), "a small compressed page is fine");
+        assert!(unpacks_beyond(&text, 999), "every unpacked byte counts");
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn scan_document(shown: &str, kind: DocKind, bytes: &[u8], allow: Allow<'_>,
             "document-too-large",
             format!("the document cannot be checked: {e}"),
         )
-        .with_hint("save it again from Word (a normal document is far smaller), or split it"),
+        .with_hint("save it again (Word: save as .docx; PDF: print to PDF) so it unpacks to a normal size, or split it"),
         Err(ExtractError::Unreadable(why)) => Diagnostic::at_path(
             shown.to_owned(),
             1,

@@ -549,6 +549,9 @@ const DOCUMENT_CASES: &[(&str, &str, Breaker)] = &[
     ("pdf_that_is_not_a_pdf", "unreadable-document", |r| {
         knowledge(r, "forkert.pdf", b"<html>ikke en pdf</html>")
     }),
+    ("pdf_stream_bomb", "document-too-large", |r| {
+        knowledge(r, "bombe.pdf", &documents::pdf_bomb(65 * 1024 * 1024))
+    }),
     ("docx_with_cpr", "cpr-number", |r| {
         knowledge(r, "notat.docx", &documents::docx(&["Notat", "CPR:\t010190-1234"], &[]))
     }),
