@@ -2,6 +2,7 @@
 //! the database.
 
 pub mod approve;
+pub mod build_info;
 pub mod cli;
 pub mod commands;
 pub mod defaults;
