@@ -73,4 +73,6 @@ pub enum Command {
     Models(commands::models::Args),
     /// Write the JSON Schemas for editor support.
     Schemas(commands::schemas::Args),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions(commands::completions::Args),
 }

@@ -80,5 +80,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Approve(args) => commands::approve::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Log(args) => commands::log::run(&ctx, args),
+        Command::Completions(args) => commands::completions::run(&ctx, args),
     }
 }

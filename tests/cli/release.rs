@@ -1,5 +1,8 @@
-//! What ships: `--version` with the commit.
+//! What ships: `--version` with the commit, and shell completions.
 
+use clap::CommandFactory as _;
+
+use crate::assert_run_snapshot;
 use crate::support::{TestRepo, repo_root};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -36,4 +39,56 @@ fn version_names_the_version_and_the_commit() {
         let hash = caps.name("hash").map(|m| m.as_str());
         assert_eq!(hash, Some(&head[..12]), "--version in a git checkout names HEAD");
     }
+}
+
+fn subcommands() -> Vec<String> {
+    aispec::cli::Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect()
+}
+
+#[test]
+fn completions_for_every_shell_name_every_subcommand() {
+    let repo = TestRepo::empty();
+    let names = subcommands();
+    assert!(
+        names.contains(&"completions".to_owned()) && names.len() > 10,
+        "{names:?}"
+    );
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = repo.run(&["completions", shell]);
+        run.expect_code(0);
+        assert!(run.stderr.is_empty(), "{shell}: {}", run.stderr);
+        assert!(
+            run.stdout.lines().count() > 20,
+            "{shell}: a script, not a stub:\n{}",
+            run.stdout
+        );
+        for name in &names {
+            assert!(
+                run.stdout.contains(name.as_str()),
+                "{shell} completions do not mention `{name}`"
+            );
+        }
+    }
+}
+
+#[test]
+fn completions_runs_outside_a_workspace_and_refuses_an_unknown_shell() {
+    let repo = TestRepo::empty();
+    repo.run(&["completions", "bash"]).expect_code(0);
+    let run = repo.run(&["completions", "tcsh"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("bash") && run.stderr.contains("powershell"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn completions_help_says_how_to_install_them() {
+    let repo = TestRepo::empty();
+    assert_run_snapshot!(repo, repo.run(&["completions", "--help"]));
 }
