@@ -1,6 +1,7 @@
-//! What ships: `--version` with the commit, and shell completions.
+//! What ships: `--version` with the commit, shell completions, and the workflows that install the released binary.
 
 use clap::CommandFactory as _;
+use serde_yaml_ng::Value;
 
 use crate::assert_run_snapshot;
 use crate::support::{TestRepo, repo_root};
@@ -91,4 +92,96 @@ fn completions_runs_outside_a_workspace_and_refuses_an_unknown_shell() {
 fn completions_help_says_how_to_install_them() {
     let repo = TestRepo::empty();
     assert_run_snapshot!(repo, repo.run(&["completions", "--help"]));
+}
+
+fn yaml(rel: &str) -> Value {
+    let text = std::fs::read_to_string(repo_root().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"));
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{rel} is not YAML: {e}"))
+}
+
+fn steps(workflow: &Value) -> Vec<&Value> {
+    workflow["jobs"]
+        .as_mapping()
+        .expect("jobs")
+        .values()
+        .flat_map(|job| job["steps"].as_sequence().expect("steps"))
+        .collect()
+}
+
+#[test]
+fn every_workflow_file_is_yaml_with_jobs() {
+    let dir = repo_root().join(".github/workflows");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("workflows") {
+        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        if name.ends_with(".yml") {
+            let workflow = yaml(&format!(".github/workflows/{name}"));
+            assert!(!steps(&workflow).is_empty() || name.ends_with("release.yml"), "{name}");
+            seen += 1;
+        }
+    }
+    assert!(seen >= 5, "ci, release and the three aispec workflows");
+}
+
+#[test]
+fn project_workflows_install_the_pinned_release_instead_of_compiling() {
+    for name in ["aispec-pr.yml", "aispec-deploy.yml", "aispec-drift.yml"] {
+        let workflow = yaml(&format!(".github/workflows/{name}"));
+        let steps = steps(&workflow);
+        let install: Vec<_> = steps
+            .iter()
+            .filter(|s| s["uses"].as_str() == Some("./.github/actions/install-aispec"))
+            .collect();
+        assert_eq!(install.len(), 1, "{name} installs aispec once, through the action");
+        // One place for the version: the action's default, never overridden per workflow.
+        assert!(install[0].get("with").is_none(), "{name} sets its own version");
+        for step in &steps {
+            let run = step["run"].as_str().unwrap_or_default();
+            assert!(!run.contains("cargo"), "{name} compiles aispec: {run}");
+            let uses = step["uses"].as_str().unwrap_or_default();
+            assert!(!uses.contains("rust-toolchain"), "{name} installs Rust");
+        }
+    }
+}
+
+#[test]
+fn install_action_pins_a_released_version_and_checks_it() {
+    let action = yaml(".github/actions/install-aispec/action.yml");
+    let pinned = action["inputs"]["version"]["default"]
+        .as_str()
+        .expect("a default version");
+    let pinned = semver::Version::parse(pinned).expect("the pinned version is semver");
+    let this = semver::Version::parse(VERSION).expect("crate version");
+    assert!(
+        pinned <= this,
+        "the workflows pin {pinned}, newer than this source ({this})"
+    );
+    let repository = action["inputs"]["repository"]["default"].as_str().expect("repository");
+    assert_eq!(
+        format!("https://github.com/{repository}"),
+        env!("CARGO_PKG_REPOSITORY"),
+        "the action downloads from the repository in Cargo.toml"
+    );
+    let run = action["runs"]["steps"][0]["run"].as_str().expect("a run step");
+    for needed in ["sha256.sum", "sha256sum --check", "GITHUB_PATH", "--proto '=https'"] {
+        assert!(run.contains(needed), "the install step lacks {needed}");
+    }
+}
+
+#[test]
+fn release_workflow_runs_on_version_tags() {
+    let workflow = yaml(".github/workflows/v-release.yml");
+    // YAML 1.1 reads a bare `on` as true; serde_yaml_ng keeps it a string key.
+    let tags = workflow["on"]["push"]["tags"].as_sequence().expect("tag trigger");
+    assert_eq!(tags.len(), 1);
+    let pattern = tags[0].as_str().expect("pattern");
+    assert!(
+        pattern.starts_with('v'),
+        "only v-tags release, not <id>@<version>: {pattern}"
+    );
+    let config: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo_root().join("dist-workspace.toml")).expect("dist-workspace.toml"))
+            .expect("TOML");
+    let binaries = &config["dist"]["binaries"]["*"];
+    assert_eq!(binaries.as_array().map(Vec::len), Some(1), "only aispec is released");
 }
