@@ -50,9 +50,6 @@ trap cleanup EXIT
 
 version=$(cargo metadata --format-version 1 --no-deps --locked |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])')
-target_dir=$(cargo metadata --format-version 1 --no-deps --locked |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-distrib="$target_dir/distrib"
 
 # --- 1. plan ---------------------------------------------------------------------------------------------------
 step "dist plan"
@@ -89,14 +86,17 @@ check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action
 
 # --- 4. the Linux x86_64 artefact ------------------------------------------------------------------------------
 step "dist build (x86_64-unknown-linux-gnu)"
-rm -rf "$distrib"
 start=$(date +%s)
-dist build --artifacts=all --target x86_64-unknown-linux-gnu >"$work/build.log" 2>&1 || {
+dist build --artifacts=all --target x86_64-unknown-linux-gnu --output-format=json >"$work/build.json" \
+    2>"$work/build.log" || {
     cat "$work/build.log"
     fail "dist build failed"
 }
 build_seconds=$(($(date +%s) - start))
 archive=aispec-x86_64-unknown-linux-gnu.tar.xz
+# dist writes to target/distrib of the workspace (whatever CARGO_TARGET_DIR says); its manifest names the paths.
+distrib=$(python3 -c 'import json, os, sys; print(os.path.dirname(json.load(sys.stdin)["artifacts"][sys.argv[1]]["path"]))' \
+    "$archive" <"$work/build.json") || fail "dist build made no $archive"
 [ -f "$distrib/$archive" ] || fail "dist build made no $archive"
 grep -q " [ *]$archive\$" "$distrib/sha256.sum" || fail "sha256.sum lists no $archive"
 (cd "$distrib" && sha256sum --check --strict "$archive.sha256")
