@@ -4,12 +4,14 @@ use clap::CommandFactory as _;
 use serde_yaml_ng::Value;
 
 use crate::assert_run_snapshot;
+use std::path::{Path, PathBuf};
+
 use crate::support::{TestRepo, repo_root};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// `aispec 0.1.0 (1a2b3c4d5e6f 2026-11-29)`, `(1a2b3c4d5e6f-dirty 2026-11-29)`, `(1a2b3c4d5e6f)` from a published
-/// crate, or `(commit unknown)` without git (README "Install").
+/// crate, or `(commit unknown)` without git (README, "aispec completions … and aispec --version").
 fn version_line() -> regex::Regex {
     regex::Regex::new(&format!(
         r"^aispec {} \((?:(?<hash>[0-9a-f]{{12}})(?:-dirty)?(?: \d{{4}}-\d{{2}}-\d{{2}})?|commit unknown)\)\n$",
@@ -40,6 +42,83 @@ fn version_names_the_version_and_the_commit() {
         let hash = caps.name("hash").map(|m| m.as_str());
         assert_eq!(hash, Some(&head[..12]), "--version in a git checkout names HEAD");
     }
+}
+
+/// What build.rs tells Cargo when run for the crate in `dir`: the commit text and the paths it watches.
+fn run_build_script(script: &Path, dir: &Path) -> (String, Vec<PathBuf>) {
+    let out = std::process::Command::new(script)
+        .env("CARGO_MANIFEST_DIR", dir)
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run build.rs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let commit = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("cargo:rustc-env=AISPEC_BUILD_COMMIT="))
+        .unwrap_or_else(|| panic!("no AISPEC_BUILD_COMMIT in {stdout}"))
+        .to_owned();
+    let watched = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("cargo:rerun-if-changed="))
+        .map(PathBuf::from)
+        .collect();
+    (commit, watched)
+}
+
+#[test]
+fn build_script_names_the_commit_or_falls_back() {
+    // build.rs compiled on its own, so each case runs it without building aispec again.
+    let tools = TestRepo::empty();
+    let script = tools
+        .path()
+        .join(format!("build-script{}", std::env::consts::EXE_SUFFIX));
+    let status = std::process::Command::new("rustc")
+        .args(["--edition", "2024", "-o"])
+        .arg(&script)
+        .arg(repo_root().join("build.rs"))
+        .status()
+        .expect("run rustc");
+    assert!(status.success(), "build.rs does not compile on its own");
+
+    let plain = TestRepo::empty();
+    assert_eq!(
+        run_build_script(&script, plain.path()).0,
+        "commit unknown",
+        "no git, no crate metadata"
+    );
+    plain.write(
+        ".cargo_vcs_info.json",
+        r#"{"git": {"sha1": "0123456789abcdef0123456789abcdef01234567", "dirty": true}, "path_in_vcs": ""}"#,
+    );
+    assert_eq!(
+        run_build_script(&script, plain.path()).0,
+        "0123456789ab-dirty",
+        "a published crate"
+    );
+
+    let repo = TestRepo::empty();
+    git2::Repository::init(repo.path()).expect("git init");
+    repo.write("src/main.rs", "fn main() {}\n");
+    let sha = repo.commit_all("first");
+    let (commit, watched) = run_build_script(&script, repo.path());
+    assert_eq!(commit, format!("{} 2026-01-01", &sha[..12]), "a clean checkout");
+    assert!(watched.iter().any(|p| p.ends_with("HEAD")), "{watched:?}");
+    // A watched path that does not exist would make Cargo run the script (and rebuild aispec) every time.
+    assert!(watched.iter().all(|p| p.exists()), "{watched:?}");
+    repo.write("src/main.rs", "fn main() { }\n");
+    assert_eq!(
+        run_build_script(&script, repo.path()).0,
+        format!("{}-dirty 2026-01-01", &sha[..12]),
+        "an uncommitted change to a compiled file"
+    );
+    repo.write("vendor/aispec/Cargo.toml", "");
+    assert_eq!(
+        run_build_script(&script, &repo.path().join("vendor/aispec")).0,
+        "commit unknown",
+        "vendored inside another repository: not that repository's commit"
+    );
 }
 
 fn subcommands() -> Vec<String> {
@@ -73,6 +152,26 @@ fn completions_for_every_shell_name_every_subcommand() {
             );
         }
     }
+}
+
+#[test]
+fn bash_loads_the_bash_completions() {
+    let repo = TestRepo::empty();
+    let run = repo.run(&["completions", "bash"]);
+    run.expect_code(0);
+    repo.write("aispec.bash", &run.stdout);
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("source ./aispec.bash && complete -p aispec")
+        .current_dir(repo.path())
+        .output()
+        .expect("run bash");
+    let registered = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && registered.contains("_aispec"),
+        "bash did not register the completion: {registered}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
