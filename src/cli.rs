@@ -20,7 +20,7 @@ Start with `aispec init` for a new config repo, or `aispec validate` inside one.
 
 /// Screen AI use cases, write specialists as files in git, review, approve, deploy to Open WebUI and evaluate.
 #[derive(Debug, Parser)]
-#[command(name = "aispec", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "aispec", version = crate::build_info::LONG_VERSION, about, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
     /// Run as if started in this folder.
     #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
@@ -73,4 +73,6 @@ pub enum Command {
     Models(commands::models::Args),
     /// Write the JSON Schemas for editor support.
     Schemas(commands::schemas::Args),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions(commands::completions::Args),
 }

@@ -2,6 +2,7 @@
 //! the database.
 
 pub mod approve;
+pub mod build_info;
 pub mod cli;
 pub mod commands;
 pub mod defaults;
@@ -83,5 +84,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Approve(args) => commands::approve::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Log(args) => commands::log::run(&ctx, args),
+        Command::Completions(args) => commands::completions::run(&ctx, args),
     }
 }

@@ -56,10 +56,7 @@ fn files(name: &str) -> anyhow::Result<Vec<(PathBuf, String)>> {
             PathBuf::from(".gitignore"),
             include_str!("../../templates/init/gitignore").to_owned(),
         ),
-        (
-            PathBuf::from(".github/workflows/aispec.yml"),
-            include_str!("../../templates/init/workflows/aispec.yml").to_owned(),
-        ),
+        (PathBuf::from(".github/workflows/aispec.yml"), workflow()? + "\n"),
     ];
     let example = Path::new("specialists").join(EXAMPLE);
     files.push((
@@ -89,6 +86,21 @@ fn files(name: &str) -> anyhow::Result<Vec<(PathBuf, String)>> {
     ));
     files.extend(super::schemas::editor_files(Path::new(super::schemas::EDITOR_DIR)));
     Ok(files)
+}
+
+/// The CI workflow, pinned to the release of this binary: a config repo's checks run the version that made it.
+fn workflow() -> anyhow::Result<String> {
+    let mut env = minijinja::Environment::new();
+    // GitHub's own `${{ … }}` expressions would silently render as nothing; strict mode makes them an error.
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.render_str(
+        include_str!("../../templates/init/workflows/aispec.yml"),
+        minijinja::context! {
+            version => crate::build_info::VERSION,
+            repository => crate::build_info::REPOSITORY,
+        },
+    )
+    .context("rendering .github/workflows/aispec.yml")
 }
 
 #[derive(Serialize)]

@@ -2,6 +2,7 @@
 
 pub mod approve;
 pub mod bump;
+pub mod completions;
 pub mod deploy;
 pub mod diff;
 pub mod eval;

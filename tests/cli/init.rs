@@ -58,3 +58,38 @@ fn init_into_a_new_subfolder_with_no_commit() {
     let git = git2::Repository::open(repo.path().join("ny"));
     assert!(git.is_err() || git.expect("repo").head().is_err(), "no commit made");
 }
+
+#[test]
+fn init_workflow_installs_the_release_of_this_binary() {
+    let repo = TestRepo::empty();
+    repo.run(&["init", "--no-commit"]).expect_code(0);
+    let version = repo.run(&["--version"]);
+    version.expect_code(0);
+    // `aispec 0.1.0 (…)`: the word after the name.
+    let version = version.stdout.split_whitespace().nth(1).expect("a version").to_owned();
+    let text = repo.read(".github/workflows/aispec.yml");
+    let workflow: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("the workflow is YAML");
+    assert_eq!(
+        workflow["env"]["AISPEC_VERSION"].as_str(),
+        Some(version.as_str()),
+        "pinned to the version that ran init:\n{text}"
+    );
+    let steps = workflow["jobs"]["validate"]["steps"].as_sequence().expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let install = runs
+        .iter()
+        .find(|r| r.contains("sha256.sum"))
+        .expect("an install step that fetches the release's checksums");
+    let url = format!("{}/releases/download/v$AISPEC_VERSION", env!("CARGO_PKG_REPOSITORY"));
+    assert!(install.contains(&url), "downloads from {url}:\n{install}");
+    assert!(install.contains("sha256sum --check"), "checks the archive:\n{install}");
+    assert!(
+        runs.iter().all(|r| !r.contains("cargo")),
+        "nothing is compiled:\n{text}"
+    );
+    assert!(
+        !text.contains("{{") && !text.contains("{%"),
+        "template fully rendered:\n{text}"
+    );
+    assert_eq!(runs.last(), Some(&"aispec validate --format github"));
+}

@@ -12,6 +12,7 @@ mod init;
 mod journey;
 mod log;
 mod new;
+mod release;
 mod screen;
 mod screen_pty;
 mod screen_scenarios;
