@@ -227,8 +227,8 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
 
 /// Signs off a screening's current content; the sign-off goes to `screenings/<id>/signoffs.toml`.
 pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, ApproveError> {
-    use crate::model::screening::LoadError;
-    let doc = crate::model::screening::load(ws, id).map_err(|e| match e {
+    use crate::workspace::screenings::LoadError;
+    let doc = ws.screening(id).map_err(|e| match e {
         LoadError::Missing { path, .. } => ApproveError::NotFound {
             kind: "screening",
             id: id.to_owned(),
@@ -348,7 +348,7 @@ pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
     let Some(id) = screening.filter(|s| !s.is_empty()) else {
         return Vec::new();
     };
-    crate::model::screening::load(ws, id)
+    ws.screening(id)
         .map(|d| d.value.result.required_signoffs)
         .unwrap_or_default()
 }

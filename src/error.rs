@@ -83,7 +83,7 @@ pub fn hint_of(err: &anyhow::Error) -> Option<String> {
         if let Some(w) = e.downcast_ref::<crate::workspace::WorkspaceError>() {
             return Some(w.hint().to_owned());
         }
-        if let Some(l) = e.downcast_ref::<crate::model::screening::LoadError>() {
+        if let Some(l) = e.downcast_ref::<crate::workspace::screenings::LoadError>() {
             return Some(l.hint());
         }
         if let Some(g) = e.downcast_ref::<crate::git::GitError>() {

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::model::catalog::{Catalog, CatalogModel, DataClass, Hosting, ModelStatus};
 use crate::model::journey::Journey;
-use crate::model::screening::{ActionKind, LoadError, Outcome, Screening};
+use crate::model::screening::{ActionKind, Outcome, Screening};
 use crate::model::specialist::{Kind, PROMPT_FILE, SPEC_FILE, TESTS_FILE};
+use crate::workspace::screenings::LoadError;
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
 
 /// Folder of the specialist templates; a workspace's own `templates/specialist/<lang>/…` wins.
@@ -103,7 +104,7 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
     if ws.path(&dir).exists() {
         return Err(NewError::Exists(req.id.clone()));
     }
-    let screening = crate::model::screening::load(ws, &req.screening)?.value;
+    let screening = ws.screening(&req.screening)?.value;
     let mut warnings = Vec::new();
     match screening.result.outcome {
         Outcome::Refused => {
@@ -132,7 +133,7 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
             screening.id
         ));
     }
-    let journey = match crate::model::journey::load(ws, &req.screening) {
+    let journey = match ws.journey(&req.screening) {
         Ok(doc) => Some(doc.value),
         Err(LoadError::Missing { .. }) => {
             warnings.push(format!(

@@ -77,13 +77,11 @@ const MAX_COMMITS: usize = 20_000;
 pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
     let mut ignored = Vec::new();
     let specialists = ws.specialists(&mut ignored);
-    let screening_ids = crate::model::screening::ids(ws);
+    let screening_ids = ws.screening_ids();
     let screenings: BTreeMap<String, Result<Screening, String>> = screening_ids
         .iter()
         .map(|id| {
-            let loaded = crate::model::screening::load(ws, id)
-                .map(|d| d.value)
-                .map_err(|e| e.to_string());
+            let loaded = ws.screening(id).map(|d| d.value).map_err(|e| e.to_string());
             (id.clone(), loaded)
         })
         .collect();

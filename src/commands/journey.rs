@@ -10,7 +10,7 @@ use crate::document;
 use crate::error::{ExitStatus, UserError};
 use crate::fsread::Limit;
 use crate::model::config::Language;
-use crate::model::journey::{self, Journey, JourneyStatus};
+use crate::model::journey::{Journey, JourneyStatus};
 use crate::model::screening;
 use crate::prompt::Terminal;
 use crate::questionnaire::journey::{interview, save, update_status};
@@ -18,6 +18,7 @@ use crate::questionnaire::store;
 use crate::questionnaire::texts::Texts;
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
+use crate::workspace::screenings::LoadError;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -74,7 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let lock = super::lock_workspace(ctx, &ws)?;
     super::repo_ready_to_commit(&ws, args.commit)?;
     lock.sweep(&ws.path(screening::Screening::dir(&args.id)));
-    let screening = screening::load(&ws, &args.id).ok().map(|d| d.value);
+    let screening = ws.screening(&args.id).ok().map(|d| d.value);
     let lang = args
         .lang
         .or(screening.as_ref().map(|s| s.language))
@@ -90,9 +91,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
                 .into());
             }
-            let mut j = match journey::load(&ws, &args.id) {
+            let mut j = match ws.journey(&args.id) {
                 Ok(d) => d.value,
-                Err(screening::LoadError::Missing { .. }) => {
+                Err(LoadError::Missing { .. }) => {
                     let mut j = Journey::new(&args.id, screening.as_ref().map_or("", |s| s.title.as_str()));
                     j.department = screening
                         .as_ref()

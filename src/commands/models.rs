@@ -101,11 +101,10 @@ pub fn build(ws: &Workspace) -> Result<ModelsReport, UserError> {
     let mut diags = Vec::new();
     let catalog = ws.catalog(&mut diags);
     if let Some(first) = diags.iter().find(|d| d.is_error()) {
-        return Err(UserError::new(format!(
-            "the model catalogue has problems; first: {}:{}:{}: {}",
-            first.file, first.line, first.column, first.message
-        ))
-        .hint("run `aispec validate` to see every problem"));
+        return Err(
+            UserError::new(format!("the model catalogue has problems; first: {first}"))
+                .hint("run `aispec validate` to see every problem"),
+        );
     }
     let (runs, unreadable_runs) = eval::saved_runs(ws);
     let mut scores: BTreeMap<String, BTreeMap<String, Score>> = BTreeMap::new();

@@ -171,7 +171,7 @@ fn load_existing(ws: &Workspace, id: &str) -> anyhow::Result<Option<Screening>> 
     if !ws.path(screening::path(id)).exists() {
         return Ok(None);
     }
-    Ok(Some(screening::load(ws, id)?.value))
+    Ok(Some(ws.screening(id)?.value))
 }
 
 fn from_answers(

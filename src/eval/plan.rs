@@ -171,11 +171,10 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
     }
     if let Some(first) = diags.iter().find(|d| d.is_error()) {
         let count = diags.iter().filter(|d| d.is_error()).count();
-        return Err(UserError::new(format!(
-            "the files to evaluate have {count} problem(s); first: {}:{}:{}: {}",
-            first.file, first.line, first.column, first.message
-        ))
-        .hint("run `aispec validate` to see every problem"));
+        return Err(
+            UserError::new(format!("the files to evaluate have {count} problem(s); first: {first}"))
+                .hint("run `aispec validate` to see every problem"),
+        );
     }
     Ok(cases)
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::personal_data::{self, Allow};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::catalog::Catalog;
-use crate::model::journey::{self, JOURNEY_FILE, JourneyStatus};
+use crate::model::journey::{JOURNEY_FILE, JourneyStatus};
 use crate::model::screening::{self, Outcome, SCREENING_FILE, Screening, ScreeningStatus};
 use crate::questionnaire::{self, Engine, Loaded, evaluate::check_value};
 use crate::workspace::{LoadedSpecialist, Workspace};
@@ -21,12 +21,12 @@ pub fn check(
     // Problems can only come from the workspace's own questionnaire; the embedded one is tested.
     let loaded = questionnaire::load(ws, diags);
     let mut screenings: HashMap<String, Screening> = HashMap::new();
-    let ids = screening::folders(ws, diags);
+    let ids = ws.screening_folders(diags);
     for id in &ids {
         let dir = Screening::dir(id);
         let has_screening = ws.files.exists(&dir.join(SCREENING_FILE));
         if has_screening {
-            if let Some(doc) = screening::load_checked(ws, id, diags) {
+            if let Some(doc) = ws.screening_checked(id, diags) {
                 check_screening(id, &doc, loaded.as_ref(), diags);
                 // Answers, notes and free text are committed; the results only repeat the questionnaire.
                 personal_data::scan_toml(&doc.source, &["/result", "/questionnaire"], workspace_allow(ws), diags);
@@ -181,7 +181,7 @@ fn check_screening(
 }
 
 fn check_journey(ws: &Workspace, folder: &str, has_screening: bool, diags: &mut Vec<Diagnostic>) {
-    let Some(doc) = journey::load_checked(ws, folder, diags) else {
+    let Some(doc) = ws.journey_checked(folder, diags) else {
         return;
     };
     personal_data::scan_toml(&doc.source, &[], workspace_allow(ws), diags);
