@@ -353,19 +353,6 @@ pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The sign-offs recorded for a screening and its state against its current content.
-pub fn screening_status(ws: &Workspace, screening: &Screening) -> signoff::Status {
-    let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
-    let list: SignoffList = ws
-        .files
-        .read_text(&rel, crate::fsread::Limit::TEXT)
-        .ok()
-        .and_then(|t| toml::from_str(&t).ok())
-        .unwrap_or_default();
-    let required = signoff::required_roles(&ws.config, &screening.result.required_signoffs);
-    signoff::status(&list.signoffs, &signoff::screening_hash(screening), &required)
-}
-
 fn check_role(required: &BTreeSet<String>, role: &str, id: &str) -> Result<(), ApproveError> {
     if required.contains(role) {
         return Ok(());

@@ -79,7 +79,7 @@ pub fn check_screening(ws: &Workspace, s: &Screening) -> Vec<Block> {
         }),
         _ => {}
     }
-    let st = crate::approve::screening_status(ws, s);
+    let st = crate::signoff::screening_status(ws, s);
     if st.state != State::Approved && s.result.outcome != Outcome::Refused {
         out.push(Block {
             code: "screening-unsigned",

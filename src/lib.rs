@@ -16,6 +16,7 @@ pub mod fsread;
 pub mod fsutil;
 pub mod gate;
 pub mod git;
+pub mod hint;
 pub mod history;
 pub mod http;
 pub mod id;

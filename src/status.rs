@@ -188,7 +188,7 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
         match screening {
             Ok(sc) => {
                 fill_screening(&mut row, sc);
-                let st = crate::approve::screening_status(ws, sc);
+                let st = crate::signoff::screening_status(ws, sc);
                 row.state = Some(st.state);
                 row.missing_roles = st.missing;
                 row.void_signoffs = st.void.len();

@@ -155,7 +155,7 @@ pub fn write_report(
     texts: &super::texts::Texts,
 ) -> anyhow::Result<PathBuf> {
     let journey = ws.journey(&s.id).ok().map(|d| d.value);
-    let signoffs = crate::approve::screening_status(ws, s);
+    let signoffs = crate::signoff::screening_status(ws, s);
     let ctx = super::report::Context {
         journey: journey.as_ref(),
         signoffs: Some(&signoffs),
