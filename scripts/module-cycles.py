@@ -43,7 +43,7 @@ def strip_tests(text):
     text = re.sub(r"//[^\n]*", "", text)
     out = []
     i = 0
-    pattern = re.compile(r"#\[cfg\(test\)\]\s*(pub\s+)?mod\s+\w+\s*\{")
+    pattern = re.compile(r"#\[cfg\(test\)\]\s*(pub(\([^)]*\))?\s+)?mod\s+\w+\s*\{")
     while True:
         m = pattern.search(text, i)
         if not m:

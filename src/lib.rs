@@ -37,21 +37,12 @@ pub mod tokens;
 pub mod validate;
 pub mod workspace;
 
-use std::path::PathBuf;
-
 use anyhow::Context as _;
 
 use crate::cli::{Cli, Command};
+use crate::commands::Ctx;
 use crate::error::ExitStatus;
 use crate::output::Output;
-
-/// Shared context every command gets: where it runs and how it prints.
-pub struct Ctx {
-    /// The folder the command runs in (`-C` or the current directory).
-    pub cwd: PathBuf,
-    /// Output settings.
-    pub out: Output,
-}
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {

@@ -3,9 +3,13 @@
 //! once per run.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use jsonschema::Validator;
+
+/// Where `init` and `aispec schemas` put the editor copies of the schemas (not an override location).
+pub const EDITOR_DIR: &str = ".aispec/schemas";
 
 /// The kinds of TOML file aispec reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,6 +86,26 @@ impl FileKind {
             FileKind::Answers => include_str!("../schemas/answers.schema.json"),
         }
     }
+}
+
+/// The schema files plus a Taplo config pointing at them, relative to the workspace root.
+pub fn editor_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = FileKind::ALL
+        .iter()
+        .map(|k| (dir.join(format!("{}.schema.json", k.name())), k.embedded().to_owned()))
+        .collect();
+    let dir_s = crate::diagnostic::display_path(dir);
+    let mut taplo = String::from("# Schema associations for Taplo / Even Better TOML (written by `aispec schemas`).\n");
+    for k in FileKind::ALL {
+        let globs: Vec<String> = k.file_globs().iter().map(|g| format!("\"{g}\"")).collect();
+        taplo.push_str(&format!(
+            "\n[[rule]]\ninclude = [{}]\n[rule.schema]\npath = \"./{dir_s}/{}.schema.json\"\n",
+            globs.join(", "),
+            k.name()
+        ));
+    }
+    files.push((PathBuf::from(".taplo.toml"), taplo));
+    files
 }
 
 /// Compiled validators, built on first use and shared across threads.

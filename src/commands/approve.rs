@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::status::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::approve::{Approval, ApproveError, Request};
 use crate::error::{ExitStatus, UserError};
+use crate::output::Format;
 use crate::workspace::Workspace;
 
 /// What is being signed off.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::eval::cache::CacheMode;
 use crate::eval::compare::{self, Comparison};

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
@@ -12,6 +12,7 @@ use crate::fsread::Limit;
 use crate::model::config::Language;
 use crate::model::journey::{Journey, JourneyStatus};
 use crate::model::screening;
+use crate::output::Format;
 use crate::prompt::Terminal;
 use crate::questionnaire::journey::{interview, save, update_status};
 use crate::questionnaire::store;
@@ -19,16 +20,6 @@ use crate::questionnaire::texts::Texts;
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
 use crate::workspace::screenings::LoadError;
-
-/// Output format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A short summary.
-    #[default]
-    Human,
-    /// `{"id","status","missing","files","commit"}`.
-    Json,
-}
 
 /// Capture the user journey: personas, trigger, steps today and with the specialist, sources, success criteria.
 #[derive(Debug, clap::Args)]

@@ -5,20 +5,11 @@ use std::collections::BTreeMap;
 use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::eval::{self, EvalResults, report::percent};
+use crate::output::Format;
 use crate::workspace::Workspace;
-
-/// Output format of `models`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A table.
-    #[default]
-    Human,
-    /// `{"models": [...]}`.
-    Json,
-}
 
 /// Show the model catalogue with the latest saved scores per suite, latency, verbosity and cost.
 #[derive(Debug, clap::Args)]

@@ -3,10 +3,10 @@
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::status::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::model::specialist::Kind;
+use crate::output::Format;
 use crate::scaffold::{NewError, Request};
 use crate::workspace::Workspace;
 

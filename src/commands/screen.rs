@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
@@ -14,6 +14,7 @@ use crate::model::answers::AnswersFile;
 use crate::model::config::Language;
 use crate::model::questionnaire::Questionnaire;
 use crate::model::screening::{self, Outcome, QuestionnaireStamp, Screening, ScreeningResult, ScreeningStatus};
+use crate::output::Format;
 use crate::output::table;
 use crate::prompt::{Prompter, Terminal};
 use crate::questionnaire::interview::{Finish, Interview};
@@ -23,17 +24,6 @@ use crate::questionnaire::texts::Texts;
 use crate::questionnaire::{self, Engine, Loaded, answers, summary};
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
-
-/// Output format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A summary table and the action list.
-    #[default]
-    Human,
-    /// `{"outcome","tracks","ai_act_category","dpia","data_classification","allowed_hosting",
-    /// "required_signoffs","actions","stops","unanswered",…}`.
-    Json,
-}
 
 /// Screen an AI use case: Kan vi? (complexity), Må vi? (law), Bør vi? (ethics).
 #[derive(Debug, clap::Args)]

@@ -1,19 +1,10 @@
 //! `aispec status`: one row per use case and specialist.
 
-/// Output format of the read commands `status`, `log`, `bump` and `approve`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A table or lines for people.
-    #[default]
-    Human,
-    /// JSON for machines.
-    Json,
-}
-
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::ExitStatus;
+use crate::output::Format;
 use crate::status::{NotDeployed, Row};
 use crate::workspace::Workspace;
 

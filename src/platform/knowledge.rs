@@ -9,10 +9,7 @@ use sha2::Digest as _;
 use super::client::Client;
 use super::error::ApiError;
 use super::mapping::{Desired, KnowledgeRef};
-use super::types::{Grant, KnowledgeBase, KnowledgeFile};
-
-/// Key in an uploaded file's metadata holding its path under `knowledge/`.
-pub const PATH_KEY: &str = "aispec_path";
+use super::types::{Grant, KnowledgeBase, KnowledgeFile, PATH_KEY};
 
 /// The last line of a managed knowledge base's description: which workspace and specialist own it.
 pub fn ownership_line(workspace: &str, id: &str) -> String {

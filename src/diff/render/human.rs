@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Piece, pieces, short, size, summary_line, versions};
+use super::shared::{Piece, pieces, short, size, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
 use crate::diff::words::{Segment, SegmentKind, TextDiff};
 use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
@@ -66,7 +66,7 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     if !d.fields.is_empty() {
         let _ = writeln!(out, "  {}", style.dim("fields"));
         for f in &d.fields {
-            field(out, f, style);
+            field(out, f, style, "    ");
         }
     }
     match &d.prompt {
@@ -84,7 +84,7 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
                 p.words_added
             );
         }
-        Some(p) => prompt(out, p, style),
+        Some(p) => prompt(out, p, style, "  "),
         None => {}
     }
     files(out, "knowledge", &d.knowledge, style);
@@ -135,8 +135,10 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     }
 }
 
-fn field(out: &mut String, f: &FieldChange, style: &Style) {
-    let name = format!("    {}: ", f.field);
+/// One changed field on a line (`name: old → new`, list items as `+ a, - b`), long texts word by word on the
+/// lines below; `indent` goes before the field name.
+pub fn field(out: &mut String, f: &FieldChange, style: &Style, indent: &str) {
+    let name = format!("{indent}{}: ", f.field);
     if !f.added.is_empty() || !f.removed.is_empty() {
         let mut parts: Vec<String> = f.added.iter().map(|v| style.green(&format!("+ {}", show(v)))).collect();
         parts.extend(f.removed.iter().map(|v| style.red(&format!("- {}", show(v)))));
@@ -145,7 +147,7 @@ fn field(out: &mut String, f: &FieldChange, style: &Style) {
     }
     if let Some(words) = &f.words {
         let _ = writeln!(out, "{name}");
-        inline(out, words, style, "      ");
+        inline(out, words, style, &format!("{indent}  "));
         return;
     }
     let old = f.old.as_ref().map_or("(none)".to_owned(), show);
@@ -153,17 +155,20 @@ fn field(out: &mut String, f: &FieldChange, style: &Style) {
     let _ = writeln!(out, "{name}{} → {}", style.red(&old), style.green(&new));
 }
 
-fn prompt(out: &mut String, p: &TextDiff, style: &Style) {
+/// A changed system prompt: the count of words added and removed, then each changed region with its line
+/// number, word by word; `indent` goes before the heading, two more spaces before the regions.
+pub fn prompt(out: &mut String, p: &TextDiff, style: &Style, indent: &str) {
     let _ = writeln!(
         out,
-        "  {} (+{} −{} words)",
+        "{indent}{} (+{} −{} words)",
         style.dim("system prompt"),
         p.words_added,
         p.words_removed
     );
+    let inner = format!("{indent}  ");
     for h in &p.hunks {
-        let _ = writeln!(out, "    {}", style.cyan(&format!("@@ line {} @@", h.new_line)));
-        inline(out, &h.segments, style, "    ");
+        let _ = writeln!(out, "{inner}{}", style.cyan(&format!("@@ line {} @@", h.new_line)));
+        inline(out, &h.segments, style, &inner);
     }
 }
 
@@ -236,7 +241,7 @@ fn item(out: &mut String, what: &str, d: &ItemDiff, style: &Style) {
     if !d.fields.is_empty() {
         let _ = writeln!(out, "  {}", style.dim("fields"));
         for f in &d.fields {
-            field(out, f, style);
+            field(out, f, style, "    ");
         }
     }
     files(out, "files", &d.files, style);

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Piece, pieces, plural, short, size, summary_line, versions};
+use super::shared::{Piece, pieces, plural, short, size, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
 use crate::diff::words::{Segment, SegmentKind};
 use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
