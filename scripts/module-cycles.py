@@ -6,7 +6,8 @@ src/main.rs are left out), resolves it to the deepest module file that exists, a
 components of that graph with more than one file. Test-only modules (`#[cfg(test)] mod tests;` files named
 tests.rs) are left out, since tests may reach anywhere.
 
-Usage: scripts/module-cycles.py [--edges] [--commands]
+Usage: scripts/module-cycles.py [--src DIR] [--edges] [--commands]
+  --src DIR   the source folder (default: src/ beside this script's folder)
   --edges     also print every file's dependencies
   --commands  print command modules that import another command module
 Exit status: 0 when there is no cycle (and, with --commands, no command imports a sibling), 1 otherwise.
@@ -64,10 +65,11 @@ def strip_tests(text):
 
 def expand_use(body):
     """Expands `a::{b, c::{d, e}}` into ['a::b', 'a::c::d', 'a::c::e']."""
+    body = re.sub(r"\s+as\s+\w+", "", body)
     body = re.sub(r"\s+", "", body)
     m = re.match(r"^([^{]*)\{(.*)\}$", body)
     if not m:
-        return [re.sub(r"as\w+$", "", body)]
+        return [body]
     prefix, inner = m.group(1), m.group(2)
     parts, depth, cur = [], 0, ""
     for ch in inner:
@@ -92,8 +94,15 @@ def paths_in(text, here, files):
     text = strip_tests(text)
     found = []
     aliases = {}
-    for m in re.finditer(r"\buse\s+((?:crate|super|self)::[^;]*);", text):
-        for path in expand_use(m.group(1)):
+    for m in re.finditer(r"\buse\s+(\w+::[^;]*);", text):
+        head = m.group(1).split("::")[0]
+        if head not in ("crate", "super", "self"):
+            if here + (head,) not in files:
+                continue  # another crate
+            m_path = "self::" + m.group(1)
+        else:
+            m_path = m.group(1)
+        for path in expand_use(m_path):
             found.append(path)
             segs = path.split("::")
             if segs[-1] == "self":
@@ -183,6 +192,9 @@ def name(files, m):
 
 
 def main():
+    global SRC
+    if "--src" in sys.argv:
+        SRC = sys.argv[sys.argv.index("--src") + 1]
     files = collect_files()
     edges = graph(files)
     status = 0

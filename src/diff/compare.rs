@@ -6,9 +6,11 @@ use serde_json::Value;
 
 use super::fields::{self, FieldChange};
 use super::load::{self, SpecialistAt};
+use super::range::Range;
+use super::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Side, SignoffChanges, SpecialistDiff, Summary};
+use super::risk;
 use super::version::{self, Level};
 use super::words::{self, CONTEXT_LINES};
-use super::{ChangeKind, DiffReport, FileChange, ItemDiff, Range, Side, SignoffChanges, SpecialistDiff, risk};
 use crate::git::{self, GitError, Repo, Rev, Snapshot};
 use crate::model::catalog::{CATALOG_FILE, Catalog};
 use crate::model::specialist::Signoff;
@@ -102,7 +104,7 @@ pub fn compare(ws: &Workspace, repo: &Repo, range: &Range) -> Result<DiffReport,
         Vec::new()
     };
 
-    let mut summary = super::Summary::default();
+    let mut summary = Summary::default();
     for s in &specialists {
         match s.change {
             ChangeKind::Added => summary.added += 1,

@@ -1,23 +1,11 @@
 //! Risky changes: what a reviewer must not miss in a specialist, screening or catalogue change.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::fields::{FieldChange, show};
-use super::{ChangeKind, FileChange};
+use super::report::{ChangeKind, FileChange, Risk};
 use crate::model::catalog::Catalog;
 use crate::model::specialist::{Signoff, Specialist};
-
-/// One risky change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Risk {
-    /// Stable code: `access-widened`, `base-model-changed`, `weaker-hosting`, `knowledge-added`,
-    /// `knowledge-removed`, `temperature-raised`, `notice-removed`, `signoffs-voided`, `screening-changed`,
-    /// `model-weakened`.
-    pub code: &'static str,
-    /// What changed, in words.
-    pub message: String,
-}
 
 fn risk(code: &'static str, message: String) -> Risk {
     Risk { code, message }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::KNOWLEDGE_TYPES;
+use super::limits::KNOWLEDGE_TYPES;
 use super::personal_data::{self, Allow};
 use crate::diagnostic::{Diagnostic, Severity, display_path};
 use crate::extract::DocKind;

@@ -83,7 +83,7 @@ fn check_screening(
             .with_hint(format!("set `id = \"{folder}\"` or rename the folder")),
         );
     }
-    if let Some(d) = crate::validate::reserved_id(src, &s.id) {
+    if let Some(d) = super::ids::reserved(src, &s.id) {
         diags.push(d);
     }
     if s.status == ScreeningStatus::Draft {

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use super::limits::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS};
 use super::personal_data::{self, Allow};
-use super::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS, cases, knowledge};
+use super::{cases, knowledge};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::closest;
 use crate::model::catalog::{Catalog, CatalogModel, ModelStatus};
@@ -69,7 +70,7 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
             )),
         );
     }
-    if let Some(d) = super::reserved_id(src, &spec.id) {
+    if let Some(d) = super::ids::reserved(src, &spec.id) {
         diags.push(d);
     }
     // A broken catalogue is reported on its own; checking models against it would only add noise.

@@ -4,14 +4,14 @@ use std::fmt::Write as _;
 
 use super::shared::{Piece, pieces, short, size, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
+use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Side, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind, TextDiff};
-use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
 use crate::output::Style;
 
 /// The report as terminal text.
 pub fn human(r: &DiffReport, style: &Style) -> String {
     let mut out = String::new();
-    let side = |s: &crate::diff::Side| match &s.commit {
+    let side = |s: &Side| match &s.commit {
         Some(c) if s.name != short(c) => format!("{} ({})", s.name, short(c)),
         _ => s.name.clone(),
     };

@@ -6,13 +6,13 @@ use std::fmt::Write as _;
 
 use super::shared::{Piece, pieces, plural, short, size, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
+use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Side, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind};
-use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
 
 /// The report as GitHub-flavoured Markdown.
 pub fn markdown(r: &DiffReport) -> String {
     let mut out = String::from("## aispec diff\n\n");
-    let side = |s: &crate::diff::Side| match &s.commit {
+    let side = |s: &Side| match &s.commit {
         Some(c) => format!("{} (`{}`)", esc(&s.name), short(c)),
         None => esc(&s.name),
     };

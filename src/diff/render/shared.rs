@@ -2,8 +2,8 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::diff::report::{DiffReport, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind};
-use crate::diff::{DiffReport, SpecialistDiff};
 
 /// Unchanged lines longer than this many characters are shortened around the change.
 const LONG: usize = 160;
