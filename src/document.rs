@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit_distance::closest;
 use crate::fsread::{FileError, Limit, Reader};
 use crate::schema::{FileKind, Schemas};
 use crate::secrets::{is_secret_key_name, looks_like_secret};
@@ -405,49 +406,5 @@ fn json_type(v: &Value) -> String {
         Value::String(s) => format!("string \"{}\"", s.chars().take(40).collect::<String>()),
         Value::Array(_) => "an array".to_owned(),
         Value::Object(_) => "a table".to_owned(),
-    }
-}
-
-/// The closest candidate by edit distance, when it is close enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.as_str())
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_characters() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("æble", "æbler"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-
-    #[test]
-    fn closest_finds_typos_only() {
-        let c = vec!["temperature".to_owned(), "max_tokens".to_owned()];
-        assert_eq!(closest("tempreature", &c), Some("temperature"));
-        assert_eq!(closest("colour", &c), None);
     }
 }

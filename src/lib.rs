@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod document;
 pub mod edit;
+pub mod edit_distance;
 pub mod error;
 pub mod eval;
 pub mod extract;

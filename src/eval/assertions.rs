@@ -186,7 +186,7 @@ fn check(kind: &str, a: &Assertion, answer: Answer<'_>, lang: Language) -> Resul
         "levenshtein" => {
             let v = text_value(a)?;
             let max = a.threshold.unwrap_or(DEFAULT_LEVENSHTEIN);
-            let d = measure::levenshtein(body.trim(), v.trim());
+            let d = crate::edit_distance::edit_distance(body.trim(), v.trim());
             (
                 d as f64 <= max,
                 t(

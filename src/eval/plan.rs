@@ -131,7 +131,7 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
                 .is_dir(&Path::new(crate::workspace::SPECIALISTS_DIR).join(folder))
         {
             let known = ws.specialist_dirs();
-            let hint = match document::closest(folder, &known) {
+            let hint = match crate::edit_distance::closest(folder, &known) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("specialists here: {}", known.join(", ")),
             };

@@ -97,7 +97,7 @@ fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut V
     };
     if !ASSERTION_TYPES.contains(&kind) {
         let known: Vec<String> = ASSERTION_TYPES.iter().map(|s| (*s).to_owned()).collect();
-        let hint = match document::closest(kind, &known) {
+        let hint = match crate::edit_distance::closest(kind, &known) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!(
                 "use one of: {} (any may be prefixed with `not-`)",

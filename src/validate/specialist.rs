@@ -6,7 +6,7 @@ use super::limits::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS};
 use super::personal_data::{self, Allow};
 use super::{cases, knowledge};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::closest;
+use crate::edit_distance::closest;
 use crate::model::catalog::{Catalog, CatalogModel, ModelStatus};
 use crate::model::specialist::{PROMPT_FILE, Specialist};
 use crate::source::SourceFile;
