@@ -56,6 +56,7 @@ pub struct Args {
     /// A remark kept with the sign-off.
     #[arg(long)]
     pub note: Option<String>,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
     /// How to print the result.

@@ -31,6 +31,7 @@ pub struct Args {
     /// Workspace name (default: the folder name).
     #[arg(long)]
     pub name: Option<String>,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
 }

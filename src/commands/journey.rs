@@ -45,6 +45,7 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
 }

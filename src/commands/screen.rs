@@ -73,6 +73,7 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
     /// Who answers (recorded in the screening and its report; default: the git user).
