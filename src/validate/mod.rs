@@ -58,6 +58,7 @@ pub struct Validated {
 /// Validates the whole workspace, then keeps the findings under `paths` (all when empty).
 pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     let mut diags = ws.config_diagnostics.clone();
+    config::explain_api_key_env(ws, &mut diags);
     config::check(ws, &mut diags);
     let catalog_doc = ws.catalog_document(&mut diags);
     if let Some(doc) = &catalog_doc {

@@ -205,6 +205,14 @@ const CASES: &[(&str, Breaker)] = &[
             "api_key_env = \"sk-2f9c81d0a7b34e56\"",
         )
     }),
+    ("config_api_key_env_not_a_name", |r| {
+        replace(
+            r,
+            "aispec.toml",
+            "api_key_env = \"TEST_STAGING_KEY\"",
+            "api_key_env = \"staging key\"",
+        )
+    }),
     ("config_unknown_key", |r| {
         append(r, "aispec.toml", "\n[signoff]\nrequired_role = [\"legal\"]\n")
     }),
