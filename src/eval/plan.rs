@@ -10,7 +10,7 @@ use super::provider::{ChatRequest, Message, ResolvedProvider};
 use crate::diagnostic::Diagnostic;
 use crate::document;
 use crate::error::UserError;
-use crate::model::cases::{Case, CaseFile};
+use crate::model::cases::{AssertionKind, Case, CaseFile};
 use crate::model::specialist::Params;
 use crate::schema::FileKind;
 use crate::source::SourceFile;
@@ -330,9 +330,12 @@ pub fn jobs(cases: &[PlannedCase], providers: &[ResolvedProvider], repeat: u32) 
 
 /// True when any case has an `llm-rubric` assertion.
 pub fn needs_judge(cases: &[PlannedCase]) -> bool {
-    cases
-        .iter()
-        .any(|c| c.case.asserts.iter().any(|a| a.base_kind().0 == "llm-rubric"))
+    cases.iter().any(|c| {
+        c.case
+            .asserts
+            .iter()
+            .any(|a| a.typed().is_some_and(|(k, _)| k == AssertionKind::LlmRubric))
+    })
 }
 
 /// Path of the judge prompt template for a language.
