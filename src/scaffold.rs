@@ -105,34 +105,7 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
         return Err(NewError::Exists(req.id.clone()));
     }
     let screening = ws.screening(&req.screening)?.value;
-    let mut warnings = Vec::new();
-    match screening.result.outcome {
-        Outcome::Refused => {
-            return Err(NewError::Refused {
-                id: screening.id.clone(),
-                reasons: screening
-                    .result
-                    .stops
-                    .iter()
-                    .map(|s| match &s.source {
-                        Some(source) => format!("{} ({source})", s.text),
-                        None => s.text.clone(),
-                    })
-                    .collect(),
-            });
-        }
-        Outcome::Undecided => warnings.push(format!(
-            "screening `{}` is undecided: settle its open points before the specialist is deployed",
-            screening.id
-        )),
-        Outcome::Approved => {}
-    }
-    if !screening.is_complete() {
-        warnings.push(format!(
-            "screening `{}` is a draft with unanswered questions; its results may still change",
-            screening.id
-        ));
-    }
+    let mut warnings = screening_warnings(&screening)?;
     let journey = match ws.journey(&req.screening) {
         Ok(doc) => Some(doc.value),
         Err(LoadError::Missing { .. }) => {
@@ -147,10 +120,59 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
             None
         }
     };
-    let mut diags = Vec::new();
-    let catalog = ws.catalog(&mut diags);
+    let catalog = ws.catalog(&mut Vec::new());
+    let model = choose_model(&catalog, &screening, &mut warnings)?;
+    let context = context(ws, req, &screening, journey.as_ref(), model);
+    let files = render_files(ws, &dir, context)?;
+    Ok(Scaffold {
+        files,
+        model: model.id.clone(),
+        warnings,
+    })
+}
+
+/// A refused screening stops here; an undecided or unfinished one is a warning.
+fn screening_warnings(screening: &Screening) -> Result<Vec<String>, NewError> {
+    let mut warnings = Vec::new();
+    match screening.result.outcome {
+        Outcome::Refused => {
+            let reasons = screening
+                .result
+                .stops
+                .iter()
+                .map(|s| match &s.source {
+                    Some(source) => format!("{} ({source})", s.text),
+                    None => s.text.clone(),
+                })
+                .collect();
+            return Err(NewError::Refused {
+                id: screening.id.clone(),
+                reasons,
+            });
+        }
+        Outcome::Undecided => warnings.push(format!(
+            "screening `{}` is undecided: settle its open points before the specialist is deployed",
+            screening.id
+        )),
+        Outcome::Approved => {}
+    }
+    if !screening.is_complete() {
+        warnings.push(format!(
+            "screening `{}` is a draft with unanswered questions; its results may still change",
+            screening.id
+        ));
+    }
+    Ok(warnings)
+}
+
+/// The best catalogue model the screening allows; a model still on trial is a warning.
+fn choose_model<'c>(
+    catalog: &'c Catalog,
+    screening: &Screening,
+    warnings: &mut Vec<String>,
+) -> Result<&'c CatalogModel, NewError> {
     let r = &screening.result;
-    let model = best_model(&catalog, r.data_classification, &r.allowed_hosting).ok_or_else(|| NewError::NoModel {
+    let model = best_model(catalog, r.data_classification, &r.allowed_hosting).ok_or_else(|| NewError::NoModel {
         class: r.data_classification.as_str(),
         hosting: if r.allowed_hosting.is_empty() {
             "any hosting".to_owned()
@@ -169,7 +191,11 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
             model.status.as_str()
         ));
     }
-    let context = context(ws, req, &screening, journey.as_ref(), model);
+    Ok(model)
+}
+
+/// The three files rendered from the workspace's (or the built-in) templates in the workspace language.
+fn render_files(ws: &Workspace, dir: &std::path::Path, context: Value) -> Result<Vec<(PathBuf, String)>, NewError> {
     let lang = ws.config.workspace.language.code();
     let env = environment();
     let render = |file: &str, ctx: &Value| -> Result<String, NewError> {
@@ -202,11 +228,7 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
         }
         files.push((dir.join(file), text));
     }
-    Ok(Scaffold {
-        files,
-        model: model.id.clone(),
-        warnings,
-    })
+    Ok(files)
 }
 
 fn context(
