@@ -8,6 +8,7 @@ pub mod expr;
 pub mod hash;
 pub mod interview;
 pub mod journey;
+pub mod listing;
 pub mod present;
 pub mod report;
 pub mod rescreen;
