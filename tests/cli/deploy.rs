@@ -714,12 +714,7 @@ fn a_specialist_is_blocked_until_its_screening_is_signed() {
     );
     let human = r.run(&["plan", "--target", "test"]);
     human.expect_code(0);
-    assert!(human.stdout.contains("blocked"), "{}", human.stdout);
-    assert!(
-        human.stdout.contains("1 blocked by their screening"),
-        "{}",
-        human.stdout
-    );
+    insta::assert_snapshot!("plan_blocked", human.stdout.replace(&server().url, "[URL]"));
     r.deploy(&[]);
     assert!(r.api().model(&id).is_none(), "a blocked specialist is never deployed");
     let export = r.run(&["export"]);
