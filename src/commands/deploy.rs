@@ -91,26 +91,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         plan,
     };
 
-    let blockers = report.plan.blockers();
-    if !blockers.is_empty() {
-        let ids: Vec<&str> = blockers.iter().map(|i| i.id.as_str()).collect();
-        let drift = blockers.iter().any(|i| i.action == Action::Drift);
-        report.stopped = true;
-        if !human {
-            ctx.out.json(&report)?;
-        }
-        let hint = if drift {
-            "bring the hand edits into git, or overwrite them with --force"
-        } else {
-            "adopt the models with `aispec import --from-target` and `deploy --adopt`, or rename the specialists"
-        };
-        ctx.out.warn(&format!(
-            "deploy stopped before writing anything: {} ({hint})",
-            ids.join(", ")
-        ));
+    if stopped(ctx, &mut report, human)? {
         return Ok(ExitStatus::Failure);
     }
-
     let writes = report.plan.items.iter().filter(|i| i.writes()).count();
     if writes == 0 {
         if !human {
@@ -123,26 +106,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         });
     }
     confirm(ctx, &args, &report.plan, writes)?;
-
-    let bar = ctx.out.progress(u64::try_from(writes).unwrap_or(u64::MAX), "Deploying");
-    let items = report.plan.items.clone();
-    let deploy_ctx = platform::deploy_context(&ws);
-    let (results, refresh) = rt.block_on(apply::apply(
-        &conn.client,
-        items,
-        &deploy_ctx,
-        usize::from(args.jobs),
-        |r| {
-            bar.set_message(r.id.clone());
-            bar.inc(1);
-        },
-    ));
-    bar.finish_and_clear();
-    report.applied = results.iter().filter(|r| r.outcome == Outcome::Applied).count();
-    report.failed = results.len() - report.applied;
-    report.refresh_error = refresh.map(|e| e.to_string());
-    report.results = results;
-
+    apply_plan(ctx, &ws, &conn, &rt, usize::from(args.jobs), writes, &mut report);
     match args.format {
         Format::Json => ctx.out.json(&report)?,
         Format::Human => ctx.out.print(&render_results(&report, &ctx.out.out))?,
@@ -159,6 +123,55 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Drift or foreign models stop the deploy before any write: says so (and prints the JSON report) and returns
+/// true.
+fn stopped(ctx: &Ctx, report: &mut Report, human: bool) -> anyhow::Result<bool> {
+    let blockers = report.plan.blockers();
+    if blockers.is_empty() {
+        return Ok(false);
+    }
+    let ids: Vec<String> = blockers.iter().map(|i| i.id.clone()).collect();
+    let drift = blockers.iter().any(|i| i.action == Action::Drift);
+    report.stopped = true;
+    if !human {
+        ctx.out.json(&*report)?;
+    }
+    let hint = if drift {
+        "bring the hand edits into git, or overwrite them with --force"
+    } else {
+        "adopt the models with `aispec import --from-target` and `deploy --adopt`, or rename the specialists"
+    };
+    ctx.out.warn(&format!(
+        "deploy stopped before writing anything: {} ({hint})",
+        ids.join(", ")
+    ));
+    Ok(true)
+}
+
+/// Applies the plan with a progress bar and records the results in the report.
+fn apply_plan(
+    ctx: &Ctx,
+    ws: &Workspace,
+    conn: &platform::Connection,
+    rt: &tokio::runtime::Runtime,
+    jobs: usize,
+    writes: usize,
+    report: &mut Report,
+) {
+    let bar = ctx.out.progress(u64::try_from(writes).unwrap_or(u64::MAX), "Deploying");
+    let items = report.plan.items.clone();
+    let deploy_ctx = platform::deploy_context(ws);
+    let (results, refresh) = rt.block_on(apply::apply(&conn.client, items, &deploy_ctx, jobs, |r| {
+        bar.set_message(r.id.clone());
+        bar.inc(1);
+    }));
+    bar.finish_and_clear();
+    report.applied = results.iter().filter(|r| r.outcome == Outcome::Applied).count();
+    report.failed = results.len() - report.applied;
+    report.refresh_error = refresh.map(|e| e.to_string());
+    report.results = results;
 }
 
 fn confirm(ctx: &Ctx, args: &Args, plan: &Plan, writes: usize) -> anyhow::Result<()> {
