@@ -75,30 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let texts = Texts::load(Some(&ws), lang);
     let mut j = match &args.answers {
         Some(file) => from_file(ctx, &ws, file, &args.id)?,
-        None => {
-            if !ctx.out.interactive() {
-                return Err(UserError::new(
-                    "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
-                )
-                .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
-                .into());
-            }
-            let mut j = match ws.journey(&args.id) {
-                Ok(d) => d.value,
-                Err(LoadError::Missing { .. }) => {
-                    let mut j = Journey::new(&args.id, screening.as_ref().map_or("", |s| s.title.as_str()));
-                    j.department = screening
-                        .as_ref()
-                        .and_then(|s| s.department.clone())
-                        .unwrap_or_default();
-                    j
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let mut term = Terminal::open(ctx.out.err.enabled());
-            interview(&mut j, &mut term, &texts, &mut |j| save(&ws, j).map(|_| ()))?;
-            j
-        }
+        None => ask(ctx, &ws, &args.id, screening.as_ref(), &texts)?,
     };
     update_status(&mut j);
     let mut paths = vec![save(&ws, &j)?];
@@ -129,22 +106,46 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     match args.format {
         Format::Json => ctx.out.json(&report)?,
         Format::Human => {
-            let mut text = format!(
-                "{}: {}\n",
-                j.id,
-                texts.get(&format!("status_word.{}", j.status.as_str()))
-            );
+            let key = format!("status_word.{}", j.status.as_str());
+            let mut text = format!("{}: {}\n", j.id, texts.get(&key));
             if !report.missing.is_empty() {
-                text.push_str(&format!(
-                    "{}: {}\n",
-                    texts.get("label.unanswered"),
-                    report.missing.join(", ")
-                ));
+                let label = texts.get("label.unanswered");
+                text.push_str(&format!("{label}: {}\n", report.missing.join(", ")));
             }
             ctx.out.print(&text)?;
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Asks the journey's questions in the terminal, starting from the saved journey or from the screening's title
+/// and department; saves after every answer.
+fn ask(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &str,
+    screening: Option<&screening::Screening>,
+    texts: &Texts,
+) -> anyhow::Result<Journey> {
+    if !ctx.out.interactive() {
+        return Err(UserError::new(
+            "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
+        )
+        .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
+        .into());
+    }
+    let mut j = match ws.journey(id) {
+        Ok(d) => d.value,
+        Err(LoadError::Missing { .. }) => {
+            let mut j = Journey::new(id, screening.map_or("", |s| s.title.as_str()));
+            j.department = screening.and_then(|s| s.department.clone()).unwrap_or_default();
+            j
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut term = Terminal::open(ctx.out.err.enabled());
+    interview(&mut j, &mut term, texts, &mut |j| save(ws, j).map(|_| ()))?;
+    Ok(j)
 }
 
 fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> anyhow::Result<Journey> {
