@@ -94,6 +94,12 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     if d.only_formatting() {
         let _ = writeln!(out, "  {}", style.dim("formatting or comments only"));
     }
+    signoffs(out, d, style);
+    version(out, d, style);
+}
+
+/// Sign-offs voided and added by the change, and the state after it.
+fn signoffs(out: &mut String, d: &SpecialistDiff, style: &Style) {
     for s in &d.signoffs.voided {
         let _ = writeln!(
             out,
@@ -110,28 +116,29 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     if let Some(state) = d.signoffs.state.filter(|_| d.change != ChangeKind::Removed) {
         let _ = writeln!(out, "  {} {}", style.dim("state"), state.as_str());
     }
-    if let Some(v) = &d.version_check {
-        let why = v.reasons.join(", ");
-        let current = d.new_version.as_deref().unwrap_or_default();
-        if v.ok {
-            let _ = writeln!(
-                out,
-                "  {} {} ✓ ({} bump needed: {why})",
-                style.dim("version"),
-                versions(d),
-                v.required.as_str()
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "  {} {current} ✗ needs a {} bump ({why}): run `aispec bump {} {}` → {}",
-                style.red("version"),
-                v.required.as_str(),
-                d.id,
-                v.required.as_str(),
-                v.suggested
-            );
-        }
+}
+
+/// Whether the version was bumped as far as the change needs, and the command that does it when not.
+fn version(out: &mut String, d: &SpecialistDiff, style: &Style) {
+    let Some(v) = &d.version_check else { return };
+    let why = v.reasons.join(", ");
+    let current = d.new_version.as_deref().unwrap_or_default();
+    let level = v.required.as_str();
+    if v.ok {
+        let _ = writeln!(
+            out,
+            "  {} {} ✓ ({level} bump needed: {why})",
+            style.dim("version"),
+            versions(d)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  {} {current} ✗ needs a {level} bump ({why}): run `aispec bump {} {level}` → {}",
+            style.red("version"),
+            d.id,
+            v.suggested
+        );
     }
 }
 
