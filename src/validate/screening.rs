@@ -262,38 +262,31 @@ fn check_link(
         ));
         return;
     };
-    match sc.result.outcome {
-        Outcome::Refused => {
-            let message = format!("screening `{id}` refused the use case");
-            let hint = "a refused use case must not become a specialist; see the stops in its report.md".to_owned();
-            diags.push(at(
-                src,
-                "/screening",
-                Severity::Error,
-                "refused-screening",
-                message,
-                hint,
-            ));
-        }
-        Outcome::Undecided => {
-            let message = format!("screening `{id}` is undecided");
-            let hint = "the specialist stays blocked until the screening is approved: clarify the open points in \
-                        its report.md and re-screen"
-                .to_owned();
-            diags.push(at(
-                src,
-                "/screening",
-                Severity::Warning,
-                "undecided-screening",
-                message,
-                hint,
-            ));
-        }
-        Outcome::Approved => {}
-    }
+    diags.extend(outcome_problem(src, id, sc.result.outcome));
     if let Some(model) = catalog.and_then(|c| c.get(&spec.base_model)) {
         check_model(src, id, sc, model, diags);
     }
+}
+
+/// A refused screening is an error, an undecided one a warning.
+fn outcome_problem(src: &SourceFile, id: &str, outcome: Outcome) -> Option<Diagnostic> {
+    let (severity, code, message, hint) = match outcome {
+        Outcome::Refused => (
+            Severity::Error,
+            "refused-screening",
+            format!("screening `{id}` refused the use case"),
+            "a refused use case must not become a specialist; see the stops in its report.md",
+        ),
+        Outcome::Undecided => (
+            Severity::Warning,
+            "undecided-screening",
+            format!("screening `{id}` is undecided"),
+            "the specialist stays blocked until the screening is approved: clarify the open points in its \
+             report.md and re-screen",
+        ),
+        Outcome::Approved => return None,
+    };
+    Some(at(src, "/screening", severity, code, message, hint.to_owned()))
 }
 
 /// The base model may receive the screening's data class and runs where the screening allows.
