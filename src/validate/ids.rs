@@ -5,6 +5,20 @@ use std::collections::HashMap;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::workspace::LoadedSpecialist;
 
+/// An error when the id in a file differs from its folder's name; `hint` says how to fix it in that place.
+pub(super) fn mismatch(src: &crate::source::SourceFile, id: &str, folder: &str, hint: String) -> Option<Diagnostic> {
+    (id != folder).then(|| {
+        Diagnostic::at_pointer(
+            src,
+            "/id",
+            Severity::Error,
+            "id-mismatch",
+            format!("id `{id}` does not match the folder name `{folder}`"),
+        )
+        .with_hint(hint)
+    })
+}
+
 /// An error when an id read from a file is a name Windows reserves (`con`, `nul`, `com1`…): the repository must
 /// check out there too.
 pub(super) fn reserved(src: &crate::source::SourceFile, id: &str) -> Option<Diagnostic> {

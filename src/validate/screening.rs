@@ -80,11 +80,8 @@ fn at(
 fn check_screening(folder: &str, doc: &Document<Screening>, loaded: Option<&Loaded>, diags: &mut Vec<Diagnostic>) {
     let s = &doc.value;
     let src = &doc.source;
-    if s.id != folder {
-        let message = format!("id `{}` does not match the folder name `{folder}`", s.id);
-        let hint = format!("set `id = \"{folder}\"` or rename the folder");
-        diags.push(at(src, "/id", Severity::Error, "id-mismatch", message, hint));
-    }
+    let hint = format!("set `id = \"{folder}\"` or rename the folder");
+    diags.extend(super::ids::mismatch(src, &s.id, folder, hint));
     if let Some(d) = super::ids::reserved(src, &s.id) {
         diags.push(d);
     }
@@ -162,18 +159,12 @@ fn check_journey(ws: &Workspace, folder: &str, has_screening: bool, diags: &mut 
     personal_data::scan_toml(&doc.source, &[], workspace_allow(ws), diags);
     let j = &doc.value;
     let src = &doc.source;
-    if j.id != folder {
-        diags.push(
-            Diagnostic::at_pointer(
-                src,
-                "/id",
-                Severity::Error,
-                "id-mismatch",
-                format!("id `{}` does not match the folder name `{folder}`", j.id),
-            )
-            .with_hint(format!("set `id = \"{folder}\"`")),
-        );
-    }
+    diags.extend(super::ids::mismatch(
+        src,
+        &j.id,
+        folder,
+        format!("set `id = \"{folder}\"`"),
+    ));
     let missing = j.missing_sections();
     match j.status {
         JourneyStatus::Complete if !missing.is_empty() => diags.push(

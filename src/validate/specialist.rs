@@ -55,21 +55,8 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
     let Some(doc) = &s.spec else { return };
     let spec = &doc.value;
     let src = &doc.source;
-    if spec.id != s.folder {
-        diags.push(
-            Diagnostic::at_pointer(
-                src,
-                "/id",
-                Severity::Error,
-                "id-mismatch",
-                format!("id `{}` does not match the folder name `{}`", spec.id, s.folder),
-            )
-            .with_hint(format!(
-                "set `id = \"{}\"` or rename the folder to `{}`",
-                s.folder, spec.id
-            )),
-        );
-    }
+    let hint = format!("set `id = \"{}\"` or rename the folder to `{}`", s.folder, spec.id);
+    diags.extend(super::ids::mismatch(src, &spec.id, &s.folder, hint));
     if let Some(d) = super::ids::reserved(src, &spec.id) {
         diags.push(d);
     }

@@ -152,7 +152,7 @@ answer = '{"pass": false, "score": 0.2, "reason": "Svaret er ikke høfligt."}'
             ));
         }
     }
-    let repo = EvalRepo::new(&tests).answers(&answers).start();
+    let repo = EvalRepo::build(&tests).answers(&answers).start();
     let (code, json) = repo.eval_json(&["--concurrency", "16"]);
     assert_eq!(code, 0, "{json:#}");
     for (i, (fields, ..)) in table.iter().enumerate() {
@@ -186,7 +186,7 @@ prompt = "Skriv noget pænt"
 type = "not-llm-rubric"
 value = "Svaret er uhøfligt."
 "#;
-    let repo = EvalRepo::new(tests).answers(judge).start();
+    let repo = EvalRepo::build(tests).answers(judge).start();
     let (code, json) = repo.eval_json(&[]);
     assert_eq!(code, 0);
     let r = result(&json, "rubrik");
@@ -208,7 +208,7 @@ value = "Svaret er uhøfligt."
 
 #[test]
 fn raw_models_get_the_specialists_system_prompt_and_params() {
-    let repo = EvalRepo::new(ONE_CASE).start();
+    let repo = EvalRepo::build(ONE_CASE).start();
     let (code, json) = repo.eval_json(&["hjaelper", "--providers", "model-a,model-b"]);
     assert_eq!(code, 0, "{json:#}");
     let requests = repo.stub().requests();
@@ -239,7 +239,7 @@ fn raw_models_get_the_specialists_system_prompt_and_params() {
 
 #[test]
 fn platform_provider_chats_with_the_deployed_specialist() {
-    let repo = EvalRepo::new(ONE_CASE)
+    let repo = EvalRepo::build(ONE_CASE)
         .stub_args(&["--models", "hjaelper,andet", "--api-key", "sk-test"])
         .start();
     let (code, json) = repo.eval_json(&["--providers", "platform:staging"]);
@@ -272,7 +272,7 @@ fn platform_provider_chats_with_the_deployed_specialist() {
 
 #[test]
 fn a_specialist_missing_on_the_platform_is_reported() {
-    let repo = EvalRepo::new(ONE_CASE).stub_args(&["--models", "andet"]).start();
+    let repo = EvalRepo::build(ONE_CASE).stub_args(&["--models", "andet"]).start();
     let run = repo.eval(&["--providers", "platform:staging"]);
     run.expect_code(2);
     assert!(
@@ -286,7 +286,7 @@ fn a_specialist_missing_on_the_platform_is_reported() {
 
 #[test]
 fn cached_rerun_sends_nothing_and_says_so() {
-    let repo = EvalRepo::new(ONE_CASE).start();
+    let repo = EvalRepo::build(ONE_CASE).start();
     repo.eval(&[]).expect_code(0);
     assert_eq!(repo.stub().chat_count(), 1);
     let again = repo.eval(&[]);
@@ -320,7 +320,7 @@ fn repeats_are_real_repeats_each_cached_on_its_own() {
 contains = "[hilsen]"
 cycle = ["goddag 1", "goddag 2", "goddag 3"]
 "#;
-    let repo = EvalRepo::new(ONE_CASE).answers(cycle).start();
+    let repo = EvalRepo::build(ONE_CASE).answers(cycle).start();
     let (_, json) = repo.eval_json(&["--repeat", "3"]);
     assert_eq!(repo.stub().chat_count(), 3);
     let mut answers: Vec<&str> = json["results"]["results"]
@@ -361,7 +361,7 @@ prompt = "goddag [[stub:503:always]]"
 type = "icontains"
 value = "goddag"
 "#;
-    let repo = EvalRepo::new(tests).stub_args(&["--retry-after", "0"]).start();
+    let repo = EvalRepo::build(tests).stub_args(&["--retry-after", "0"]).start();
     let (code, json) = repo.eval_json(&[]);
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(result(&json, "travl")["pass"], true);
@@ -393,7 +393,7 @@ prompt = "goddag [[stub:hang:1]]"
 type = "icontains"
 value = "goddag"
 "#;
-    let repo = EvalRepo::new(tests).start();
+    let repo = EvalRepo::build(tests).start();
     let (code, json) = repo.eval_json(&["--timeout", "1"]);
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(result(&json, "haenger")["pass"], true);
@@ -408,7 +408,7 @@ fn concurrency_is_bounded() {
             "[[cases]]\nid = \"c{i}\"\nprompt = \"goddag {i}\"\n[[cases.assert]]\ntype = \"icontains\"\nvalue = \"goddag\"\n"
         ));
     }
-    let repo = EvalRepo::new(&tests).stub_args(&["--latency-ms", "40"]).start();
+    let repo = EvalRepo::build(&tests).stub_args(&["--latency-ms", "40"]).start();
     repo.eval(&["--concurrency", "3"]).expect_code(0);
     let max = repo.stub().stats()["max_in_flight"].as_u64().expect("max_in_flight");
     assert!(
@@ -422,7 +422,7 @@ fn min_pass_rate_sets_the_exit_code() {
     let tests = format!(
         "{ONE_CASE}\n[[cases]]\nid = \"umulig\"\nprompt = \"x\"\n[[cases.assert]]\ntype = \"contains\"\nvalue = \"findes ikke\"\n"
     );
-    let repo = EvalRepo::new(&tests).start();
+    let repo = EvalRepo::build(&tests).start();
     repo.eval(&["--min-pass-rate", "0.5"]).expect_code(0);
     let run = repo.eval(&["--min-pass-rate", "0.6"]);
     run.expect_code(1);
@@ -465,7 +465,7 @@ fn answers(en: &str, to: &str) -> String {
 
 #[test]
 fn compare_flags_regressions_and_improvements() {
-    let mut repo = EvalRepo::new(TWO_CASES)
+    let mut repo = EvalRepo::build(TWO_CASES)
         .answers(&answers("godt svar", "dårligt svar"))
         .start();
     let saved = repo.eval(&["--save=base"]);
@@ -514,7 +514,7 @@ fn compare_flags_regressions_and_improvements() {
 
 #[test]
 fn repeated_runs_call_small_moves_flaky_not_regressed() {
-    let mut repo = EvalRepo::new(TWO_CASES).answers(&answers("godt", "godt")).start();
+    let mut repo = EvalRepo::build(TWO_CASES).answers(&answers("godt", "godt")).start();
     repo.eval(&["--repeat", "3", "--save"]).expect_code(0);
     repo.restub(
         "[[answers]]\ncontains = \"[en]\"\ncycle = [\"godt\", \"skidt\", \"godt\"]\n\n\
@@ -539,7 +539,7 @@ fn release_regression_compares_staging_with_the_production_baseline() {
     // Production is a second stub of its own; the workspace's stub stands in for staging.
     let dir = tempfile::tempdir().expect("tempdir");
     let production = StubLlm::with_answers(dir.path(), &answers("godt", "godt"), &["--models", "hjaelper"]);
-    let repo = EvalRepo::new(TWO_CASES)
+    let repo = EvalRepo::build(TWO_CASES)
         .answers(&answers("godt", "skidt"))
         .stub_args(&["--models", "hjaelper"])
         .start();
@@ -563,7 +563,7 @@ fn release_regression_compares_staging_with_the_production_baseline() {
 
 #[test]
 fn junit_html_and_out_file() {
-    let repo = EvalRepo::new(TWO_CASES)
+    let repo = EvalRepo::build(TWO_CASES)
         .answers(&answers("godt <b>svar</b>", "skidt & dårligt"))
         .start();
     let junit = repo.eval(&["--format", "junit"]);
@@ -611,7 +611,7 @@ fn junit_html_and_out_file() {
 
 #[test]
 fn human_report_shows_matrix_and_failures() {
-    let repo = EvalRepo::new(TWO_CASES).answers(&answers("godt", "skidt")).start();
+    let repo = EvalRepo::build(TWO_CASES).answers(&answers("godt", "skidt")).start();
     let run = repo.eval(&["--providers", "model-a,model-b"]);
     // Latency, tokens and timing vary; keep the deterministic blocks (matrix, failures).
     let blocks: Vec<&str> = run
@@ -629,7 +629,7 @@ fn human_report_shows_matrix_and_failures() {
 
 #[test]
 fn models_shows_the_latest_scores_per_suite() {
-    let repo = EvalRepo::new(TWO_CASES).answers(&answers("godt", "skidt")).start();
+    let repo = EvalRepo::build(TWO_CASES).answers(&answers("godt", "skidt")).start();
     let extra = format!(
         "\n[providers.mistral]\nbase_url = \"{}\"\nmodel = \"mistral-small-3.2-24b\"\nprice_output_per_1k = 2.0\n",
         repo.stub().base_url()
@@ -658,7 +658,7 @@ fn models_shows_the_latest_scores_per_suite() {
 
 #[test]
 fn the_shipped_danish_suite_runs_and_is_valid() {
-    let repo = EvalRepo::new(ONE_CASE).start();
+    let repo = EvalRepo::build(ONE_CASE).start();
     let (code, json) = repo.eval_json(&["--suite", "dansk"]);
     assert_eq!(code, 0, "{json:#}");
     let cases = json["results"]["cases"].as_array().expect("cases");
@@ -695,7 +695,7 @@ fn the_shipped_danish_suite_runs_and_is_valid() {
 #[test]
 fn configuration_problems_exit_2_with_a_hint() {
     let rubric = "[[cases]]\nid = \"r\"\nprompt = \"x\"\n[[cases.assert]]\ntype = \"llm-rubric\"\nvalue = \"God.\"\n";
-    let repo = EvalRepo::new(rubric).start();
+    let repo = EvalRepo::build(rubric).start();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["--providers", "nope"], "no provider named `nope`"),
         (vec!["--suite", "findes-ikke"], "no suite `findes-ikke`"),
@@ -729,7 +729,7 @@ fn configuration_problems_exit_2_with_a_hint() {
 
 #[test]
 fn unreachable_provider_is_a_network_error() {
-    let mut repo = EvalRepo::new(ONE_CASE).start();
+    let mut repo = EvalRepo::build(ONE_CASE).start();
     let port = repo.stub().port();
     repo.stop_stub();
     let run = repo.eval(&["--retries", "0"]);
@@ -740,7 +740,7 @@ fn unreachable_provider_is_a_network_error() {
 
 #[test]
 fn a_wrong_platform_key_stops_before_any_chat() {
-    let repo = EvalRepo::new(ONE_CASE)
+    let repo = EvalRepo::build(ONE_CASE)
         .stub_args(&["--models", "hjaelper", "--api-key", "sk-rigtig"])
         .start();
     let run = repo.eval(&["--providers", "platform:staging"]);
@@ -810,7 +810,7 @@ struct ResultShape {
 
 #[test]
 fn json_report_shape_is_pinned_and_can_serve_as_a_baseline() {
-    let repo = EvalRepo::new(ONE_CASE).start();
+    let repo = EvalRepo::build(ONE_CASE).start();
     let run = repo.eval(&["--format", "json", "--out", "run.json", "--save=navngivet"]);
     run.expect_code(0);
     let text = repo.read("run.json");

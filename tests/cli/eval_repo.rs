@@ -105,7 +105,7 @@ impl Deref for EvalRepo {
 
 impl EvalRepo {
     /// A workspace whose `hjaelper` has these test cases, on a stub that echoes (see [`EvalBuilder`]).
-    pub fn new(tests: &str) -> EvalBuilder<'_> {
+    pub fn build(tests: &str) -> EvalBuilder<'_> {
         EvalBuilder {
             tests,
             answers: None,

@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::shared::{Piece, pieces, short, size, summary_line, versions};
+use super::shared::{Piece, pieces, short, sizes, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
-use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Side, SpecialistDiff};
+use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Risk, Side, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind, TextDiff};
 use crate::output::Style;
 
@@ -60,15 +60,7 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     for p in &d.problems {
         let _ = writeln!(out, "  {} {p}", style.red("problem:"));
     }
-    for r in &d.risks {
-        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
-    }
-    if !d.fields.is_empty() {
-        let _ = writeln!(out, "  {}", style.dim("fields"));
-        for f in &d.fields {
-            field(out, f, style, "    ");
-        }
-    }
+    risks_and_fields(out, &d.risks, &d.fields, style);
     match &d.prompt {
         Some(p) if d.change == ChangeKind::Added => {
             let lines = p
@@ -96,6 +88,19 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     }
     signoffs(out, d, style);
     version(out, d, style);
+}
+
+/// The risky changes, then every changed field.
+fn risks_and_fields(out: &mut String, risks: &[Risk], fields: &[FieldChange], style: &Style) {
+    for r in risks {
+        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
+    }
+    if !fields.is_empty() {
+        let _ = writeln!(out, "  {}", style.dim("fields"));
+        for f in fields {
+            field(out, f, style, "    ");
+        }
+    }
 }
 
 /// Sign-offs voided and added by the change, and the state after it.
@@ -219,13 +224,7 @@ fn files(out: &mut String, title: &str, files: &[FileChange], style: &Style) {
     }
     let _ = writeln!(out, "  {}", style.dim(title));
     for f in files {
-        let sizes = match (f.old_size, f.new_size) {
-            (Some(a), Some(b)) => format!(" ({} → {})", size(a), size(b)),
-            (None, Some(b)) => format!(" ({})", size(b)),
-            (Some(a), None) => format!(" ({})", size(a)),
-            (None, None) => String::new(),
-        };
-        let _ = writeln!(out, "    {} {}{sizes}", mark(f.change, style), f.file);
+        let _ = writeln!(out, "    {} {}{}", mark(f.change, style), f.file, sizes(f));
     }
 }
 
@@ -242,14 +241,6 @@ fn item(out: &mut String, what: &str, d: &ItemDiff, style: &Style) {
         style.bold(&path),
         d.change.as_str()
     );
-    for r in &d.risks {
-        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
-    }
-    if !d.fields.is_empty() {
-        let _ = writeln!(out, "  {}", style.dim("fields"));
-        for f in &d.fields {
-            field(out, f, style, "    ");
-        }
-    }
+    risks_and_fields(out, &d.risks, &d.fields, style);
     files(out, "files", &d.files, style);
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::shared::{Piece, pieces, plural, short, size, summary_line, versions};
+use super::shared::{Piece, pieces, plural, short, sizes, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
 use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Side, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind, TextDiff};
@@ -223,13 +223,7 @@ fn files_list(out: &mut String, title: &str, files: &[FileChange]) {
     }
     let _ = writeln!(out, "**{title}**\n");
     for f in files {
-        let sizes = match (f.old_size, f.new_size) {
-            (Some(a), Some(b)) => format!(" ({} → {})", size(a), size(b)),
-            (None, Some(b)) => format!(" ({})", size(b)),
-            (Some(a), None) => format!(" ({})", size(a)),
-            (None, None) => String::new(),
-        };
-        let _ = writeln!(out, "- {} `{}`{sizes}", f.change.as_str(), f.file);
+        let _ = writeln!(out, "- {} `{}`{}", f.change.as_str(), f.file, sizes(f));
     }
     out.push('\n');
 }

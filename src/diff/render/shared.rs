@@ -2,7 +2,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::diff::report::{DiffReport, SpecialistDiff};
+use crate::diff::report::{DiffReport, FileChange, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind};
 
 /// Unchanged lines longer than this many characters are shortened around the change.
@@ -80,6 +80,15 @@ pub(crate) fn size(bytes: u64) -> String {
         format!("{:.1} kB", bytes as f64 / 1000.0)
     } else {
         format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
+}
+
+/// ` (1.2 kB → 3.4 kB)`, ` (1.2 kB)` or empty: a file's sizes before and after.
+pub(crate) fn sizes(f: &FileChange) -> String {
+    match (f.old_size, f.new_size) {
+        (Some(a), Some(b)) => format!(" ({} → {})", size(a), size(b)),
+        (None, Some(b)) | (Some(b), None) => format!(" ({})", size(b)),
+        (None, None) => String::new(),
     }
 }
 
