@@ -111,6 +111,15 @@ struct Report {
     published: Option<Published>,
 }
 
+/// What every mode of `screen` works with: the command's context, the workspace, its questionnaire and the
+/// flags.
+struct Session<'a> {
+    ctx: &'a Ctx,
+    ws: &'a Workspace,
+    loaded: &'a Loaded,
+    args: &'a Args,
+}
+
 impl Report {
     /// The report of a stored screening (`id` set) or of an answers file evaluated on its own.
     fn new(
@@ -166,16 +175,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         None
     };
+    let session = Session {
+        ctx,
+        ws: &ws,
+        loaded: &loaded,
+        args: &args,
+    };
     if let Some(file) = &args.answers {
-        return from_answers(ctx, &ws, &loaded, &args, file, id.as_deref());
+        return from_answers(&session, file, id.as_deref());
     }
     if let Some(id) = args.id_flag.as_deref().filter(|_| args.id.is_none()) {
-        return interactive(ctx, &ws, &loaded, &args, Some(id));
+        return interactive(&session, Some(id));
     }
     match &args.rescreen {
-        Some(id) if !ctx.out.interactive() => rescreen_unattended(ctx, &ws, &loaded, &args, id),
-        Some(id) => interactive(ctx, &ws, &loaded, &args, Some(id)),
-        None => interactive(ctx, &ws, &loaded, &args, args.id.as_deref()),
+        Some(id) if !ctx.out.interactive() => rescreen_unattended(&session, id),
+        Some(id) => interactive(&session, Some(id)),
+        None => interactive(&session, args.id.as_deref()),
     }
 }
 
@@ -192,14 +207,8 @@ fn load_existing(ws: &Workspace, id: &str) -> anyhow::Result<Option<Screening>> 
     Ok(Some(ws.screening(id)?.value))
 }
 
-fn from_answers(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    args: &Args,
-    file: &Path,
-    id: Option<&str>,
-) -> anyhow::Result<ExitStatus> {
+fn from_answers(session: &Session<'_>, file: &Path, id: Option<&str>) -> anyhow::Result<ExitStatus> {
+    let Session { ctx, ws, loaded, args } = *session;
     let engine = Engine::new(loaded.questionnaire());
     let mut diags = Vec::new();
     let doc = document::read_source_as(&ws.files, &ctx.cwd.join(file), file, Limit::ANSWERS, &mut diags)
@@ -238,12 +247,9 @@ fn from_answers(
     let texts = Texts::load(Some(ws), lang);
     let published = match id {
         Some(id) => Some(publish(
-            ctx,
-            ws,
-            loaded,
+            session,
             &s,
             &texts,
-            args,
             &format!("Screen {id} from an answers file"),
         )?),
         None => None,
@@ -275,13 +281,8 @@ fn missing(id: &str) -> UserError {
         .hint(format!("run `aispec screen {id}` to screen it first"))
 }
 
-fn rescreen_unattended(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    args: &Args,
-    id: &str,
-) -> anyhow::Result<ExitStatus> {
+fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitStatus> {
+    let Session { ctx, ws, loaded, args } = *session;
     let engine = Engine::new(loaded.questionnaire());
     let mut s = load_existing(ws, id)?.ok_or_else(|| missing(id))?;
     let before = s.result.clone();
@@ -297,25 +298,17 @@ fn rescreen_unattended(
         ));
     }
     let published = publish(
-        ctx,
-        ws,
-        loaded,
+        session,
         &s,
         &texts,
-        args,
         &format!("Re-screen {id} under questionnaire {}", loaded.stamp.version),
     )?;
     let report = Report::new(Some(id.to_owned()), s, loaded, eval, Some(before), Some(published));
     render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
-fn interactive(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    args: &Args,
-    id: Option<&str>,
-) -> anyhow::Result<ExitStatus> {
+fn interactive(session: &Session<'_>, id: Option<&str>) -> anyhow::Result<ExitStatus> {
+    let Session { ctx, ws, loaded, args } = *session;
     if !ctx.out.interactive() {
         return Err(
             UserError::new("`aispec screen` asks its questions in a terminal, but stdin or stderr is not one")
@@ -367,7 +360,7 @@ fn interactive(
     ctx.out.status(texts.get("status.complete"));
     let verb = if args.rescreen.is_some() { "Re-screen" } else { "Screen" };
     let message = format!("{verb} {id}: {}", s.result.outcome.as_str());
-    let published = publish(ctx, ws, loaded, &s, &texts, args, &message)?;
+    let published = publish(session, &s, &texts, &message)?;
     let before = before.filter(|_| args.rescreen.is_some());
     let report = Report::new(Some(id), s, loaded, eval, before, Some(published));
     render(ctx, loaded.questionnaire(), &report, &texts, args.format)
@@ -451,15 +444,8 @@ fn ask_id(term: &mut Terminal, texts: &Texts) -> anyhow::Result<String> {
     }
 }
 
-fn publish(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    s: &Screening,
-    texts: &Texts,
-    args: &Args,
-    message: &str,
-) -> anyhow::Result<Published> {
+fn publish(session: &Session<'_>, s: &Screening, texts: &Texts, message: &str) -> anyhow::Result<Published> {
+    let Session { ctx, ws, loaded, args } = *session;
     let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.commit.no_commit, message)?;
     let report = published.files.last().cloned().unwrap_or_default();
     ctx.out.status(&texts.fill("status.report", &[("path", &report)]));
