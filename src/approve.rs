@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::document::Document;
 use crate::model::screening::Screening;
 use crate::model::specialist::{SPEC_FILE, Signoff, Specialist};
 use crate::signoff::{self, SCREENING_SIGNOFFS_FILE, SignoffList, State};
-use crate::workspace::{SPECIALISTS_DIR, Workspace};
+use crate::workspace::screenings::LoadError;
+use crate::workspace::{LoadedSpecialist, SPECIALISTS_DIR, Workspace};
 
 /// Who signs and why.
 #[derive(Debug, Clone)]
@@ -126,30 +128,10 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     let dir = Path::new(SPECIALISTS_DIR).join(id);
     let rel = dir.join(SPEC_FILE);
     let path = crate::diagnostic::display_path(&rel);
-    if !ws.files.exists(&rel) {
-        return Err(ApproveError::NotFound {
-            kind: "specialist",
-            id: id.to_owned(),
-            path,
-        });
-    }
-    let validated = crate::validate::validate(ws, std::slice::from_ref(&dir));
-    let errors: Vec<Diagnostic> = validated
-        .report
-        .diagnostics
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
-    let loaded = validated.specialists.into_iter().find(|s| s.folder == id);
-    let (Some(loaded), true) = (loaded, errors.is_empty()) else {
-        return Err(ApproveError::Invalid {
-            path: crate::diagnostic::display_path(&dir),
-            diagnostics: errors,
-        });
-    };
+    let loaded = valid_specialist(ws, id, &dir, &path)?;
     let hash = signoff::hash_loaded(ws, &loaded)
         .ok_or_else(|| ApproveError::Internal(format!("cannot compute the content hash of {path}")))?;
-    let Some(doc) = loaded.spec else {
+    let Some(doc) = &loaded.spec else {
         return Err(ApproveError::Internal(format!("{path} did not load")));
     };
     let screening = doc.value.screening.as_deref();
@@ -173,87 +155,78 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     }
     let repo = repo_for(ws, req)?;
     let new = new_signoff(req, &hash, repo.as_ref());
-    let text = crate::edit::put_signoff(&doc.source.text, &new).map_err(|source| ApproveError::Edit {
-        path: path.clone(),
+    let (text, edited) = edit_specialist(&loaded, &new, &path)?;
+    write(ws, &rel, &path, &text)?;
+    let written = Written {
+        kind: "specialist",
+        id,
+        dir: &dir,
+        file: path,
+        subject: format!("Approve specialist {id} {} as {}", edited.version, req.role),
+        status: record(&edited),
+        signoff: new,
+    };
+    let mut approval = written.commit(ws, repo.as_ref(), req, Vec::new())?;
+    approval.blocked = blocked;
+    Ok(approval)
+}
+
+/// The specialist folder, validated: nobody signs content with errors.
+fn valid_specialist(ws: &Workspace, id: &str, dir: &Path, path: &str) -> Result<LoadedSpecialist, ApproveError> {
+    if !ws.files.exists(&dir.join(SPEC_FILE)) {
+        return Err(ApproveError::NotFound {
+            kind: "specialist",
+            id: id.to_owned(),
+            path: path.to_owned(),
+        });
+    }
+    let validated = crate::validate::validate(ws, &[dir.to_path_buf()]);
+    let errors: Vec<Diagnostic> = validated
+        .report
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    let loaded = validated.specialists.into_iter().find(|s| s.folder == id);
+    match (loaded, errors.is_empty()) {
+        (Some(loaded), true) => Ok(loaded),
+        _ => Err(ApproveError::Invalid {
+            path: crate::diagnostic::display_path(dir),
+            diagnostics: errors,
+        }),
+    }
+}
+
+/// `specialist.toml` with the sign-off added, checked to parse and to keep the content hash.
+fn edit_specialist(loaded: &LoadedSpecialist, new: &Signoff, path: &str) -> Result<(String, Specialist), ApproveError> {
+    let Some(doc) = &loaded.spec else {
+        return Err(ApproveError::Internal(format!("{path} did not load")));
+    };
+    let text = crate::edit::put_signoff(&doc.source.text, new).map_err(|source| ApproveError::Edit {
+        path: path.to_owned(),
         source,
     })?;
     let edited: Specialist =
         toml::from_str(&text).map_err(|e| ApproveError::Internal(format!("the edited {path} does not parse: {e}")))?;
-    let check = signoff::content_hash(&signoff::Content {
-        spec: &edited,
-        prompt: loaded.prompt.as_ref().map_or("", |p| p.text.as_str()),
-        knowledge: Vec::new(),
-    });
-    let before = signoff::content_hash(&signoff::Content {
-        spec: &doc.value,
-        prompt: loaded.prompt.as_ref().map_or("", |p| p.text.as_str()),
-        knowledge: Vec::new(),
-    });
-    if check != before {
+    let hash = |spec: &Specialist| {
+        signoff::content_hash(&signoff::Content {
+            spec,
+            prompt: loaded.prompt.as_ref().map_or("", |p| p.text.as_str()),
+            knowledge: Vec::new(),
+        })
+    };
+    if hash(&edited) != hash(&doc.value) {
         return Err(ApproveError::Internal(format!(
             "writing the sign-off would change the content of {path}"
         )));
     }
-    crate::fsutil::write_atomic(&ws.path(&rel), text.as_bytes()).map_err(|source| ApproveError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let st = record(&edited);
-    let version = &edited.version;
-    let committed = match (&repo, req.commit) {
-        (Some(repo), true) => commit(
-            ws,
-            repo,
-            &dir,
-            &format!("Approve specialist {id} {version} as {}", req.role),
-            &new,
-            &st.missing,
-        )?,
-        _ => None,
-    };
-    Ok(Approval {
-        kind: "specialist",
-        id: id.to_owned(),
-        file: path,
-        signoff: new,
-        already_signed: false,
-        state: st.state,
-        missing: st.missing,
-        blocked,
-        commit: committed.as_ref().map(|c| c.id.to_string()),
-        warnings: committed.and_then(|c| c.index_not_updated).into_iter().collect(),
-    })
+    Ok((text, edited))
 }
 
 /// Signs off a screening's current content; the sign-off goes to `screenings/<id>/signoffs.toml`.
 pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, ApproveError> {
-    use crate::model::screening::LoadError;
-    let doc = crate::model::screening::load(ws, id).map_err(|e| match e {
-        LoadError::Missing { path, .. } => ApproveError::NotFound {
-            kind: "screening",
-            id: id.to_owned(),
-            path,
-        },
-        LoadError::Invalid { path, diagnostics } => ApproveError::Invalid { path, diagnostics },
-    })?;
+    let doc = complete_screening(ws, id)?;
     let screening: &Screening = &doc.value;
-    let file = crate::diagnostic::display_path(&doc.source.path);
-    if !screening.is_complete() {
-        let d = Diagnostic::file(
-            &doc.source,
-            crate::diagnostic::Severity::Error,
-            "incomplete-screening",
-            format!(
-                "the screening is a draft: {} required question(s) unanswered",
-                screening.result.unanswered.len()
-            ),
-        )
-        .with_hint(format!("finish it with `aispec screen {id}` before signing off"));
-        return Err(ApproveError::Invalid {
-            path: file,
-            diagnostics: vec![d],
-        });
-    }
     let required = signoff::required_roles(&ws.config, &screening.result.required_signoffs);
     check_role(&required, &req.role, id)?;
     let hash = signoff::screening_hash(screening);
@@ -263,12 +236,7 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
     let text = match ws.files.read_text(&rel, crate::fsread::Limit::TEXT) {
         Ok(text) => text,
         Err(e) if e.is_missing() => String::new(),
-        Err(reason) => {
-            return Err(ApproveError::Read {
-                path: path.clone(),
-                reason,
-            });
-        }
+        Err(reason) => return Err(ApproveError::Read { path, reason }),
     };
     let list: SignoffList = toml::from_str(&text)
         .map_err(|e| ApproveError::Internal(format!("{path} is not a valid sign-off list: {}", e.message())))?;
@@ -294,38 +262,94 @@ pub fn screening(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, Ap
     let edited = format!("{header}{edited}");
     let list: SignoffList = toml::from_str(&edited)
         .map_err(|e| ApproveError::Internal(format!("the edited {path} does not parse: {e}")))?;
-    crate::fsutil::write_atomic(&ws.path(&rel), edited.as_bytes()).map_err(|source| ApproveError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    let st = signoff::status(&list.signoffs, &hash, &required);
-    let mut warnings = refresh_report(ws, screening);
-    let committed = match (&repo, req.commit) {
-        (Some(repo), true) => commit(
-            ws,
-            repo,
-            &dir,
-            &format!("Approve screening {id} as {}", req.role),
-            &new,
-            &st.missing,
-        )?,
-        _ => None,
-    };
-    Ok(Approval {
+    write(ws, &rel, &path, &edited)?;
+    let written = Written {
         kind: "screening",
-        id: id.to_owned(),
+        id,
+        dir: &dir,
         file: path,
+        subject: format!("Approve screening {id} as {}", req.role),
+        status: signoff::status(&list.signoffs, &hash, &required),
         signoff: new,
-        already_signed: false,
-        state: st.state,
-        missing: st.missing,
-        blocked: Vec::new(),
-        commit: committed.as_ref().map(|c| c.id.to_string()),
-        warnings: {
-            warnings.extend(committed.and_then(|c| c.index_not_updated));
-            warnings
+    };
+    written.commit(ws, repo.as_ref(), req, refresh_report(ws, screening))
+}
+
+/// The screening, loaded and complete: a draft is not signed.
+fn complete_screening(ws: &Workspace, id: &str) -> Result<Document<Screening>, ApproveError> {
+    let doc = ws.screening(id).map_err(|e| match e {
+        LoadError::Missing { path, .. } => ApproveError::NotFound {
+            kind: "screening",
+            id: id.to_owned(),
+            path,
         },
+        LoadError::Invalid { path, diagnostics } => ApproveError::Invalid { path, diagnostics },
+    })?;
+    if doc.value.is_complete() {
+        return Ok(doc);
+    }
+    let d = Diagnostic::file(
+        &doc.source,
+        crate::diagnostic::Severity::Error,
+        "incomplete-screening",
+        format!(
+            "the screening is a draft: {} required question(s) unanswered",
+            doc.value.result.unanswered.len()
+        ),
+    )
+    .with_hint(format!("finish it with `aispec screen {id}` before signing off"));
+    Err(ApproveError::Invalid {
+        path: crate::diagnostic::display_path(&doc.source.path),
+        diagnostics: vec![d],
     })
+}
+
+fn write(ws: &Workspace, rel: &Path, path: &str, text: &str) -> Result<(), ApproveError> {
+    crate::fsutil::write_atomic(&ws.path(rel), text.as_bytes()).map_err(|source| ApproveError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// A sign-off written to its file, to be committed (when asked) and reported.
+struct Written<'a> {
+    kind: &'static str,
+    id: &'a str,
+    /// The folder committed.
+    dir: &'a Path,
+    file: String,
+    /// The commit subject.
+    subject: String,
+    status: signoff::Status,
+    signoff: Signoff,
+}
+
+impl Written<'_> {
+    fn commit(
+        self,
+        ws: &Workspace,
+        repo: Option<&crate::git::Repo>,
+        req: &Request,
+        mut warnings: Vec<String>,
+    ) -> Result<Approval, ApproveError> {
+        let committed = match (repo, req.commit) {
+            (Some(repo), true) => commit(ws, repo, self.dir, &self.subject, &self.signoff, &self.status.missing)?,
+            _ => None,
+        };
+        warnings.extend(committed.as_ref().and_then(|c| c.index_not_updated.clone()));
+        Ok(Approval {
+            kind: self.kind,
+            id: self.id.to_owned(),
+            file: self.file,
+            signoff: self.signoff,
+            already_signed: false,
+            state: self.status.state,
+            missing: self.status.missing,
+            blocked: Vec::new(),
+            commit: committed.map(|c| c.id.to_string()),
+            warnings,
+        })
+    }
 }
 
 /// Renders the screening's `report.md` again so it shows the sign-offs with names and dates. A report that
@@ -348,22 +372,9 @@ pub fn screening_roles(ws: &Workspace, screening: Option<&str>) -> Vec<String> {
     let Some(id) = screening.filter(|s| !s.is_empty()) else {
         return Vec::new();
     };
-    crate::model::screening::load(ws, id)
+    ws.screening(id)
         .map(|d| d.value.result.required_signoffs)
         .unwrap_or_default()
-}
-
-/// The sign-offs recorded for a screening and its state against its current content.
-pub fn screening_status(ws: &Workspace, screening: &Screening) -> signoff::Status {
-    let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
-    let list: SignoffList = ws
-        .files
-        .read_text(&rel, crate::fsread::Limit::TEXT)
-        .ok()
-        .and_then(|t| toml::from_str(&t).ok())
-        .unwrap_or_default();
-    let required = signoff::required_roles(&ws.config, &screening.result.required_signoffs);
-    signoff::status(&list.signoffs, &signoff::screening_hash(screening), &required)
 }
 
 fn check_role(required: &BTreeSet<String>, role: &str, id: &str) -> Result<(), ApproveError> {

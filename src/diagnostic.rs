@@ -121,6 +121,13 @@ impl Diagnostic {
     }
 }
 
+/// `file:line:column: message`, the one-line form used in error messages.
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
 /// A path for messages: forward slashes, no leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
@@ -258,6 +265,12 @@ mod tests {
             Some("suggestion_prompts[1].text")
         );
         assert_eq!(field_from_pointer(""), None);
+    }
+
+    #[test]
+    fn one_line_form_names_file_line_and_column() {
+        let d = Diagnostic::at_path("specialists/a/specialist.toml", 4, 7, Severity::Error, "x", "bad value");
+        assert_eq!(d.to_string(), "specialists/a/specialist.toml:4:7: bad value");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::edit_distance::closest;
 use crate::fsread::{FileError, Limit, Reader};
 use crate::schema::{FileKind, Schemas};
 use crate::secrets::{is_secret_key_name, looks_like_secret};
@@ -164,184 +165,183 @@ fn describe(schema: Option<&Value>, schema_path: &str) -> Option<String> {
         .map(|d| d.replace('\n', " "))
 }
 
+/// The findings for one schema error: one helper per kind of error, the simple ones as a table.
 fn schema_diagnostics(
     source: &SourceFile,
     error: &jsonschema::ValidationError<'_>,
     schema: Option<&Value>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let pointer = error.instance_path().as_str().to_owned();
-    let schema_path = error.schema_path().as_str().to_owned();
-    let instance = error.instance();
-    let err = |code: &'static str, msg: String| Diagnostic::at_pointer(source, &pointer, Severity::Error, code, msg);
-    let hint = describe(schema, &schema_path);
-    let with_desc = |d: Diagnostic| match &hint {
-        Some(h) => d.with_hint(h.clone()),
-        None => d,
+    let at = SchemaError {
+        source,
+        schema,
+        pointer: error.instance_path().as_str().to_owned(),
+        schema_path: error.schema_path().as_str().to_owned(),
+        instance: error.instance(),
     };
-    match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let allowed: Vec<String> = parent_node(schema, &schema_path)
-                .and_then(|n| n.get("properties"))
-                .and_then(Value::as_object)
-                .map(|p| p.keys().cloned().collect())
-                .unwrap_or_default();
-            for key in unexpected {
-                let key_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
-                let pos = source.key_position_of(&key_pointer);
-                if let Some(d) = secret_in_unknown_key(source, key, instance.get(key.as_str()), pos) {
-                    diags.push(d);
-                    continue;
-                }
-                let mut d = Diagnostic::at_path(
-                    crate::diagnostic::display_path(&source.path),
-                    pos.line,
-                    pos.column,
-                    Severity::Error,
-                    "unknown-key",
-                    format!("unknown key `{key}`"),
-                );
-                if let Some(f) = crate::diagnostic::field_from_pointer(&key_pointer) {
-                    d = d.with_field(f);
-                }
-                let hint = match closest(key, &allowed) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None if allowed.is_empty() => "remove it".to_owned(),
-                    None => format!("remove it; allowed keys here: {}", allowed.join(", ")),
-                };
-                diags.push(d.with_hint(hint));
-            }
-        }
-        ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or_default().to_owned();
-            let desc = parent_node(schema, &schema_path)
-                .and_then(|n| n.pointer(&format!("/properties/{name}/description")))
-                .and_then(Value::as_str)
-                .map(|d| d.replace('\n', " "));
-            let place = crate::diagnostic::field_from_pointer(&pointer)
-                .map(|f| format!(" in `{f}`"))
-                .unwrap_or_default();
-            let mut d = err("missing-key", format!("missing required key `{name}`{place}"));
-            d.field = None;
-            let hint = match desc {
-                Some(desc) => format!("add `{name} = …`: {desc}"),
-                None => format!("add `{name} = …`"),
-            };
-            diags.push(d.with_hint(hint));
-        }
-        ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => type_name(&t.to_string()),
-                TypeKind::Multiple(set) => {
-                    let names: Vec<String> = set
-                        .iter()
-                        .map(|t| t.to_string())
-                        .filter(|t| t != "null")
-                        .map(|t| type_name(&t))
-                        .collect();
-                    names.join(" or ")
-                }
-            };
-            let found = json_type(instance);
-            diags.push(with_desc(err(
-                "wrong-type",
-                format!("expected {expected}, found {found}"),
-            )));
-        }
+    let described = |code: &'static str, message: String| at.described(code, message);
+    let d = match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => return at.unknown_keys(unexpected, diags),
+        ValidationErrorKind::Required { property } => at.missing_key(property.as_str().unwrap_or_default()),
+        ValidationErrorKind::Type { kind } => at.wrong_type(kind),
         ValidationErrorKind::Enum { options } => {
             let choices: Vec<String> = options
                 .as_array()
                 .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                 .unwrap_or_default();
-            let got = instance.as_str().map_or_else(|| instance.to_string(), str::to_owned);
-            let mut d = err(
-                "invalid-value",
-                format!("`{got}` is not allowed; use one of: {}", choices.join(", ")),
-            );
-            if let Some(best) = closest(&got, &choices) {
-                d = d.with_hint(format!("did you mean `{best}`?"));
-            }
-            diags.push(d);
+            at.not_allowed(&choices)
         }
         ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. }
-            if const_choices(schema, &schema_path).is_some() =>
+            if const_choices(schema, &at.schema_path).is_some() =>
         {
-            let choices = const_choices(schema, &schema_path).unwrap_or_default();
-            let got = instance.as_str().map_or_else(|| instance.to_string(), str::to_owned);
-            let mut d = err(
-                "invalid-value",
-                format!("`{got}` is not allowed; use one of: {}", choices.join(", ")),
-            );
-            if let Some(best) = closest(&got, &choices) {
-                d = d.with_hint(format!("did you mean `{best}`?"));
-            }
-            diags.push(d);
+            at.not_allowed(&const_choices(schema, &at.schema_path).unwrap_or_default())
         }
         ValidationErrorKind::Constant { expected_value } => {
-            diags.push(with_desc(err("invalid-value", format!("must be {expected_value}"))));
+            described("invalid-value", format!("must be {expected_value}"))
         }
-        ValidationErrorKind::Pattern { .. } if pointer.ends_with("/api_key_env") => {
-            let got = instance.as_str().unwrap_or_default();
-            let d = if looks_like_secret(got) {
-                err("possible-secret", "looks like an API key itself; the key must never be written in a file".to_owned())
-                    .with_hint("put the NAME of an environment variable here (for example AISPEC_STAGING_API_KEY), set the key in that variable, and rotate the key now: it may be in git history")
-            } else {
-                err(
-                    "invalid-format",
-                    "must be the name of an environment variable (letters, digits and `_`)".to_owned(),
-                )
-                .with_hint("for example AISPEC_STAGING_API_KEY")
-            };
-            diags.push(d);
-        }
-        ValidationErrorKind::Pattern { .. } => {
-            let got = instance.as_str().unwrap_or_default();
-            // A value that may carry a credential is never quoted back.
-            let message = if looks_like_secret(got) || crate::secrets::has_userinfo(got) {
-                "has the wrong format".to_owned()
-            } else {
-                format!("`{got}` has the wrong format")
-            };
-            diags.push(with_desc(err("invalid-format", message)));
-        }
+        ValidationErrorKind::Pattern { .. } => at.wrong_format(),
         ValidationErrorKind::MinLength { limit } if *limit == 1 => {
-            diags.push(with_desc(err("empty-value", "must not be empty".to_owned())));
+            described("empty-value", "must not be empty".to_owned())
         }
         ValidationErrorKind::MinLength { limit } => {
-            diags.push(with_desc(err(
-                "too-short",
-                format!("must be at least {limit} characters"),
-            )));
+            described("too-short", format!("must be at least {limit} characters"))
         }
         ValidationErrorKind::MaxLength { limit } => {
-            let len = instance.as_str().map_or(0, |s| s.chars().count());
-            diags.push(with_desc(err(
-                "too-long",
-                format!("is {len} characters; at most {limit} allowed"),
-            )));
+            let len = at.instance.as_str().map_or(0, |s| s.chars().count());
+            described("too-long", format!("is {len} characters; at most {limit} allowed"))
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            diags.push(with_desc(err(
-                "out-of-range",
-                format!("{instance} is below the minimum {limit}"),
-            )));
+            described("out-of-range", format!("{} is below the minimum {limit}", at.instance))
         }
         ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            diags.push(with_desc(err(
-                "out-of-range",
-                format!("{instance} is above the maximum {limit}"),
-            )));
+            described("out-of-range", format!("{} is above the maximum {limit}", at.instance))
         }
-        ValidationErrorKind::MinItems { limit } => {
-            diags.push(with_desc(err("too-few", format!("needs at least {limit} entries"))));
+        ValidationErrorKind::MinItems { limit } => described("too-few", format!("needs at least {limit} entries")),
+        ValidationErrorKind::UniqueItems => described("duplicate-entry", "contains the same entry twice".to_owned()),
+        _ => described("schema", error.to_string()),
+    };
+    diags.push(d);
+}
+
+/// Where a schema error is: the file, the schema, the value's pointer and the schema rule's path.
+struct SchemaError<'a> {
+    source: &'a SourceFile,
+    schema: Option<&'a Value>,
+    pointer: String,
+    schema_path: String,
+    instance: &'a Value,
+}
+
+impl SchemaError<'_> {
+    fn error(&self, code: &'static str, message: String) -> Diagnostic {
+        Diagnostic::at_pointer(self.source, &self.pointer, Severity::Error, code, message)
+    }
+
+    /// An error with the schema's description of the field as its hint.
+    fn described(&self, code: &'static str, message: String) -> Diagnostic {
+        let d = self.error(code, message);
+        match describe(self.schema, &self.schema_path) {
+            Some(h) => d.with_hint(h),
+            None => d,
         }
-        ValidationErrorKind::UniqueItems => {
-            diags.push(with_desc(err(
-                "duplicate-entry",
-                "contains the same entry twice".to_owned(),
-            )));
+    }
+
+    /// One finding per unknown key, at the key, with the closest allowed key as a hint (a credential under an
+    /// unknown key is reported as such, never quoted).
+    fn unknown_keys(&self, unexpected: &[String], diags: &mut Vec<Diagnostic>) {
+        let allowed: Vec<String> = parent_node(self.schema, &self.schema_path)
+            .and_then(|n| n.get("properties"))
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        for key in unexpected {
+            let key_pointer = format!("{}/{}", self.pointer, key.replace('~', "~0").replace('/', "~1"));
+            let pos = self.source.key_position_of(&key_pointer);
+            if let Some(d) = secret_in_unknown_key(self.source, key, self.instance.get(key.as_str()), pos) {
+                diags.push(d);
+                continue;
+            }
+            let mut d = Diagnostic::at_path(
+                crate::diagnostic::display_path(&self.source.path),
+                pos.line,
+                pos.column,
+                Severity::Error,
+                "unknown-key",
+                format!("unknown key `{key}`"),
+            );
+            if let Some(f) = crate::diagnostic::field_from_pointer(&key_pointer) {
+                d = d.with_field(f);
+            }
+            let hint = match closest(key, &allowed) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if allowed.is_empty() => "remove it".to_owned(),
+                None => format!("remove it; allowed keys here: {}", allowed.join(", ")),
+            };
+            diags.push(d.with_hint(hint));
         }
-        _ => diags.push(with_desc(err("schema", error.to_string()))),
+    }
+
+    /// A required key is absent: say where, and what the key is for.
+    fn missing_key(&self, name: &str) -> Diagnostic {
+        let desc = parent_node(self.schema, &self.schema_path)
+            .and_then(|n| n.pointer(&format!("/properties/{name}/description")))
+            .and_then(Value::as_str)
+            .map(|d| d.replace('\n', " "));
+        let place = crate::diagnostic::field_from_pointer(&self.pointer)
+            .map(|f| format!(" in `{f}`"))
+            .unwrap_or_default();
+        let mut d = self.error("missing-key", format!("missing required key `{name}`{place}"));
+        d.field = None;
+        let hint = match desc {
+            Some(desc) => format!("add `{name} = …`: {desc}"),
+            None => format!("add `{name} = …`"),
+        };
+        d.with_hint(hint)
+    }
+
+    /// A value of the wrong type, named in TOML's words.
+    fn wrong_type(&self, kind: &TypeKind) -> Diagnostic {
+        let expected = match kind {
+            TypeKind::Single(t) => type_name(&t.to_string()),
+            TypeKind::Multiple(set) => {
+                let names: Vec<String> = set
+                    .iter()
+                    .map(|t| t.to_string())
+                    .filter(|t| t != "null")
+                    .map(|t| type_name(&t))
+                    .collect();
+                names.join(" or ")
+            }
+        };
+        let found = json_type(self.instance);
+        self.described("wrong-type", format!("expected {expected}, found {found}"))
+    }
+
+    /// A value outside a fixed list, with the closest choice as a hint.
+    fn not_allowed(&self, choices: &[String]) -> Diagnostic {
+        let got = self
+            .instance
+            .as_str()
+            .map_or_else(|| self.instance.to_string(), str::to_owned);
+        let d = self.error(
+            "invalid-value",
+            format!("`{got}` is not allowed; use one of: {}", choices.join(", ")),
+        );
+        match closest(&got, choices) {
+            Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+            None => d,
+        }
+    }
+
+    /// A text that does not match its pattern; a value that may carry a credential is never quoted back.
+    fn wrong_format(&self) -> Diagnostic {
+        let got = self.instance.as_str().unwrap_or_default();
+        let message = if looks_like_secret(got) || crate::secrets::has_userinfo(got) {
+            "has the wrong format".to_owned()
+        } else {
+            format!("`{got}` has the wrong format")
+        };
+        self.described("invalid-format", message)
     }
 }
 
@@ -405,49 +405,5 @@ fn json_type(v: &Value) -> String {
         Value::String(s) => format!("string \"{}\"", s.chars().take(40).collect::<String>()),
         Value::Array(_) => "an array".to_owned(),
         Value::Object(_) => "a table".to_owned(),
-    }
-}
-
-/// The closest candidate by edit distance, when it is close enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.chars().count() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c.as_str())
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_characters() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("æble", "æbler"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-
-    #[test]
-    fn closest_finds_typos_only() {
-        let c = vec!["temperature".to_owned(), "max_tokens".to_owned()];
-        assert_eq!(closest("tempreature", &c), Some("temperature"));
-        assert_eq!(closest("colour", &c), None);
     }
 }

@@ -71,34 +71,6 @@ pub fn status_of(err: &anyhow::Error) -> ExitStatus {
     err.downcast_ref::<ExitWith>().map_or(ExitStatus::Error, |e| e.status)
 }
 
-/// The hint attached anywhere in an error chain, if any.
-pub fn hint_of(err: &anyhow::Error) -> Option<String> {
-    if let Some(inner) = err.downcast_ref::<ExitWith>() {
-        return hint_of(&inner.error);
-    }
-    err.chain().find_map(|e| {
-        if let Some(u) = e.downcast_ref::<UserError>() {
-            return u.hint.clone();
-        }
-        if let Some(w) = e.downcast_ref::<crate::workspace::WorkspaceError>() {
-            return Some(w.hint().to_owned());
-        }
-        if let Some(l) = e.downcast_ref::<crate::model::screening::LoadError>() {
-            return Some(l.hint());
-        }
-        if let Some(g) = e.downcast_ref::<crate::git::GitError>() {
-            return g.hint();
-        }
-        if let Some(l) = e.downcast_ref::<crate::lock::LockError>() {
-            return Some(l.hint());
-        }
-        if let Some(crate::approve::ApproveError::Git(g)) = e.downcast_ref::<crate::approve::ApproveError>() {
-            return g.hint();
-        }
-        None
-    })
-}
-
 /// True when the error is a closed stdout pipe (`aispec … | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {

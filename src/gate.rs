@@ -4,9 +4,10 @@
 
 use serde::Serialize;
 
-use crate::model::screening::{self, LoadError, Outcome, Screening};
+use crate::model::screening::{Outcome, Screening};
 use crate::signoff::State;
 use crate::workspace::Workspace;
+use crate::workspace::screenings::LoadError;
 
 /// One reason a specialist is blocked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,7 +35,7 @@ pub fn check(ws: &Workspace, screening: Option<&str>) -> Vec<Block> {
                 .to_owned(),
         }];
     };
-    match screening::load(ws, id) {
+    match ws.screening(id) {
         Ok(doc) => check_screening(ws, &doc.value),
         Err(e @ LoadError::Missing { .. }) => vec![Block {
             code: "unknown-screening",
@@ -78,7 +79,7 @@ pub fn check_screening(ws: &Workspace, s: &Screening) -> Vec<Block> {
         }),
         _ => {}
     }
-    let st = crate::approve::screening_status(ws, s);
+    let st = crate::signoff::screening_status(ws, s);
     if st.state != State::Approved && s.result.outcome != Outcome::Refused {
         out.push(Block {
             code: "screening-unsigned",

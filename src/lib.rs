@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod document;
 pub mod edit;
+pub mod edit_distance;
 pub mod error;
 pub mod eval;
 pub mod extract;
@@ -17,6 +18,7 @@ pub mod fsread;
 pub mod fsutil;
 pub mod gate;
 pub mod git;
+pub mod hint;
 pub mod history;
 pub mod http;
 pub mod id;
@@ -37,21 +39,12 @@ pub mod tokens;
 pub mod validate;
 pub mod workspace;
 
-use std::path::PathBuf;
-
 use anyhow::Context as _;
 
 use crate::cli::{Cli, Command};
+use crate::commands::Ctx;
 use crate::error::ExitStatus;
 use crate::output::Output;
-
-/// Shared context every command gets: where it runs and how it prints.
-pub struct Ctx {
-    /// The folder the command runs in (`-C` or the current directory).
-    pub cwd: PathBuf,
-    /// Output settings.
-    pub out: Output,
-}
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
@@ -84,6 +77,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Approve(args) => commands::approve::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Log(args) => commands::log::run(&ctx, args),
-        Command::Completions(args) => commands::completions::run(&ctx, args),
+        Command::Completions(args) => commands::completions::run(&ctx, args, <Cli as clap::CommandFactory>::command()),
     }
 }

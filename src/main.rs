@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             // The last line of defence: no key in use is ever printed, whatever a server or library said.
             let message = format!("{err:#}");
             eprintln!("error: {}", aispec::secrets::redact(&message));
-            if let Some(hint) = aispec::error::hint_of(&err) {
+            if let Some(hint) = aispec::hint::of(&err) {
                 eprintln!("hint: {}", aispec::secrets::redact(&hint));
             }
             ExitCode::from(aispec::error::status_of(&err).code())

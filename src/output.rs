@@ -19,6 +19,17 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `--format` of the commands that print either text for people or JSON (commands with more formats, such as
+/// `diff`, `eval` and `validate`, have their own).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Tables and summaries for people.
+    #[default]
+    Human,
+    /// One JSON document on stdout, for machines.
+    Json,
+}
+
 /// ANSI styling that is a no-op when colour is off.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::model::catalog::{Catalog, CatalogModel, DataClass, Hosting, ModelStatus};
 use crate::model::journey::Journey;
-use crate::model::screening::{ActionKind, LoadError, Outcome, Screening};
+use crate::model::screening::{ActionKind, Outcome, Screening};
 use crate::model::specialist::{Kind, PROMPT_FILE, SPEC_FILE, TESTS_FILE};
+use crate::workspace::screenings::LoadError;
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
 
 /// Folder of the specialist templates; a workspace's own `templates/specialist/<lang>/…` wins.
@@ -103,21 +104,50 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
     if ws.path(&dir).exists() {
         return Err(NewError::Exists(req.id.clone()));
     }
-    let screening = crate::model::screening::load(ws, &req.screening)?.value;
+    let screening = ws.screening(&req.screening)?.value;
+    let mut warnings = screening_warnings(&screening)?;
+    let journey = match ws.journey(&req.screening) {
+        Ok(doc) => Some(doc.value),
+        Err(LoadError::Missing { .. }) => {
+            warnings.push(format!(
+                "no user journey for `{}`: audience, sources and test cases are placeholders (run `aispec journey {}`)",
+                req.screening, req.screening
+            ));
+            None
+        }
+        Err(e) => {
+            warnings.push(format!("the journey was not used: {e}"));
+            None
+        }
+    };
+    let catalog = ws.catalog(&mut Vec::new());
+    let model = choose_model(&catalog, &screening, &mut warnings)?;
+    let context = context(ws, req, &screening, journey.as_ref(), model);
+    let files = render_files(ws, &dir, context)?;
+    Ok(Scaffold {
+        files,
+        model: model.id.clone(),
+        warnings,
+    })
+}
+
+/// A refused screening stops here; an undecided or unfinished one is a warning.
+fn screening_warnings(screening: &Screening) -> Result<Vec<String>, NewError> {
     let mut warnings = Vec::new();
     match screening.result.outcome {
         Outcome::Refused => {
+            let reasons = screening
+                .result
+                .stops
+                .iter()
+                .map(|s| match &s.source {
+                    Some(source) => format!("{} ({source})", s.text),
+                    None => s.text.clone(),
+                })
+                .collect();
             return Err(NewError::Refused {
                 id: screening.id.clone(),
-                reasons: screening
-                    .result
-                    .stops
-                    .iter()
-                    .map(|s| match &s.source {
-                        Some(source) => format!("{} ({source})", s.text),
-                        None => s.text.clone(),
-                    })
-                    .collect(),
+                reasons,
             });
         }
         Outcome::Undecided => warnings.push(format!(
@@ -132,24 +162,17 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
             screening.id
         ));
     }
-    let journey = match crate::model::journey::load(ws, &req.screening) {
-        Ok(doc) => Some(doc.value),
-        Err(LoadError::Missing { .. }) => {
-            warnings.push(format!(
-                "no user journey for `{}`: audience, sources and test cases are placeholders (run `aispec journey {}`)",
-                req.screening, req.screening
-            ));
-            None
-        }
-        Err(e) => {
-            warnings.push(format!("the journey was not used: {e}"));
-            None
-        }
-    };
-    let mut diags = Vec::new();
-    let catalog = ws.catalog(&mut diags);
+    Ok(warnings)
+}
+
+/// The best catalogue model the screening allows; a model still on trial is a warning.
+fn choose_model<'c>(
+    catalog: &'c Catalog,
+    screening: &Screening,
+    warnings: &mut Vec<String>,
+) -> Result<&'c CatalogModel, NewError> {
     let r = &screening.result;
-    let model = best_model(&catalog, r.data_classification, &r.allowed_hosting).ok_or_else(|| NewError::NoModel {
+    let model = best_model(catalog, r.data_classification, &r.allowed_hosting).ok_or_else(|| NewError::NoModel {
         class: r.data_classification.as_str(),
         hosting: if r.allowed_hosting.is_empty() {
             "any hosting".to_owned()
@@ -168,7 +191,11 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
             model.status.as_str()
         ));
     }
-    let context = context(ws, req, &screening, journey.as_ref(), model);
+    Ok(model)
+}
+
+/// The three files rendered from the workspace's (or the built-in) templates in the workspace language.
+fn render_files(ws: &Workspace, dir: &std::path::Path, context: Value) -> Result<Vec<(PathBuf, String)>, NewError> {
     let lang = ws.config.workspace.language.code();
     let env = environment();
     let render = |file: &str, ctx: &Value| -> Result<String, NewError> {
@@ -201,11 +228,7 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
         }
         files.push((dir.join(file), text));
     }
-    Ok(Scaffold {
-        files,
-        model: model.id.clone(),
-        warnings,
-    })
+    Ok(files)
 }
 
 fn context(

@@ -1,16 +1,15 @@
-//! JSON Schemas for every file kind: generated from the serde types, committed in `schemas/`, embedded in the
-//! binary, overridable per workspace, compiled at most once per run.
+//! JSON Schemas for every file kind: generated from the serde types (by the test below, which keeps the
+//! committed copies in `schemas/` in step), embedded in the binary, overridable per workspace, compiled at most
+//! once per run.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use jsonschema::Validator;
-use schemars::JsonSchema;
 
-use crate::model::{
-    answers::AnswersFile, cases::CaseFile, catalog::Catalog, config::Config, journey::Journey,
-    questionnaire::Questionnaire, screening::Screening, specialist::Specialist,
-};
+/// Where `init` and `aispec schemas` put the editor copies of the schemas (not an override location).
+pub const EDITOR_DIR: &str = ".aispec/schemas";
 
 /// The kinds of TOML file aispec reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,31 +86,26 @@ impl FileKind {
             FileKind::Answers => include_str!("../schemas/answers.schema.json"),
         }
     }
-
-    /// The schema generated from the Rust types (what `embedded` must equal).
-    pub fn generate(self) -> serde_json::Value {
-        match self {
-            FileKind::Config => generate::<Config>(),
-            FileKind::Catalog => generate::<Catalog>(),
-            FileKind::Specialist => generate::<Specialist>(),
-            FileKind::Cases => generate::<CaseFile>(),
-            FileKind::Questionnaire => generate::<Questionnaire>(),
-            FileKind::Screening => generate::<Screening>(),
-            FileKind::Journey => generate::<Journey>(),
-            FileKind::Answers => generate::<AnswersFile>(),
-        }
-    }
-
-    /// Pretty JSON text of the generated schema, as written to `schemas/`.
-    pub fn generate_text(self) -> String {
-        let mut text = serde_json::to_string_pretty(&self.generate()).unwrap_or_default();
-        text.push('\n');
-        text
-    }
 }
 
-fn generate<T: JsonSchema>() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(T)).unwrap_or_default()
+/// The schema files plus a Taplo config pointing at them, relative to the workspace root.
+pub fn editor_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = FileKind::ALL
+        .iter()
+        .map(|k| (dir.join(format!("{}.schema.json", k.name())), k.embedded().to_owned()))
+        .collect();
+    let dir_s = crate::diagnostic::display_path(dir);
+    let mut taplo = String::from("# Schema associations for Taplo / Even Better TOML (written by `aispec schemas`).\n");
+    for k in FileKind::ALL {
+        let globs: Vec<String> = k.file_globs().iter().map(|g| format!("\"{g}\"")).collect();
+        taplo.push_str(&format!(
+            "\n[[rule]]\ninclude = [{}]\n[rule.schema]\npath = \"./{dir_s}/{}.schema.json\"\n",
+            globs.join(", "),
+            k.name()
+        ));
+    }
+    files.push((PathBuf::from(".taplo.toml"), taplo));
+    files
 }
 
 /// Compiled validators, built on first use and shared across threads.
@@ -174,7 +168,34 @@ impl Schemas {
 
 #[cfg(test)]
 mod tests {
+    use schemars::JsonSchema;
+
     use super::*;
+    use crate::model::{
+        answers::AnswersFile, cases::CaseFile, catalog::Catalog, config::Config, journey::Journey,
+        questionnaire::Questionnaire, screening::Screening, specialist::Specialist,
+    };
+
+    fn generate<T: JsonSchema>() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(T)).expect("a schema is JSON")
+    }
+
+    /// The schema generated from the Rust types, as pretty JSON text (what `embedded` must equal).
+    fn generate_text(kind: FileKind) -> String {
+        let schema = match kind {
+            FileKind::Config => generate::<Config>(),
+            FileKind::Catalog => generate::<Catalog>(),
+            FileKind::Specialist => generate::<Specialist>(),
+            FileKind::Cases => generate::<CaseFile>(),
+            FileKind::Questionnaire => generate::<Questionnaire>(),
+            FileKind::Screening => generate::<Screening>(),
+            FileKind::Journey => generate::<Journey>(),
+            FileKind::Answers => generate::<AnswersFile>(),
+        };
+        let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+        text.push('\n');
+        text
+    }
 
     /// The committed schemas must equal what the types generate; `AISPEC_UPDATE_SCHEMAS=1` rewrites them.
     #[test]
@@ -184,7 +205,7 @@ mod tests {
         let mut stale = Vec::new();
         for kind in FileKind::ALL {
             let path = dir.join(format!("{}.schema.json", kind.name()));
-            let want = kind.generate_text();
+            let want = generate_text(*kind);
             let have = std::fs::read_to_string(&path).unwrap_or_default();
             if have != want {
                 if update {

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::model::screening::Screening;
 use crate::model::specialist::{Signoff, Specialist};
 
 /// Prefix of every content hash.
@@ -72,7 +73,7 @@ pub fn required_roles(config: &crate::model::config::Config, from_screening: &[S
 
 /// The `result.required_signoffs` of a `screening.toml` text; empty when it does not parse as a screening.
 pub fn screening_required_signoffs(text: &str) -> Vec<String> {
-    toml::from_str::<crate::model::screening::Screening>(text)
+    toml::from_str::<Screening>(text)
         .map(|s| s.result.required_signoffs)
         .unwrap_or_default()
 }
@@ -91,8 +92,21 @@ pub struct SignoffList {
     pub signoffs: Vec<Signoff>,
 }
 
+/// The sign-offs recorded for a screening and its state against its current content.
+pub fn screening_status(ws: &crate::workspace::Workspace, screening: &Screening) -> Status {
+    let rel = Screening::dir(&screening.id).join(SCREENING_SIGNOFFS_FILE);
+    let list: SignoffList = ws
+        .files
+        .read_text(&rel, crate::fsread::Limit::TEXT)
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok())
+        .unwrap_or_default();
+    let required = required_roles(&ws.config, &screening.result.required_signoffs);
+    status(&list.signoffs, &screening_hash(screening), &required)
+}
+
 /// Canonical `sha256:` hash of a screening's content: its fields as typed (formatting and comments do not count).
-pub fn screening_hash(screening: &crate::model::screening::Screening) -> String {
+pub fn screening_hash(screening: &Screening) -> String {
     let mut h = Sha256::new();
     h.update(b"aispec-screening-v1\n");
     h.update(serde_json::to_vec(screening).unwrap_or_default());

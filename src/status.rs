@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::git::CommitInfo;
-use crate::model::screening::Screening;
+use crate::model::catalog::DataClass;
+use crate::model::screening::{AiActCategory, Outcome, SCREENINGS_DIR, Screening};
 use crate::signoff::State;
-use crate::workspace::{SPECIALISTS_DIR, Workspace};
+use crate::workspace::{LoadedSpecialist, SPECIALISTS_DIR, Workspace};
 
 /// Where the deployed version of a specialist comes from. `aispec status` passes [`NotDeployed`]; the deploy
 /// code implements this to add one column per target.
@@ -26,25 +27,35 @@ impl DeployedVersions for NotDeployed {
     }
 }
 
+/// What a row stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowKind {
+    /// A specialist (with or without its screening).
+    Specialist,
+    /// A screened use case that no specialist refers to yet.
+    Screening,
+}
+
 /// One use case or specialist.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
     /// Specialist id, or screening id for a use case without a specialist yet.
     pub id: String,
-    /// `specialist` or `screening`.
-    pub kind: &'static str,
+    /// Specialist or screening.
+    pub kind: RowKind,
     /// The screening this row is based on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub screening: Option<String>,
-    /// Screening outcome: approved, undecided, refused.
+    /// Screening outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     /// EU AI Act category.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_act_category: Option<String>,
+    pub ai_act_category: Option<AiActCategory>,
     /// Data classification.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_class: Option<String>,
+    pub data_class: Option<DataClass>,
     /// Spec version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -73,107 +84,12 @@ pub struct Row {
 /// Most commits searched for last changes; older folders show no last change.
 const MAX_COMMITS: usize = 20_000;
 
-/// One row per specialist, then one per screening no specialist refers to.
-pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
-    let mut ignored = Vec::new();
-    let specialists = ws.specialists(&mut ignored);
-    let screening_ids = crate::model::screening::ids(ws);
-    let screenings: BTreeMap<String, Result<Screening, String>> = screening_ids
-        .iter()
-        .map(|id| {
-            let loaded = crate::model::screening::load(ws, id)
-                .map(|d| d.value)
-                .map_err(|e| e.to_string());
-            (id.clone(), loaded)
-        })
-        .collect();
-    let repo = crate::git::open(&ws.root).ok();
-    let prefix = repo
-        .as_ref()
-        .and_then(|r| crate::git::relative_to_workdir(r, &ws.root))
-        .map(|p| crate::diagnostic::display_path(&p))
-        .filter(|p| !p.is_empty())
-        .map_or(String::new(), |p| format!("{p}/"));
-    let last = |dir: &str, names: &[String]| {
-        repo.as_ref()
-            .and_then(|r| crate::git::last_changes(r, &format!("{prefix}{dir}"), names, MAX_COMMITS).ok())
-            .unwrap_or_default()
-    };
-    // One status pass per folder kind, not one per specialist: that was quadratic in the number of specialists.
-    let uncommitted = |dir: &str| {
-        repo.as_ref()
-            .and_then(|r| crate::git::uncommitted_folders(r, &format!("{prefix}{dir}")).ok())
-            .unwrap_or_default()
-    };
-    let dirty_specialists = uncommitted(SPECIALISTS_DIR);
-    let dirty_screenings = uncommitted(crate::model::screening::SCREENINGS_DIR);
-    let folders: Vec<String> = specialists.iter().map(|s| s.folder.clone()).collect();
-    let spec_changes = last(SPECIALISTS_DIR, &folders);
-    let screen_changes = last(crate::model::screening::SCREENINGS_DIR, &screening_ids);
-
-    let mut used = BTreeSet::new();
-    let mut out = Vec::new();
-    for s in &specialists {
-        let spec = s.spec.as_ref().map(|d| &d.value);
-        let screening_id = spec.and_then(|sp| sp.screening.clone());
-        let screening = screening_id.as_ref().and_then(|id| screenings.get(id));
-        if let Some(id) = &screening_id {
-            used.insert(id.clone());
-        }
-        let mut row = Row {
-            id: spec.map_or(s.folder.clone(), |sp| sp.id.clone()),
-            kind: "specialist",
-            screening: screening_id.clone(),
-            outcome: None,
-            ai_act_category: None,
-            data_class: None,
-            version: spec.map(|sp| sp.version.clone()),
-            state: None,
-            missing_roles: Vec::new(),
-            blocked: Vec::new(),
-            void_signoffs: 0,
-            last_change: spec_changes.get(&s.folder).cloned(),
-            uncommitted: dirty_specialists.contains(&s.folder),
-            deployed: deployed.deployed(&s.folder),
-            problem: None,
-        };
-        match screening {
-            Some(Ok(sc)) => fill_screening(&mut row, sc),
-            Some(Err(e)) => row.problem = Some(e.clone()),
-            None if screening_id.is_some() => {
-                row.problem = Some(format!("screening `{}` not found", screening_id.unwrap_or_default()));
-            }
-            None => {}
-        }
-        match (spec, crate::signoff::hash_loaded(ws, s)) {
-            (Some(sp), Some(hash)) => {
-                let extra = match screening {
-                    Some(Ok(sc)) => sc.result.required_signoffs.clone(),
-                    _ => Vec::new(),
-                };
-                let required = crate::signoff::required_roles(&ws.config, &extra);
-                let st = crate::signoff::status(&sp.signoffs, &hash, &required);
-                let blocks = crate::gate::check(ws, sp.screening.as_deref());
-                row.state = Some(crate::gate::state(st.state, &blocks));
-                row.blocked = blocks.into_iter().map(|b| b.message).collect();
-                row.missing_roles = st.missing;
-                row.void_signoffs = st.void.len();
-            }
-            _ => {
-                row.problem
-                    .get_or_insert_with(|| "specialist files do not load; run `aispec validate`".to_owned());
-            }
-        }
-        out.push(row);
-    }
-    for (id, screening) in &screenings {
-        if used.contains(id) {
-            continue;
-        }
-        let mut row = Row {
-            id: id.clone(),
-            kind: "screening",
-            screening: Some(id.clone()),
+impl Row {
+    fn new(id: String, kind: RowKind) -> Self {
+        Row {
+            id,
+            kind,
+            screening: None,
             outcome: None,
             ai_act_category: None,
             data_class: None,
@@ -182,15 +98,50 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
             missing_roles: Vec::new(),
             blocked: Vec::new(),
             void_signoffs: 0,
-            last_change: screen_changes.get(id).cloned(),
-            uncommitted: dirty_screenings.contains(id),
+            last_change: None,
+            uncommitted: false,
             deployed: BTreeMap::new(),
             problem: None,
-        };
+        }
+    }
+
+    fn fill_screening(&mut self, sc: &Screening) {
+        self.outcome = Some(sc.result.outcome);
+        self.ai_act_category = Some(sc.result.ai_act_category);
+        self.data_class = Some(sc.result.data_classification);
+    }
+}
+
+/// One row per specialist, then one per screening no specialist refers to.
+pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
+    let mut ignored = Vec::new();
+    let specialists = ws.specialists(&mut ignored);
+    let screening_ids = ws.screening_ids();
+    let screenings: BTreeMap<String, Result<Screening, String>> = screening_ids
+        .iter()
+        .map(|id| {
+            let loaded = ws.screening(id).map(|d| d.value).map_err(|e| e.to_string());
+            (id.clone(), loaded)
+        })
+        .collect();
+    let folders: Vec<String> = specialists.iter().map(|s| s.folder.clone()).collect();
+    let history = History::read(ws, &folders, &screening_ids);
+    let mut used = BTreeSet::new();
+    let mut out = Vec::new();
+    for s in &specialists {
+        let row = specialist_row(ws, s, &screenings, &history, deployed);
+        used.extend(row.screening.clone());
+        out.push(row);
+    }
+    for (id, screening) in screenings.iter().filter(|(id, _)| !used.contains(*id)) {
+        let mut row = Row::new(id.clone(), RowKind::Screening);
+        row.screening = Some(id.clone());
+        row.last_change = history.screenings.get(id).cloned();
+        row.uncommitted = history.dirty_screenings.contains(id);
         match screening {
             Ok(sc) => {
-                fill_screening(&mut row, sc);
-                let st = crate::approve::screening_status(ws, sc);
+                row.fill_screening(sc);
+                let st = crate::signoff::screening_status(ws, sc);
                 row.state = Some(st.state);
                 row.missing_roles = st.missing;
                 row.void_signoffs = st.void.len();
@@ -202,8 +153,83 @@ pub fn rows(ws: &Workspace, deployed: &dyn DeployedVersions) -> Vec<Row> {
     out
 }
 
-fn fill_screening(row: &mut Row, sc: &Screening) {
-    row.outcome = Some(sc.result.outcome.as_str().to_owned());
-    row.ai_act_category = Some(sc.result.ai_act_category.as_str().to_owned());
-    row.data_class = Some(sc.result.data_classification.as_str().to_owned());
+/// What git says about the folders: the last change of each, and which have uncommitted edits. One history walk
+/// and one status pass per folder kind, not one per specialist (that was quadratic in their number).
+struct History {
+    specialists: BTreeMap<String, CommitInfo>,
+    screenings: BTreeMap<String, CommitInfo>,
+    dirty_specialists: BTreeSet<String>,
+    dirty_screenings: BTreeSet<String>,
+}
+
+impl History {
+    fn read(ws: &Workspace, folders: &[String], screening_ids: &[String]) -> Self {
+        let repo = crate::git::open(&ws.root).ok();
+        let prefix = repo
+            .as_ref()
+            .and_then(|r| crate::git::relative_to_workdir(r, &ws.root))
+            .map(|p| crate::diagnostic::display_path(&p))
+            .filter(|p| !p.is_empty())
+            .map_or(String::new(), |p| format!("{p}/"));
+        let last = |dir: &str, names: &[String]| {
+            repo.as_ref()
+                .and_then(|r| crate::git::last_changes(r, &format!("{prefix}{dir}"), names, MAX_COMMITS).ok())
+                .unwrap_or_default()
+        };
+        let uncommitted = |dir: &str| {
+            repo.as_ref()
+                .and_then(|r| crate::git::uncommitted_folders(r, &format!("{prefix}{dir}")).ok())
+                .unwrap_or_default()
+        };
+        History {
+            specialists: last(SPECIALISTS_DIR, folders).into_iter().collect(),
+            screenings: last(SCREENINGS_DIR, screening_ids).into_iter().collect(),
+            dirty_specialists: uncommitted(SPECIALISTS_DIR).into_iter().collect(),
+            dirty_screenings: uncommitted(SCREENINGS_DIR).into_iter().collect(),
+        }
+    }
+}
+
+/// A specialist's row: its screening's result and its own sign-off state, blocked where the screening says so.
+fn specialist_row(
+    ws: &Workspace,
+    s: &LoadedSpecialist,
+    screenings: &BTreeMap<String, Result<Screening, String>>,
+    history: &History,
+    deployed: &dyn DeployedVersions,
+) -> Row {
+    let spec = s.spec.as_ref().map(|d| &d.value);
+    let mut row = Row::new(spec.map_or(s.folder.clone(), |sp| sp.id.clone()), RowKind::Specialist);
+    row.screening = spec.and_then(|sp| sp.screening.clone());
+    row.version = spec.map(|sp| sp.version.clone());
+    row.last_change = history.specialists.get(&s.folder).cloned();
+    row.uncommitted = history.dirty_specialists.contains(&s.folder);
+    row.deployed = deployed.deployed(&s.folder);
+    let screening = row.screening.as_ref().and_then(|id| screenings.get(id));
+    match (screening, &row.screening) {
+        (Some(Ok(sc)), _) => row.fill_screening(sc),
+        (Some(Err(e)), _) => row.problem = Some(e.clone()),
+        (None, Some(id)) => row.problem = Some(format!("screening `{id}` not found")),
+        (None, None) => {}
+    }
+    match (spec, crate::signoff::hash_loaded(ws, s)) {
+        (Some(sp), Some(hash)) => {
+            let extra = match screening {
+                Some(Ok(sc)) => sc.result.required_signoffs.clone(),
+                _ => Vec::new(),
+            };
+            let required = crate::signoff::required_roles(&ws.config, &extra);
+            let st = crate::signoff::status(&sp.signoffs, &hash, &required);
+            let blocks = crate::gate::check(ws, sp.screening.as_deref());
+            row.state = Some(crate::gate::state(st.state, &blocks));
+            row.blocked = blocks.into_iter().map(|b| b.message).collect();
+            row.missing_roles = st.missing;
+            row.void_signoffs = st.void.len();
+        }
+        _ => {
+            row.problem
+                .get_or_insert_with(|| "specialist files do not load; run `aispec validate`".to_owned());
+        }
+    }
+    row
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub mod screenings;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{self, Document};
 use crate::fsread::{FileError, Limit, Reader};
@@ -109,7 +111,7 @@ impl Workspace {
             Some(first) => Err(WorkspaceError::InvalidConfig {
                 file: CONFIG_FILE.to_owned(),
                 count: errors.len(),
-                first: format!("{}:{}:{}: {}", first.file, first.line, first.column, first.message),
+                first: first.to_string(),
             }),
         }
     }

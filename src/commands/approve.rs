@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::status::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::approve::{Approval, ApproveError, Request};
 use crate::error::{ExitStatus, UserError};
+use crate::output::Format;
 use crate::workspace::Workspace;
 
 /// What is being signed off.
@@ -56,6 +56,7 @@ pub struct Args {
     /// A remark kept with the sign-off.
     #[arg(long)]
     pub note: Option<String>,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
     /// How to print the result.

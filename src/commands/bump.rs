@@ -3,11 +3,11 @@
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::status::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::diff::{Level, Range};
 use crate::error::{ExitStatus, UserError};
 use crate::model::specialist::SPEC_FILE;
+use crate::output::Format;
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
 
 /// Raise a specialist's version (`major`, `minor`, `patch`), or by what its changes since the main branch need.

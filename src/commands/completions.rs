@@ -1,8 +1,6 @@
 //! `aispec completions`: the shell completion script, on stdout.
 
-use clap::CommandFactory as _;
-
-use crate::Ctx;
+use super::Ctx;
 use crate::error::ExitStatus;
 
 /// Print the completion script for a shell.
@@ -23,9 +21,8 @@ pub struct Args {
     pub shell: clap_complete::Shell,
 }
 
-/// Runs `completions`.
-pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
-    let mut command = crate::cli::Cli::command();
+/// Runs `completions` for `command`, the whole command line (passed in, so this module does not reach up to `cli`).
+pub fn run(ctx: &Ctx, args: Args, mut command: clap::Command) -> anyhow::Result<ExitStatus> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "aispec", &mut script);
     ctx.out.print(&String::from_utf8_lossy(&script))?;

@@ -3,13 +3,12 @@
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::plan::{Format, render};
-use crate::Ctx;
+use super::{Ctx, Selection};
 use crate::error::{ExitStatus, UserError};
-use crate::output::table;
+use crate::output::{Format, table};
 use crate::platform::apply::{self, ItemResult, Outcome};
-use crate::platform::plan::{Action, Plan, PlanOptions};
-use crate::platform::{self, local};
+use crate::platform::plan::{Action, Plan};
+use crate::platform::{self, render};
 use crate::workspace::Workspace;
 
 /// Make a target match git: create, update, re-share and (with --prune) delete models.
@@ -25,20 +24,9 @@ Specialists that are invalid or lack a valid sign-off are skipped and listed. Mo
 Exit codes: 0 applied (or nothing to do); 1 stopped by drift or conflicts, or a named specialist was
 refused; 2 usage, configuration or network error, or some changes failed (re-run to finish).")]
 pub struct Args {
-    /// Only these specialists (ids); nothing is pruned.
-    pub ids: Vec<crate::id::Id>,
-    /// The target from aispec.toml (default: the only one).
-    #[arg(long, short = 't', env = "AISPEC_TARGET")]
-    pub target: Option<String>,
-    /// Delete models this workspace deployed whose specialist is gone from git.
-    #[arg(long)]
-    pub prune: bool,
-    /// Overwrite models that were changed by hand since the last deploy.
-    #[arg(long)]
-    pub force: bool,
-    /// Take over models with a specialist's id that aispec did not create (after `aispec import`).
-    #[arg(long)]
-    pub adopt: bool,
+    /// Which specialists, on which target.
+    #[command(flatten)]
+    pub selection: Selection,
     /// Do not ask before writing (needed when not run in a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -71,22 +59,20 @@ pub struct Report {
 /// Runs `deploy`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
-    let options = PlanOptions {
-        prune: args.prune && args.ids.is_empty(),
-        force: args.force,
-        adopt: args.adopt,
-    };
-    if args.prune && !args.ids.is_empty() {
+    let sel = &args.selection;
+    if sel.prune && !sel.ids.is_empty() {
         ctx.out.warn("--prune is ignored when specialists are named");
     }
-    let candidates = local::candidates(&ws, &crate::id::strings(&args.ids))?;
-    let conn = platform::connect(&ws, args.target.as_deref())?;
-    ctx.out
-        .status(&format!("Reading {} ({})…", conn.name, conn.client.url()));
-    let rt = platform::runtime().context("cannot start the network runtime")?;
-    let live = platform::read_live_blocking(&rt, &conn)?;
-    let plan = platform::make_plan(&ws, &conn, &candidates, &live, options, !args.ids.is_empty())?;
-    let named_refused = !args.ids.is_empty() && !candidates.refused.is_empty();
+    let platform::Planned {
+        plan,
+        candidates,
+        conn,
+        runtime: rt,
+    } = platform::plan_target(&ws, sel.target.as_deref(), &sel.id_strings(), sel.options(), |conn| {
+        ctx.out
+            .status(&format!("Reading {} ({})…", conn.name, conn.client.url()))
+    })?;
+    let named_refused = !sel.ids.is_empty() && !candidates.refused.is_empty();
     if named_refused {
         for r in &candidates.refused {
             ctx.out.warn(&format!("{} is not deployed: {}", r.id, r.reason));
@@ -94,7 +80,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     }
     let human = args.format == Format::Human;
     if human {
-        ctx.out.print(&render(&plan, &ctx.out.out))?;
+        ctx.out.print(&render::render(&plan, &ctx.out.out))?;
     }
     let mut report = Report {
         stopped: false,
@@ -105,26 +91,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         plan,
     };
 
-    let blockers = report.plan.blockers();
-    if !blockers.is_empty() {
-        let ids: Vec<&str> = blockers.iter().map(|i| i.id.as_str()).collect();
-        let drift = blockers.iter().any(|i| i.action == Action::Drift);
-        report.stopped = true;
-        if !human {
-            ctx.out.json(&report)?;
-        }
-        let hint = if drift {
-            "bring the hand edits into git, or overwrite them with --force"
-        } else {
-            "adopt the models with `aispec import --from-target` and `deploy --adopt`, or rename the specialists"
-        };
-        ctx.out.warn(&format!(
-            "deploy stopped before writing anything: {} ({hint})",
-            ids.join(", ")
-        ));
+    if stopped(ctx, &mut report, human)? {
         return Ok(ExitStatus::Failure);
     }
-
     let writes = report.plan.items.iter().filter(|i| i.writes()).count();
     if writes == 0 {
         if !human {
@@ -137,26 +106,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         });
     }
     confirm(ctx, &args, &report.plan, writes)?;
-
-    let bar = ctx.out.progress(u64::try_from(writes).unwrap_or(u64::MAX), "Deploying");
-    let items = report.plan.items.clone();
-    let deploy_ctx = platform::deploy_context(&ws);
-    let (results, refresh) = rt.block_on(apply::apply(
-        &conn.client,
-        items,
-        &deploy_ctx,
-        usize::from(args.jobs),
-        |r| {
-            bar.set_message(r.id.clone());
-            bar.inc(1);
-        },
-    ));
-    bar.finish_and_clear();
-    report.applied = results.iter().filter(|r| r.outcome == Outcome::Applied).count();
-    report.failed = results.len() - report.applied;
-    report.refresh_error = refresh.map(|e| e.to_string());
-    report.results = results;
-
+    apply_plan(ctx, &ws, &conn, &rt, usize::from(args.jobs), writes, &mut report);
     match args.format {
         Format::Json => ctx.out.json(&report)?,
         Format::Human => ctx.out.print(&render_results(&report, &ctx.out.out))?,
@@ -173,6 +123,55 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Drift or foreign models stop the deploy before any write: says so (and prints the JSON report) and returns
+/// true.
+fn stopped(ctx: &Ctx, report: &mut Report, human: bool) -> anyhow::Result<bool> {
+    let blockers = report.plan.blockers();
+    if blockers.is_empty() {
+        return Ok(false);
+    }
+    let ids: Vec<String> = blockers.iter().map(|i| i.id.clone()).collect();
+    let drift = blockers.iter().any(|i| i.action == Action::Drift);
+    report.stopped = true;
+    if !human {
+        ctx.out.json(&*report)?;
+    }
+    let hint = if drift {
+        "bring the hand edits into git, or overwrite them with --force"
+    } else {
+        "adopt the models with `aispec import --from-target` and `deploy --adopt`, or rename the specialists"
+    };
+    ctx.out.warn(&format!(
+        "deploy stopped before writing anything: {} ({hint})",
+        ids.join(", ")
+    ));
+    Ok(true)
+}
+
+/// Applies the plan with a progress bar and records the results in the report.
+fn apply_plan(
+    ctx: &Ctx,
+    ws: &Workspace,
+    conn: &platform::Connection,
+    rt: &tokio::runtime::Runtime,
+    jobs: usize,
+    writes: usize,
+    report: &mut Report,
+) {
+    let bar = ctx.out.progress(u64::try_from(writes).unwrap_or(u64::MAX), "Deploying");
+    let items = report.plan.items.clone();
+    let deploy_ctx = platform::deploy_context(ws);
+    let (results, refresh) = rt.block_on(apply::apply(&conn.client, items, &deploy_ctx, jobs, |r| {
+        bar.set_message(r.id.clone());
+        bar.inc(1);
+    }));
+    bar.finish_and_clear();
+    report.applied = results.iter().filter(|r| r.outcome == Outcome::Applied).count();
+    report.failed = results.len() - report.applied;
+    report.refresh_error = refresh.map(|e| e.to_string());
+    report.results = results;
 }
 
 fn confirm(ctx: &Ctx, args: &Args, plan: &Plan, writes: usize) -> anyhow::Result<()> {

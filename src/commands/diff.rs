@@ -1,6 +1,6 @@
 //! `aispec diff`: what changed between two revisions, field by field and word by word, with risky changes.
 
-use crate::Ctx;
+use super::Ctx;
 use crate::diff::{DiffReport, Range, RangeError};
 use crate::error::{ExitStatus, UserError};
 use crate::workspace::Workspace;
@@ -66,8 +66,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let report = crate::diff::compare(&ws, &repo, &range)?;
     match args.format {
         Format::Json => ctx.out.json(&report)?,
-        Format::Markdown => ctx.out.print(&crate::diff::render::markdown(&report))?,
-        Format::Human => ctx.out.print(&crate::diff::render::human(&report, &ctx.out.out))?,
+        Format::Markdown => ctx.out.print(&crate::diff::render::markdown::markdown(&report))?,
+        Format::Human => ctx
+            .out
+            .print(&crate::diff::render::human::human(&report, &ctx.out.out))?,
     }
     if args.check_versions {
         return Ok(check_versions(ctx, &report));

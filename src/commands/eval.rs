@@ -4,11 +4,12 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::eval::cache::CacheMode;
 use crate::eval::compare::{self, Comparison};
-use crate::eval::{self, EvalResults, RunOptions, Selection, report, runner};
+use crate::eval::settings::{Gate, Requested, Settings};
+use crate::eval::{self, EvalResults, RunOptions, Selection, report};
 use crate::workspace::Workspace;
 
 /// Output format of `eval`.
@@ -107,22 +108,11 @@ pub struct EvalReport<'a> {
     pub comparison: Option<&'a Comparison>,
 }
 
-fn share(name: &str, v: Option<f64>) -> Result<Option<f64>, UserError> {
-    match v {
-        Some(x) if !(0.0..=1.0).contains(&x) => {
-            Err(UserError::new(format!("{name} must be between 0 and 1, got {x}")).hint("write 0.8 for 80 %"))
-        }
-        other => Ok(other),
-    }
-}
-
 /// Runs `eval`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
-    let settings = ws.config.eval.clone().unwrap_or_default();
-    let min_pass_rate = share("--min-pass-rate", args.min_pass_rate.or(settings.min_pass_rate))?;
-    let tolerance = share("--tolerance", args.tolerance.or(settings.tolerance))?.unwrap_or(0.0);
+    let settings = Settings::resolve(&ws.config, &requested(&args))?;
     let save_name = args.save.clone().map(|n| n.filter(|s| !s.is_empty()));
     if let Some(Some(name)) = &save_name {
         eval::check_label(name)?;
@@ -132,7 +122,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Some(spec) => Some(eval::load_baseline(&ws, &ctx.cwd, spec)?),
         None => None,
     };
-
     let selection = Selection {
         specialists: crate::id::strings(&args.specialists),
         suites: args.suites.clone(),
@@ -145,11 +134,61 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             plan.skipped.len()
         ));
     }
-    let opts = RunOptions {
-        concurrency: args
-            .concurrency
-            .or(settings.concurrency)
-            .map_or(runner::DEFAULT_CONCURRENCY, |c| c as usize),
+    let results = execute(ctx, &ws, &plan, &settings.run, save_name.clone().flatten())?;
+    let saved = match &save_name {
+        Some(name) => Some(save(ctx, &ws, &results, name.as_deref())?),
+        None => None,
+    };
+    let comparison = baseline
+        .as_ref()
+        .map(|(shown, base)| compare::compare(&results, base, shown, settings.tolerance));
+    if let Some(c) = comparison.as_ref().filter(|c| c.providers.is_empty()) {
+        ctx.out.warn(&format!(
+            "no provider of this run is in {}, so nothing was compared",
+            c.baseline
+        ));
+    }
+    let gate = Gate::of(&results, settings.min_pass_rate, comparison.as_ref());
+    let report = EvalReport {
+        ok: gate.ok,
+        min_pass_rate: settings.min_pass_rate,
+        below_min_pass_rate: gate.below.iter().map(|(p, _)| p.clone()).collect(),
+        saved,
+        skipped: &plan.skipped,
+        results: &results,
+        comparison: comparison.as_ref(),
+    };
+    let rendered = render(ctx, &ws, &report, args.format, &settings.currency)?;
+    write_report(ctx, args.out.as_deref(), &rendered)?;
+    if results.stats.answers > 0 && results.stats.errors == results.stats.answers {
+        let first = results.results.iter().find_map(|r| r.error.clone()).unwrap_or_default();
+        return Err(UserError::new(format!("every request failed; first error: {first}"))
+            .hint("check the providers' base_url, model and API key environment variables")
+            .into());
+    }
+    if let Some(min) = settings.min_pass_rate {
+        for (p, rate) in &gate.below {
+            ctx.out.warn(&format!(
+                "{p} passed {} of the cases, below the minimum {}",
+                report::percent(*rate),
+                report::percent(min)
+            ));
+        }
+    }
+    Ok(if gate.ok {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// The flags that override `[eval]` in `aispec.toml`.
+fn requested(args: &Args) -> Requested {
+    Requested {
+        min_pass_rate: args.min_pass_rate,
+        tolerance: args.tolerance,
+        concurrency: args.concurrency,
+        retries: args.retries,
         cache: if args.no_cache {
             CacheMode::Off
         } else if args.refresh {
@@ -157,10 +196,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         } else {
             CacheMode::Use
         },
-        max_retries: args.retries.or(settings.max_retries).unwrap_or(runner::DEFAULT_RETRIES),
-        language: ws.config.workspace.language,
-        ..RunOptions::default()
-    };
+    }
+}
+
+/// Runs the plan with a progress bar.
+fn execute(
+    ctx: &Ctx,
+    ws: &Workspace,
+    plan: &eval::Plan,
+    opts: &RunOptions,
+    label: Option<String>,
+) -> anyhow::Result<EvalResults> {
     ctx.out.status(&format!(
         "Evaluating {} case(s) × {} provider(s) × {} repeat(s) = {} answer(s), {} at a time",
         plan.cases.len(),
@@ -170,8 +216,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         opts.concurrency
     ));
     let bar = ctx.out.progress(plan.jobs.len() as u64, "eval");
-    let label = save_name.clone().flatten();
-    let results = eval::execute(&ws, &plan, &opts, label, &|| bar.inc(1))?;
+    let results = eval::execute(ws, plan, opts, label, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if results.stats.cache_write_errors > 0 {
         ctx.out.warn(&format!(
@@ -180,49 +225,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             eval::cache::CACHE_DIR
         ));
     }
+    Ok(results)
+}
 
-    let saved = match &save_name {
-        Some(name) => {
-            let _lock = super::lock_workspace(ctx, &ws)?;
-            let rel = eval::save(&ws, &results, name.as_deref())?;
-            ctx.out.status(&format!("Saved the results to {}", rel.display()));
-            Some(crate::diagnostic::display_path(&rel))
-        }
-        None => None,
-    };
-    let comparison = baseline
-        .as_ref()
-        .map(|(shown, base)| compare::compare(&results, base, shown, tolerance));
-    if let Some(c) = comparison.as_ref().filter(|c| c.providers.is_empty()) {
-        ctx.out.warn(&format!(
-            "no provider of this run is in {}, so nothing was compared",
-            c.baseline
-        ));
-    }
-    let below: Vec<String> = match min_pass_rate {
-        Some(min) => results
-            .summary
-            .iter()
-            .filter(|s| s.pass_rate + 1e-9 < min)
-            .map(|s| s.provider.clone())
-            .collect(),
-        None => Vec::new(),
-    };
-    let ok = below.is_empty() && !comparison.as_ref().is_some_and(|c| c.failed);
-    let report = EvalReport {
-        ok,
-        min_pass_rate,
-        below_min_pass_rate: below.clone(),
-        saved,
-        skipped: &plan.skipped,
-        results: &results,
-        comparison: comparison.as_ref(),
-    };
-    let currency = settings.currency.as_deref().unwrap_or("USD");
-    let rendered = render(ctx, &ws, &report, args.format, currency)?;
+/// Saves the results under `evals/`, under the workspace lock; returns the path shown.
+fn save(ctx: &Ctx, ws: &Workspace, results: &EvalResults, name: Option<&str>) -> anyhow::Result<String> {
+    let _lock = super::lock_workspace(ctx, ws)?;
+    let rel = eval::save(ws, results, name)?;
+    ctx.out.status(&format!("Saved the results to {}", rel.display()));
+    Ok(crate::diagnostic::display_path(&rel))
+}
+
+/// Prints the report, or writes it to `--out`.
+fn write_report(ctx: &Ctx, out: Option<&std::path::Path>, rendered: &str) -> anyhow::Result<()> {
     // Reports are shared and committed; no key in use may reach them, whatever a server echoed.
-    let rendered = crate::secrets::redact(&rendered);
-    match &args.out {
+    let rendered = crate::secrets::redact(rendered);
+    match out {
         Some(path) => {
             let abs = ctx.cwd.join(path);
             crate::fsutil::write_atomic(&abs, rendered.as_bytes())
@@ -231,23 +249,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         }
         None => ctx.out.print(&rendered)?,
     }
-
-    if results.stats.answers > 0 && results.stats.errors == results.stats.answers {
-        let first = results.results.iter().find_map(|r| r.error.clone()).unwrap_or_default();
-        return Err(UserError::new(format!("every request failed; first error: {first}"))
-            .hint("check the providers' base_url, model and API key environment variables")
-            .into());
-    }
-    for p in &below {
-        if let (Some(s), Some(min)) = (results.summary.iter().find(|s| &s.provider == p), min_pass_rate) {
-            ctx.out.warn(&format!(
-                "{p} passed {} of the cases, below the minimum {}",
-                report::percent(s.pass_rate),
-                report::percent(min)
-            ));
-        }
-    }
-    Ok(if ok { ExitStatus::Success } else { ExitStatus::Failure })
+    Ok(())
 }
 
 fn render(

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::plan::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::error::ExitStatus;
 use crate::fsutil::write_atomic;
+use crate::output::Format;
 use crate::platform::export::{EXPORT_FILE, export};
 use crate::platform::local::{self, Refused};
 use crate::workspace::Workspace;

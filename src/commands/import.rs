@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::plan::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::fsutil::write_atomic;
+use crate::output::Format;
 use crate::output::table;
 use crate::platform::groups::GroupResolver;
 use crate::platform::import::{self, Draft, Texts};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::fsread::{Limit, Reader};
 use crate::fsutil::write_atomic;
@@ -31,6 +31,7 @@ pub struct Args {
     /// Workspace name (default: the folder name).
     #[arg(long)]
     pub name: Option<String>,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
 }
@@ -84,7 +85,7 @@ fn files(name: &str) -> anyhow::Result<Vec<(PathBuf, String)>> {
         screening.join("report.md"),
         include_str!("../../screenings/korrekturlaeser/report.md").to_owned(),
     ));
-    files.extend(super::schemas::editor_files(Path::new(super::schemas::EDITOR_DIR)));
+    files.extend(crate::schema::editor_files(Path::new(crate::schema::EDITOR_DIR)));
     Ok(files)
 }
 

@@ -4,30 +4,22 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
 use crate::fsread::Limit;
 use crate::model::config::Language;
-use crate::model::journey::{self, Journey, JourneyStatus};
+use crate::model::journey::{Journey, JourneyStatus};
 use crate::model::screening;
+use crate::output::Format;
 use crate::prompt::Terminal;
 use crate::questionnaire::journey::{interview, save, update_status};
 use crate::questionnaire::store;
 use crate::questionnaire::texts::Texts;
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
-
-/// Output format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A short summary.
-    #[default]
-    Human,
-    /// `{"id","status","missing","files","commit"}`.
-    Json,
-}
+use crate::workspace::screenings::LoadError;
 
 /// Capture the user journey: personas, trigger, steps today and with the specialist, sources, success criteria.
 #[derive(Debug, clap::Args)]
@@ -53,6 +45,7 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
 }
@@ -74,7 +67,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let lock = super::lock_workspace(ctx, &ws)?;
     super::repo_ready_to_commit(&ws, args.commit)?;
     lock.sweep(&ws.path(screening::Screening::dir(&args.id)));
-    let screening = screening::load(&ws, &args.id).ok().map(|d| d.value);
+    let screening = ws.screening(&args.id).ok().map(|d| d.value);
     let lang = args
         .lang
         .or(screening.as_ref().map(|s| s.language))
@@ -82,30 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let texts = Texts::load(Some(&ws), lang);
     let mut j = match &args.answers {
         Some(file) => from_file(ctx, &ws, file, &args.id)?,
-        None => {
-            if !ctx.out.interactive() {
-                return Err(UserError::new(
-                    "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
-                )
-                .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
-                .into());
-            }
-            let mut j = match journey::load(&ws, &args.id) {
-                Ok(d) => d.value,
-                Err(screening::LoadError::Missing { .. }) => {
-                    let mut j = Journey::new(&args.id, screening.as_ref().map_or("", |s| s.title.as_str()));
-                    j.department = screening
-                        .as_ref()
-                        .and_then(|s| s.department.clone())
-                        .unwrap_or_default();
-                    j
-                }
-                Err(e) => return Err(e.into()),
-            };
-            let mut term = Terminal::open(ctx.out.err.enabled());
-            interview(&mut j, &mut term, &texts, &mut |j| save(&ws, j).map(|_| ()))?;
-            j
-        }
+        None => ask(ctx, &ws, &args.id, screening.as_ref(), &texts)?,
     };
     update_status(&mut j);
     let mut paths = vec![save(&ws, &j)?];
@@ -136,22 +106,46 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     match args.format {
         Format::Json => ctx.out.json(&report)?,
         Format::Human => {
-            let mut text = format!(
-                "{}: {}\n",
-                j.id,
-                texts.get(&format!("status_word.{}", j.status.as_str()))
-            );
+            let key = format!("status_word.{}", j.status.as_str());
+            let mut text = format!("{}: {}\n", j.id, texts.get(&key));
             if !report.missing.is_empty() {
-                text.push_str(&format!(
-                    "{}: {}\n",
-                    texts.get("label.unanswered"),
-                    report.missing.join(", ")
-                ));
+                let label = texts.get("label.unanswered");
+                text.push_str(&format!("{label}: {}\n", report.missing.join(", ")));
             }
             ctx.out.print(&text)?;
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// Asks the journey's questions in the terminal, starting from the saved journey or from the screening's title
+/// and department; saves after every answer.
+fn ask(
+    ctx: &Ctx,
+    ws: &Workspace,
+    id: &str,
+    screening: Option<&screening::Screening>,
+    texts: &Texts,
+) -> anyhow::Result<Journey> {
+    if !ctx.out.interactive() {
+        return Err(UserError::new(
+            "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
+        )
+        .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
+        .into());
+    }
+    let mut j = match ws.journey(id) {
+        Ok(d) => d.value,
+        Err(LoadError::Missing { .. }) => {
+            let mut j = Journey::new(id, screening.map_or("", |s| s.title.as_str()));
+            j.department = screening.and_then(|s| s.department.clone()).unwrap_or_default();
+            j
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut term = Terminal::open(ctx.out.err.enabled());
+    interview(&mut j, &mut term, texts, &mut |j| save(ws, j).map(|_| ()))?;
+    Ok(j)
 }
 
 fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> anyhow::Result<Journey> {

@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
-use super::status::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::history::History;
+use crate::output::Format;
 use crate::workspace::Workspace;
 
 /// Show the history of one specialist from git: versions, commits and who signed off when.

@@ -19,9 +19,56 @@ pub mod screen;
 pub mod status;
 pub mod validate;
 
-use crate::Ctx;
+use std::path::PathBuf;
+
 use crate::lock::WorkspaceLock;
+use crate::output::Output;
+use crate::platform::plan::PlanOptions;
 use crate::workspace::Workspace;
+
+/// Shared context every command gets: where it runs and how it prints.
+pub struct Ctx {
+    /// The folder the command runs in (`-C` or the current directory).
+    pub cwd: PathBuf,
+    /// Output settings.
+    pub out: Output,
+}
+
+/// Which specialists `plan` and `deploy` look at, on which target, and what they may do to models that are
+/// not plainly theirs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Selection {
+    /// Only these specialists (ids); nothing is pruned.
+    pub ids: Vec<crate::id::Id>,
+    /// The target from aispec.toml (default: the only one).
+    #[arg(long, short = 't', env = "AISPEC_TARGET")]
+    pub target: Option<String>,
+    /// Also delete models this workspace deployed whose specialist is gone from git.
+    #[arg(long)]
+    pub prune: bool,
+    /// Overwrite models that were changed by hand since the last deploy (drift).
+    #[arg(long)]
+    pub force: bool,
+    /// Take over models with a specialist's id that aispec did not create (after `aispec import`).
+    #[arg(long)]
+    pub adopt: bool,
+}
+
+impl Selection {
+    /// The plan options these flags ask for (`--prune` only counts when no specialist is named).
+    pub fn options(&self) -> PlanOptions {
+        PlanOptions {
+            prune: self.prune && self.ids.is_empty(),
+            force: self.force,
+            adopt: self.adopt,
+        }
+    }
+
+    /// The named ids as strings.
+    pub fn id_strings(&self) -> Vec<String> {
+        crate::id::strings(&self.ids)
+    }
+}
 
 /// The flags of the commands that commit what they write.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]

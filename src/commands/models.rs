@@ -5,20 +5,11 @@ use std::collections::BTreeMap;
 use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::eval::{self, EvalResults, report::percent};
+use crate::output::Format;
 use crate::workspace::Workspace;
-
-/// Output format of `models`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A table.
-    #[default]
-    Human,
-    /// `{"models": [...]}`.
-    Json,
-}
 
 /// Show the model catalogue with the latest saved scores per suite, latency, verbosity and cost.
 #[derive(Debug, clap::Args)]
@@ -101,11 +92,10 @@ pub fn build(ws: &Workspace) -> Result<ModelsReport, UserError> {
     let mut diags = Vec::new();
     let catalog = ws.catalog(&mut diags);
     if let Some(first) = diags.iter().find(|d| d.is_error()) {
-        return Err(UserError::new(format!(
-            "the model catalogue has problems; first: {}:{}:{}: {}",
-            first.file, first.line, first.column, first.message
-        ))
-        .hint("run `aispec validate` to see every problem"));
+        return Err(
+            UserError::new(format!("the model catalogue has problems; first: {first}"))
+                .hint("run `aispec validate` to see every problem"),
+        );
     }
     let (runs, unreadable_runs) = eval::saved_runs(ws);
     let mut scores: BTreeMap<String, BTreeMap<String, Score>> = BTreeMap::new();

@@ -3,10 +3,10 @@
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::status::Format;
-use crate::Ctx;
+use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::model::specialist::Kind;
+use crate::output::Format;
 use crate::scaffold::{NewError, Request};
 use crate::workspace::Workspace;
 
@@ -84,31 +84,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     };
     let scaffold = match crate::scaffold::scaffold(&ws, &req) {
         Ok(s) => s,
-        Err(NewError::Refused { id, reasons }) => {
-            ctx.out.warn(&format!(
-                "screening `{id}` refused the use case; no specialist was created"
-            ));
-            for r in reasons {
-                ctx.out.warn(&format!("  stop: {r}"));
-            }
-            return Ok(ExitStatus::Failure);
-        }
-        Err(e @ NewError::NoModel { .. }) => {
-            ctx.out.warn(&format!("{e}; no specialist was created"));
-            ctx.out
-                .warn("add or approve a suitable model in models.toml, or revisit the screening's data class");
-            return Ok(ExitStatus::Failure);
-        }
-        Err(NewError::Screening(e)) => {
-            let hint = e.hint();
-            return Err(UserError::new(e.to_string()).hint(hint).into());
-        }
-        Err(e @ (NewError::Exists(_) | NewError::BadId(_))) => {
-            return Err(UserError::new(e.to_string())
-                .hint("pick another id, or edit the existing specialist")
-                .into());
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => return refused(ctx, e),
     };
     for w in &scaffold.warnings {
         ctx.out.warn(w);
@@ -130,23 +106,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     };
     match args.format {
         Format::Json => ctx.out.json(&created)?,
-        Format::Human => {
-            let mut text = format!(
-                "{} created specialists/{} from screening `{}` with base model `{}`\n",
-                ctx.out.out.green("✓"),
-                created.id,
-                args.from,
-                created.model
-            );
-            for f in &created.files {
-                text.push_str(&format!("  {f}\n"));
-            }
-            text.push_str(&format!(
-                "next: finish the system prompt, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
-                created.id
-            ));
-            ctx.out.print(&text)?;
-        }
+        Format::Human => ctx.out.print(&human(&created, &args.from, &ctx.out.out))?,
     }
     if !validated.report.ok {
         let text = crate::diagnostic::render_human(&validated.report.diagnostics, &ctx.out.err, &|_, _| None);
@@ -156,4 +116,51 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Failure);
     }
     Ok(ExitStatus::Success)
+}
+
+/// Why nothing was created: a refused screening or no allowed model exits 1 with the reasons; anything else is
+/// an error with a hint.
+fn refused(ctx: &Ctx, e: NewError) -> anyhow::Result<ExitStatus> {
+    match e {
+        NewError::Refused { id, reasons } => {
+            ctx.out.warn(&format!(
+                "screening `{id}` refused the use case; no specialist was created"
+            ));
+            for r in reasons {
+                ctx.out.warn(&format!("  stop: {r}"));
+            }
+            Ok(ExitStatus::Failure)
+        }
+        e @ NewError::NoModel { .. } => {
+            ctx.out.warn(&format!("{e}; no specialist was created"));
+            ctx.out
+                .warn("add or approve a suitable model in models.toml, or revisit the screening's data class");
+            Ok(ExitStatus::Failure)
+        }
+        NewError::Screening(e) => {
+            let hint = e.hint();
+            Err(UserError::new(e.to_string()).hint(hint).into())
+        }
+        e @ (NewError::Exists(_) | NewError::BadId(_)) => Err(UserError::new(e.to_string())
+            .hint("pick another id, or edit the existing specialist")
+            .into()),
+        e => Err(e.into()),
+    }
+}
+
+fn human(created: &Created, from: &str, style: &crate::output::Style) -> String {
+    let mut text = format!(
+        "{} created specialists/{} from screening `{from}` with base model `{}`\n",
+        style.green("✓"),
+        created.id,
+        created.model
+    );
+    for f in &created.files {
+        text.push_str(&format!("  {f}\n"));
+    }
+    text.push_str(&format!(
+        "next: finish the system prompt, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
+        created.id
+    ));
+    text
 }

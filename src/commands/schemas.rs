@@ -4,13 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::ExitStatus;
 use crate::fsutil::write_atomic;
-use crate::schema::FileKind;
-
-/// Where `init` puts the editor copies of the schemas (not an override location).
-pub const EDITOR_DIR: &str = ".aispec/schemas";
+use crate::schema::{EDITOR_DIR, FileKind, editor_files};
 
 /// Write the JSON Schemas (draft 2020-12) of every file kind, plus `.taplo.toml` for editors.
 #[derive(Debug, clap::Args)]
@@ -24,26 +21,6 @@ pub struct Args {
     /// Write only the schema files, into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-}
-
-/// The schema files plus a Taplo config pointing at them, relative to the workspace root.
-pub fn editor_files(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut files: Vec<(PathBuf, String)> = FileKind::ALL
-        .iter()
-        .map(|k| (dir.join(format!("{}.schema.json", k.name())), k.embedded().to_owned()))
-        .collect();
-    let dir_s = crate::diagnostic::display_path(dir);
-    let mut taplo = String::from("# Schema associations for Taplo / Even Better TOML (written by `aispec schemas`).\n");
-    for k in FileKind::ALL {
-        let globs: Vec<String> = k.file_globs().iter().map(|g| format!("\"{g}\"")).collect();
-        taplo.push_str(&format!(
-            "\n[[rule]]\ninclude = [{}]\n[rule.schema]\npath = \"./{dir_s}/{}.schema.json\"\n",
-            globs.join(", "),
-            k.name()
-        ));
-    }
-    files.push((PathBuf::from(".taplo.toml"), taplo));
-    files
 }
 
 /// Runs `schemas`.

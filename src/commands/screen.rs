@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
@@ -14,26 +14,16 @@ use crate::model::answers::AnswersFile;
 use crate::model::config::Language;
 use crate::model::questionnaire::Questionnaire;
 use crate::model::screening::{self, Outcome, QuestionnaireStamp, Screening, ScreeningResult, ScreeningStatus};
-use crate::output::table;
+use crate::output::Format;
 use crate::prompt::{Prompter, Terminal};
+use crate::questionnaire::evaluate::Evaluation;
 use crate::questionnaire::interview::{Finish, Interview};
 use crate::questionnaire::rescreen::{Change, changes};
 use crate::questionnaire::store::{self, Published};
 use crate::questionnaire::texts::Texts;
-use crate::questionnaire::{self, Engine, Loaded, answers, summary};
+use crate::questionnaire::{self, Engine, Loaded, answers, listing, summary};
 use crate::schema::FileKind;
 use crate::workspace::Workspace;
-
-/// Output format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A summary table and the action list.
-    #[default]
-    Human,
-    /// `{"outcome","tracks","ai_act_category","dpia","data_classification","allowed_hosting",
-    /// "required_signoffs","actions","stops","unanswered",…}`.
-    Json,
-}
 
 /// Screen an AI use case: Kan vi? (complexity), Må vi? (law), Bør vi? (ethics).
 #[derive(Debug, clap::Args)]
@@ -83,6 +73,7 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
     /// Who answers (recorded in the screening and its report; default: the git user).
@@ -120,6 +111,42 @@ struct Report {
     published: Option<Published>,
 }
 
+/// What every mode of `screen` works with: the command's context, the workspace, its questionnaire and the
+/// flags.
+struct Session<'a> {
+    ctx: &'a Ctx,
+    ws: &'a Workspace,
+    loaded: &'a Loaded,
+    args: &'a Args,
+}
+
+impl Report {
+    /// The report of a stored screening (`id` set) or of an answers file evaluated on its own.
+    fn new(
+        id: Option<String>,
+        s: Screening,
+        loaded: &Loaded,
+        eval: Evaluation,
+        before: Option<ScreeningResult>,
+        published: Option<Published>,
+    ) -> Self {
+        let stored = id.is_some();
+        Report {
+            id,
+            status: stored.then_some(s.status),
+            questionnaire: loaded.stamp.clone(),
+            law_as_of: loaded.questionnaire().law_as_of.clone(),
+            screened_by: s.screened_by.clone(),
+            updated: stored.then(|| s.updated.clone()),
+            changes: before.map(|b| changes(&b, &s.result)),
+            result: s.result,
+            inactive: eval.inactive,
+            stale: eval.stale,
+            published,
+        }
+    }
+}
+
 /// Runs `screen`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
@@ -148,16 +175,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         None
     };
+    let session = Session {
+        ctx,
+        ws: &ws,
+        loaded: &loaded,
+        args: &args,
+    };
     if let Some(file) = &args.answers {
-        return from_answers(ctx, &ws, &loaded, &args, file, id.as_deref());
+        return from_answers(&session, file, id.as_deref());
     }
     if let Some(id) = args.id_flag.as_deref().filter(|_| args.id.is_none()) {
-        return interactive(ctx, &ws, &loaded, &args, Some(id));
+        return interactive(&session, Some(id));
     }
     match &args.rescreen {
-        Some(id) if !ctx.out.interactive() => rescreen_unattended(ctx, &ws, &loaded, &args, id),
-        Some(id) => interactive(ctx, &ws, &loaded, &args, Some(id)),
-        None => interactive(ctx, &ws, &loaded, &args, args.id.as_deref()),
+        Some(id) if !ctx.out.interactive() => rescreen_unattended(&session, id),
+        Some(id) => interactive(&session, Some(id)),
+        None => interactive(&session, args.id.as_deref()),
     }
 }
 
@@ -171,17 +204,11 @@ fn load_existing(ws: &Workspace, id: &str) -> anyhow::Result<Option<Screening>> 
     if !ws.path(screening::path(id)).exists() {
         return Ok(None);
     }
-    Ok(Some(screening::load(ws, id)?.value))
+    Ok(Some(ws.screening(id)?.value))
 }
 
-fn from_answers(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    args: &Args,
-    file: &Path,
-    id: Option<&str>,
-) -> anyhow::Result<ExitStatus> {
+fn from_answers(session: &Session<'_>, file: &Path, id: Option<&str>) -> anyhow::Result<ExitStatus> {
+    let Session { ctx, ws, loaded, args } = *session;
     let engine = Engine::new(loaded.questionnaire());
     let mut diags = Vec::new();
     let doc = document::read_source_as(&ws.files, &ctx.cwd.join(file), file, Limit::ANSWERS, &mut diags)
@@ -220,29 +247,14 @@ fn from_answers(
     let texts = Texts::load(Some(ws), lang);
     let published = match id {
         Some(id) => Some(publish(
-            ctx,
-            ws,
-            loaded,
+            session,
             &s,
             &texts,
-            args,
             &format!("Screen {id} from an answers file"),
         )?),
         None => None,
     };
-    let report = Report {
-        id: id.map(str::to_owned),
-        status: id.map(|_| s.status),
-        questionnaire: loaded.stamp.clone(),
-        law_as_of: loaded.questionnaire().law_as_of.clone(),
-        screened_by: s.screened_by.clone(),
-        updated: id.map(|_| s.updated.clone()),
-        changes: before.map(|b| changes(&b, &s.result)),
-        result: s.result,
-        inactive: eval.inactive,
-        stale: eval.stale,
-        published,
-    };
+    let report = Report::new(id.map(str::to_owned), s, loaded, eval, before, published);
     render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
@@ -269,13 +281,8 @@ fn missing(id: &str) -> UserError {
         .hint(format!("run `aispec screen {id}` to screen it first"))
 }
 
-fn rescreen_unattended(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    args: &Args,
-    id: &str,
-) -> anyhow::Result<ExitStatus> {
+fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitStatus> {
+    let Session { ctx, ws, loaded, args } = *session;
     let engine = Engine::new(loaded.questionnaire());
     let mut s = load_existing(ws, id)?.ok_or_else(|| missing(id))?;
     let before = s.result.clone();
@@ -291,43 +298,32 @@ fn rescreen_unattended(
         ));
     }
     let published = publish(
-        ctx,
-        ws,
-        loaded,
+        session,
         &s,
         &texts,
-        args,
         &format!("Re-screen {id} under questionnaire {}", loaded.stamp.version),
     )?;
-    let report = Report {
-        id: Some(id.to_owned()),
-        status: Some(s.status),
-        questionnaire: loaded.stamp.clone(),
-        law_as_of: loaded.questionnaire().law_as_of.clone(),
-        screened_by: s.screened_by.clone(),
-        updated: Some(s.updated.clone()),
-        changes: Some(changes(&before, &s.result)),
-        result: s.result,
-        inactive: eval.inactive,
-        stale: eval.stale,
-        published: Some(published),
-    };
+    let report = Report::new(Some(id.to_owned()), s, loaded, eval, Some(before), Some(published));
     render(ctx, loaded.questionnaire(), &report, &texts, args.format)
 }
 
-fn interactive(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    args: &Args,
-    id: Option<&str>,
-) -> anyhow::Result<ExitStatus> {
+fn interactive(session: &Session<'_>, id: Option<&str>) -> anyhow::Result<ExitStatus> {
+    let Session { ctx, ws, loaded, args } = *session;
     if !ctx.out.interactive() {
         return Err(
             UserError::new("`aispec screen` asks its questions in a terminal, but stdin or stderr is not one")
                 .hint("pass --answers FILE (with --id ID to store the screening) to screen without prompts")
                 .into(),
         );
+    }
+    if let Some(from) = args
+        .from
+        .as_deref()
+        .filter(|f| loaded.questionnaire().question(f).is_none())
+    {
+        return Err(UserError::new(format!("there is no question `{from}`"))
+            .hint("`aispec screen --list-questions` lists the question ids")
+            .into());
     }
     let engine = Engine::new(loaded.questionnaire());
     let mut term = Terminal::open(ctx.out.err.enabled());
@@ -340,57 +336,14 @@ fn interactive(
     if args.rescreen.is_some() && existing.is_none() {
         return Err(missing(&id).into());
     }
-    let lang = language(ws, args, existing.as_ref());
-    let texts = Texts::load(Some(ws), lang);
+    let texts = Texts::load(Some(ws), language(ws, args, existing.as_ref()));
     let path = crate::diagnostic::display_path(&screening::path(&id));
     let before = existing.as_ref().map(|s| s.result.clone());
     let mut s = match existing {
-        Some(mut s) => {
-            s.language = lang;
-            let eval = store::refresh(&engine, &loaded.stamp, &mut s)?;
-            let msg = if args.rescreen.is_some() {
-                let count = eval.stale.len()
-                    + eval
-                        .result
-                        .unanswered
-                        .iter()
-                        .filter(|u| !eval.stale.contains(u))
-                        .count();
-                texts.fill(
-                    "status.rescreen",
-                    &[
-                        ("id", &id),
-                        ("version", &loaded.stamp.version),
-                        ("count", &count.to_string()),
-                    ],
-                )
-            } else {
-                texts.fill(
-                    "status.resume",
-                    &[("id", &id), ("answered", &s.answers.len().to_string())],
-                )
-            };
-            term.say(&msg)?;
-            s
-        }
-        None => {
-            let title = term.input(texts.get("prompt.title"), "", false)?;
-            let department = term.input(texts.get("prompt.department"), "", true)?;
-            let department = Some(department.trim().to_owned()).filter(|d| !d.is_empty());
-            let s = store::new_screening(&engine, &loaded.stamp, &id, title.trim(), department, lang)?;
-            store::save(ws, &s)?;
-            term.say(&texts.fill("status.new", &[("id", &id), ("path", &path)]))?;
-            s
-        }
+        Some(s) => resume(&engine, loaded, args, &id, s, &texts, &mut term)?,
+        None => start(ws, &engine, loaded, &id, &texts, &mut term)?,
     };
     s.screened_by = screener(ws, args).or(s.screened_by.take());
-    if let Some(from) = &args.from {
-        if loaded.questionnaire().question(from).is_none() {
-            return Err(UserError::new(format!("there is no question `{from}`"))
-                .hint("`aispec screen --list-questions` lists the question ids")
-                .into());
-        }
-    }
     let interview = Interview {
         engine: &engine,
         stamp: &loaded.stamp,
@@ -407,23 +360,65 @@ fn interactive(
     ctx.out.status(texts.get("status.complete"));
     let verb = if args.rescreen.is_some() { "Re-screen" } else { "Screen" };
     let message = format!("{verb} {id}: {}", s.result.outcome.as_str());
-    let published = publish(ctx, ws, loaded, &s, &texts, args, &message)?;
-    let report = Report {
-        id: Some(id),
-        status: Some(s.status),
-        questionnaire: loaded.stamp.clone(),
-        law_as_of: loaded.questionnaire().law_as_of.clone(),
-        screened_by: s.screened_by.clone(),
-        updated: Some(s.updated.clone()),
-        changes: before
-            .filter(|_| args.rescreen.is_some())
-            .map(|b| changes(&b, &s.result)),
-        result: s.result,
-        inactive: eval.inactive,
-        stale: eval.stale,
-        published: Some(published),
-    };
+    let published = publish(session, &s, &texts, &message)?;
+    let before = before.filter(|_| args.rescreen.is_some());
+    let report = Report::new(Some(id), s, loaded, eval, before, Some(published));
     render(ctx, loaded.questionnaire(), &report, &texts, args.format)
+}
+
+/// A stored screening brought under the current questionnaire, with a line on what is left to answer.
+fn resume(
+    engine: &Engine<'_>,
+    loaded: &Loaded,
+    args: &Args,
+    id: &str,
+    mut s: Screening,
+    texts: &Texts,
+    term: &mut Terminal,
+) -> anyhow::Result<Screening> {
+    s.language = texts.lang;
+    let eval = store::refresh(engine, &loaded.stamp, &mut s)?;
+    let msg = if args.rescreen.is_some() {
+        let open = eval
+            .result
+            .unanswered
+            .iter()
+            .filter(|u| !eval.stale.contains(u))
+            .count();
+        let count = (eval.stale.len() + open).to_string();
+        let args = [
+            ("id", id),
+            ("version", loaded.stamp.version.as_str()),
+            ("count", &count),
+        ];
+        texts.fill("status.rescreen", &args)
+    } else {
+        texts.fill(
+            "status.resume",
+            &[("id", id), ("answered", &s.answers.len().to_string())],
+        )
+    };
+    term.say(&msg)?;
+    Ok(s)
+}
+
+/// A new screening: its title and department asked, then saved as a draft.
+fn start(
+    ws: &Workspace,
+    engine: &Engine<'_>,
+    loaded: &Loaded,
+    id: &str,
+    texts: &Texts,
+    term: &mut Terminal,
+) -> anyhow::Result<Screening> {
+    let title = term.input(texts.get("prompt.title"), "", false)?;
+    let department = term.input(texts.get("prompt.department"), "", true)?;
+    let department = Some(department.trim().to_owned()).filter(|d| !d.is_empty());
+    let s = store::new_screening(engine, &loaded.stamp, id, title.trim(), department, texts.lang)?;
+    store::save(ws, &s)?;
+    let path = crate::diagnostic::display_path(&screening::path(id));
+    term.say(&texts.fill("status.new", &[("id", id), ("path", &path)]))?;
+    Ok(s)
 }
 
 /// Who is screening: `--by`, else the git user (`GIT_AUTHOR_NAME` or `user.name`); `None` when neither is set.
@@ -449,15 +444,8 @@ fn ask_id(term: &mut Terminal, texts: &Texts) -> anyhow::Result<String> {
     }
 }
 
-fn publish(
-    ctx: &Ctx,
-    ws: &Workspace,
-    loaded: &Loaded,
-    s: &Screening,
-    texts: &Texts,
-    args: &Args,
-    message: &str,
-) -> anyhow::Result<Published> {
+fn publish(session: &Session<'_>, s: &Screening, texts: &Texts, message: &str) -> anyhow::Result<Published> {
+    let Session { ctx, ws, loaded, args } = *session;
     let published = store::publish(ws, loaded.questionnaire(), s, texts, !args.commit.no_commit, message)?;
     let report = published.files.last().cloned().unwrap_or_default();
     ctx.out.status(&texts.fill("status.report", &[("path", &report)]));
@@ -490,53 +478,11 @@ fn render(ctx: &Ctx, q: &Questionnaire, report: &Report, t: &Texts, format: Form
     })
 }
 
-#[derive(Serialize)]
-struct QuestionRow {
-    id: String,
-    track: &'static str,
-    kind: &'static str,
-    required: bool,
-    values: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    when: Option<String>,
-    text: String,
-}
-
 fn list_questions(ctx: &Ctx, loaded: &Loaded, lang: Language, format: Format) -> anyhow::Result<ExitStatus> {
-    let engine = Engine::new(loaded.questionnaire());
-    let rows: Vec<QuestionRow> = engine
-        .order()
-        .iter()
-        .map(|q| QuestionRow {
-            id: q.id.clone(),
-            track: q.track.as_str(),
-            kind: q.kind.as_str(),
-            required: q.required,
-            values: questionnaire::evaluate::allowed_values(q),
-            when: q.when.clone(),
-            text: q.text.get(lang).to_owned(),
-        })
-        .collect();
+    let rows = listing::rows(loaded.questionnaire(), lang);
     match format {
         Format::Json => ctx.out.json(&rows)?,
-        Format::Human => {
-            let mut t = table(["id", "track", "kind", "answers", "asked when"]);
-            for r in &rows {
-                let values = if r.values.is_empty() {
-                    "text".to_owned()
-                } else {
-                    r.values.join(" | ")
-                };
-                t.add_row([
-                    r.id.clone(),
-                    r.track.to_owned(),
-                    r.kind.to_owned(),
-                    values,
-                    r.when.clone().unwrap_or_default(),
-                ]);
-            }
-            ctx.out.print(&t.to_string())?;
-        }
+        Format::Human => ctx.out.print(&listing::table(&rows))?,
     }
     Ok(ExitStatus::Success)
 }

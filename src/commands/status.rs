@@ -1,20 +1,12 @@
 //! `aispec status`: one row per use case and specialist.
 
-/// Output format of the read commands `status`, `log`, `bump` and `approve`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A table or lines for people.
-    #[default]
-    Human,
-    /// JSON for machines.
-    Json,
-}
-
 use serde::Serialize;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::error::ExitStatus;
-use crate::status::{NotDeployed, Row};
+use crate::model::screening::Outcome;
+use crate::output::Format;
+use crate::status::{NotDeployed, Row, RowKind};
 use crate::workspace::Workspace;
 
 /// One row per use case and specialist: screening result, version, sign-off state and last change.
@@ -95,7 +87,7 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
     let mut notes = Vec::new();
     let dash = || "—".to_owned();
     for r in rows {
-        if r.kind == "screening" {
+        if r.kind == RowKind::Screening {
             notes.push(format!("{}: screened, no specialist yet", r.id));
         }
         if !r.missing_roles.is_empty() {
@@ -123,10 +115,10 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
             Some(s) => style.yellow(s.as_str()),
             None => style.red("?"),
         };
-        let outcome = match r.outcome.as_deref() {
-            Some("refused") => style.red("refused"),
-            Some("undecided") => style.yellow("undecided"),
-            Some(o) => o.to_owned(),
+        let outcome = match r.outcome {
+            Some(o @ Outcome::Refused) => style.red(o.as_str()),
+            Some(o @ Outcome::Undecided) => style.yellow(o.as_str()),
+            Some(o) => o.as_str().to_owned(),
             None => dash(),
         };
         let last = match &r.last_change {
@@ -137,8 +129,8 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
         let mut cells = vec![
             r.id.clone(),
             outcome,
-            r.ai_act_category.clone().unwrap_or_else(dash),
-            r.data_class.clone().unwrap_or_else(dash),
+            r.ai_act_category.map_or_else(dash, |c| c.as_str().to_owned()),
+            r.data_class.map_or_else(dash, |c| c.as_str().to_owned()),
             r.version.clone().unwrap_or_else(dash),
             state,
             last,

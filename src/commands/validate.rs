@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::Ctx;
+use super::Ctx;
 use crate::diagnostic::{self, render_github, render_human};
 use crate::error::{ExitStatus, UserError};
 use crate::fsread::Limit;

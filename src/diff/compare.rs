@@ -6,9 +6,11 @@ use serde_json::Value;
 
 use super::fields::{self, FieldChange};
 use super::load::{self, SpecialistAt};
+use super::range::Range;
+use super::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Side, SignoffChanges, SpecialistDiff, Summary};
+use super::risk;
 use super::version::{self, Level};
 use super::words::{self, CONTEXT_LINES};
-use super::{ChangeKind, DiffReport, FileChange, ItemDiff, Range, Side, SignoffChanges, SpecialistDiff, risk};
 use crate::git::{self, GitError, Repo, Rev, Snapshot};
 use crate::model::catalog::{CATALOG_FILE, Catalog};
 use crate::model::specialist::Signoff;
@@ -49,18 +51,9 @@ pub fn compare(ws: &Workspace, repo: &Repo, range: &Range) -> Result<DiffReport,
         range.head,
         &[spec_dir.clone(), screen_dir.clone(), catalog_path.clone()],
     )?;
-    let mut spec_folders = BTreeSet::new();
-    let mut screen_folders = BTreeSet::new();
-    let mut catalog_changed = false;
-    for c in &changed {
-        if c.path == catalog_path {
-            catalog_changed = true;
-        } else if let Some(folder) = folder_of(&c.path, &spec_dir) {
-            spec_folders.insert(folder);
-        } else if let Some(folder) = folder_of(&c.path, &screen_dir) {
-            screen_folders.insert(folder);
-        }
-    }
+    let catalog_changed = changed.iter().any(|c| c.path == catalog_path);
+    let folders = |dir: &str| -> BTreeSet<String> { changed.iter().filter_map(|c| folder_of(&c.path, dir)).collect() };
+    let (spec_folders, screen_folders) = (folders(&spec_dir), folders(&screen_dir));
     let old = Snapshot::new(repo, Rev::Commit(range.base), &ws.root)?;
     let new = Snapshot::new(repo, range.head, &ws.root)?;
     let (old_catalog, old_catalog_json) = load::catalog(&old, &prefix)?;
@@ -102,18 +95,7 @@ pub fn compare(ws: &Workspace, repo: &Repo, range: &Range) -> Result<DiffReport,
         Vec::new()
     };
 
-    let mut summary = super::Summary::default();
-    for s in &specialists {
-        match s.change {
-            ChangeKind::Added => summary.added += 1,
-            ChangeKind::Removed => summary.removed += 1,
-            ChangeKind::Renamed => summary.renamed += 1,
-            ChangeKind::Changed => summary.changed += 1,
-        }
-        summary.risks += s.risks.len();
-        summary.version_problems += usize::from(s.version_check.as_ref().is_some_and(|v| !v.ok));
-    }
-    summary.risks += screenings.iter().chain(&models).map(|d| d.risks.len()).sum::<usize>();
+    let summary = summarize(&specialists, screenings.iter().chain(&models));
     let side = |name: &str, rev: Rev| Side {
         name: name.to_owned(),
         commit: match rev {
@@ -129,6 +111,23 @@ pub fn compare(ws: &Workspace, repo: &Repo, range: &Range) -> Result<DiffReport,
         models,
         summary,
     })
+}
+
+/// Counts per kind of change, risks and missing version bumps.
+fn summarize<'a>(specialists: &[SpecialistDiff], items: impl Iterator<Item = &'a ItemDiff>) -> Summary {
+    let mut summary = Summary::default();
+    for s in specialists {
+        match s.change {
+            ChangeKind::Added => summary.added += 1,
+            ChangeKind::Removed => summary.removed += 1,
+            ChangeKind::Renamed => summary.renamed += 1,
+            ChangeKind::Changed => summary.changed += 1,
+        }
+        summary.risks += s.risks.len();
+        summary.version_problems += usize::from(s.version_check.as_ref().is_some_and(|v| !v.ok));
+    }
+    summary.risks += items.map(|d| d.risks.len()).sum::<usize>();
+    summary
 }
 
 fn folder_of(path: &str, dir: &str) -> Option<String> {

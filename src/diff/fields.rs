@@ -32,14 +32,6 @@ pub struct FieldChange {
     pub words: Option<Vec<Segment>>,
 }
 
-impl FieldChange {
-    /// The top-level key (`params` for `params.temperature`).
-    pub fn top(&self) -> &str {
-        let end = self.field.find(['.', '[']).unwrap_or(self.field.len());
-        &self.field[..end]
-    }
-}
-
 /// The fields that differ between two documents, in the order of the new (then old) document.
 pub fn compare(old: &Value, new: &Value, skip: &[&str]) -> Vec<FieldChange> {
     let mut a = BTreeMap::new();
@@ -66,35 +58,46 @@ pub fn compare(old: &Value, new: &Value, skip: &[&str]) -> Vec<FieldChange> {
         if o == n {
             continue;
         }
-        out.push(change(key, o.cloned(), n.cloned()));
+        out.push(FieldChange::new(key, o.cloned(), n.cloned()));
     }
     out
 }
 
-fn change(field: String, old: Option<Value>, new: Option<Value>) -> FieldChange {
-    let mut c = FieldChange {
-        field,
-        old,
-        new,
-        added: Vec::new(),
-        removed: Vec::new(),
-        words: None,
-    };
-    match (&c.old, &c.new) {
-        (Some(Value::Array(o)), Some(Value::Array(n))) => {
-            c.added = n.iter().filter(|v| !o.contains(v)).cloned().collect();
-            c.removed = o.iter().filter(|v| !n.contains(v)).cloned().collect();
-        }
-        (None, Some(Value::Array(n))) => c.added = n.clone(),
-        (Some(Value::Array(o)), None) => c.removed = o.clone(),
-        (Some(Value::String(o)), Some(Value::String(n)))
-            if o.chars().count().max(n.chars().count()) >= WORD_DIFF_FROM || o.contains('\n') || n.contains('\n') =>
-        {
-            c.words = Some(diff_words(o, n));
-        }
-        _ => {}
+impl FieldChange {
+    /// The top-level key (`params` for `params.temperature`).
+    pub fn top(&self) -> &str {
+        let end = self.field.find(['.', '[']).unwrap_or(self.field.len());
+        &self.field[..end]
     }
-    c
+
+    /// The change of one field from `old` to `new`: lists as items added and removed, long texts word by word.
+    pub fn new(field: String, old: Option<Value>, new: Option<Value>) -> FieldChange {
+        let mut c = FieldChange {
+            field,
+            old,
+            new,
+            added: Vec::new(),
+            removed: Vec::new(),
+            words: None,
+        };
+        match (&c.old, &c.new) {
+            (Some(Value::Array(o)), Some(Value::Array(n))) => {
+                c.added = n.iter().filter(|v| !o.contains(v)).cloned().collect();
+                c.removed = o.iter().filter(|v| !n.contains(v)).cloned().collect();
+            }
+            (None, Some(Value::Array(n))) => c.added = n.clone(),
+            (Some(Value::Array(o)), None) => c.removed = o.clone(),
+            (Some(Value::String(o)), Some(Value::String(n)))
+                if o.chars().count().max(n.chars().count()) >= WORD_DIFF_FROM
+                    || o.contains('\n')
+                    || n.contains('\n') =>
+            {
+                c.words = Some(diff_words(o, n));
+            }
+            _ => {}
+        }
+        c
+    }
 }
 
 /// Leaves of a document by TOML-style path; lists of plain values stay whole, lists of tables are keyed by their

@@ -1,23 +1,11 @@
 //! Risky changes: what a reviewer must not miss in a specialist, screening or catalogue change.
 
-use serde::Serialize;
 use serde_json::Value;
 
 use super::fields::{FieldChange, show};
-use super::{ChangeKind, FileChange};
+use super::report::{ChangeKind, FileChange, Risk};
 use crate::model::catalog::Catalog;
 use crate::model::specialist::{Signoff, Specialist};
-
-/// One risky change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Risk {
-    /// Stable code: `access-widened`, `base-model-changed`, `weaker-hosting`, `knowledge-added`,
-    /// `knowledge-removed`, `temperature-raised`, `notice-removed`, `signoffs-voided`, `screening-changed`,
-    /// `model-weakened`.
-    pub code: &'static str,
-    /// What changed, in words.
-    pub message: String,
-}
 
 fn risk(code: &'static str, message: String) -> Risk {
     Risk { code, message }
@@ -45,34 +33,7 @@ pub fn specialist(
             format!("access widened: new group(s) {}", widened.join(", ")),
         ));
     }
-    if old.base_model != new.base_model {
-        out.push(risk(
-            "base-model-changed",
-            format!("base model changed: {} → {}", old.base_model, new.base_model),
-        ));
-    }
-    if let (Some(a), Some(b)) = (catalogs.0.get(&old.base_model), catalogs.1.get(&new.base_model)) {
-        if b.hosting > a.hosting {
-            out.push(risk(
-                "weaker-hosting",
-                format!(
-                    "the model now runs less controlled: {} → {}",
-                    a.hosting.as_str(),
-                    b.hosting.as_str()
-                ),
-            ));
-        }
-        if b.max_data_class < a.max_data_class {
-            out.push(risk(
-                "weaker-hosting",
-                format!(
-                    "the model is cleared for less sensitive data: {} → {}",
-                    a.max_data_class.as_str(),
-                    b.max_data_class.as_str()
-                ),
-            ));
-        }
-    }
+    model_risks(&mut out, old, new, catalogs);
     for (change, code, verb) in [
         (ChangeKind::Added, "knowledge-added", "added"),
         (ChangeKind::Removed, "knowledge-removed", "removed"),
@@ -86,6 +47,52 @@ pub fn specialist(
             out.push(risk(code, format!("knowledge {verb}: {}", files.join(", "))));
         }
     }
+    behaviour_risks(&mut out, old, new);
+    if !voided.is_empty() {
+        let who: Vec<String> = voided.iter().map(|s| format!("{} ({})", s.role, s.by)).collect();
+        out.push(risk(
+            "signoffs-voided",
+            format!("sign-off voided by this change: {}", who.join(", ")),
+        ));
+    }
+    out
+}
+
+/// Another base model, or one that runs less controlled or is cleared for less sensitive data.
+fn model_risks(out: &mut Vec<Risk>, old: &Specialist, new: &Specialist, catalogs: (&Catalog, &Catalog)) {
+    if old.base_model != new.base_model {
+        out.push(risk(
+            "base-model-changed",
+            format!("base model changed: {} → {}", old.base_model, new.base_model),
+        ));
+    }
+    let (Some(a), Some(b)) = (catalogs.0.get(&old.base_model), catalogs.1.get(&new.base_model)) else {
+        return;
+    };
+    if b.hosting > a.hosting {
+        out.push(risk(
+            "weaker-hosting",
+            format!(
+                "the model now runs less controlled: {} → {}",
+                a.hosting.as_str(),
+                b.hosting.as_str()
+            ),
+        ));
+    }
+    if b.max_data_class < a.max_data_class {
+        out.push(risk(
+            "weaker-hosting",
+            format!(
+                "the model is cleared for less sensitive data: {} → {}",
+                a.max_data_class.as_str(),
+                b.max_data_class.as_str()
+            ),
+        ));
+    }
+}
+
+/// A higher temperature, and a usage notice removed or cut by more than half.
+fn behaviour_risks(out: &mut Vec<Risk>, old: &Specialist, new: &Specialist) {
     let t0 = old.params.temperature.unwrap_or(0.0);
     if let Some(t1) = new.params.temperature.filter(|t| *t > t0) {
         let before = old
@@ -106,14 +113,6 @@ pub fn specialist(
         };
         out.push(risk("notice-removed", format!("usage notice {what}")));
     }
-    if !voided.is_empty() {
-        let who: Vec<String> = voided.iter().map(|s| format!("{} ({})", s.role, s.by)).collect();
-        out.push(risk(
-            "signoffs-voided",
-            format!("sign-off voided by this change: {}", who.join(", ")),
-        ));
-    }
-    out
 }
 
 /// Fields of a screening whose change alters what the use case is allowed to do.

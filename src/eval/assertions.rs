@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::messages::text;
 use super::results::AssertionResult;
 use super::text as measure;
-use crate::model::cases::Assertion;
+use crate::model::cases::{Assertion, AssertionKind};
 use crate::model::config::Language;
 
 /// Default largest edit distance for `levenshtein` (as promptfoo).
@@ -22,19 +22,17 @@ pub struct Answer<'a> {
 
 /// Evaluates every assertion but `llm-rubric` (which needs the judge; `None` then).
 pub fn evaluate(a: &Assertion, answer: Answer<'_>, lang: Language) -> Option<AssertionResult> {
-    let (kind, _) = a.base_kind();
-    if kind == "llm-rubric" {
-        return None;
-    }
     let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
-    let raw = match check(kind, a, answer, lang) {
-        Ok(r) => r,
-        Err(problem) => {
-            // A broken test never passes, negated or not.
-            return Some(result(a, false, 0.0, t("bad-value", &[("problem", problem)])));
-        }
+    let checked = match a.typed() {
+        Some((AssertionKind::LlmRubric, _)) => return None,
+        Some((kind, _)) => check(kind, a, answer, lang),
+        None => Err(t("unknown-type", &[("kind", quoted(a.base_kind().0))])),
     };
-    Some(finish(a, raw.0, raw.1))
+    match checked {
+        Ok((pass, reason)) => Some(finish(a, pass, reason)),
+        // A broken test never passes, negated or not.
+        Err(problem) => Some(result(a, false, 0.0, t("bad-value", &[("problem", problem)]))),
+    }
 }
 
 /// Applies `not-`, weight and metric to a raw (pass, reason).
@@ -105,129 +103,117 @@ fn within(v: f64, min: Option<f64>, max: Option<f64>) -> bool {
     min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
 }
 
-/// The raw (pass, reason) before negation.
-fn check(kind: &str, a: &Assertion, answer: Answer<'_>, lang: Language) -> Result<(bool, String), String> {
-    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+/// The raw (pass, reason) before negation, or what is wrong with the assertion itself.
+type Checked = Result<(bool, String), String>;
+
+/// The raw (pass, reason) before negation: one check per type.
+fn check(kind: AssertionKind, a: &Assertion, answer: Answer<'_>, lang: Language) -> Checked {
     let body = answer.text;
-    let yes_no = |ok: bool, base: &str, args: &[(&str, String)]| {
-        let key = format!("{base}-{}", if ok { "yes" } else { "no" });
-        (ok, t(&key, args))
-    };
-    Ok(match kind {
-        "equals" => {
-            let v = text_value(a)?;
-            yes_no(body.trim() == v.trim(), "equals", &[("expected", quoted(v))])
-        }
-        "contains" => {
-            let v = text_value(a)?;
-            yes_no(body.contains(v), "contains", &[("value", quoted(v))])
-        }
-        "icontains" => {
-            let v = text_value(a)?;
-            yes_no(
-                body.to_lowercase().contains(&v.to_lowercase()),
-                "contains",
-                &[("value", quoted(v))],
-            )
-        }
-        "contains-any" => {
-            let vs = list_value(a)?;
-            match vs.iter().find(|v| body.contains(**v)) {
-                Some(found) => (true, t("contains-any-yes", &[("found", quoted(found))])),
-                None => (false, t("contains-any-no", &[("values", quote_list(&vs))])),
-            }
-        }
-        "contains-all" => {
-            let vs = list_value(a)?;
-            let missing: Vec<&str> = vs.iter().copied().filter(|v| !body.contains(v)).collect();
-            if missing.is_empty() {
-                (true, t("contains-all-yes", &[("values", quote_list(&vs))]))
-            } else {
-                (false, t("contains-all-no", &[("missing", quote_list(&missing))]))
-            }
-        }
-        "starts-with" => {
-            let v = text_value(a)?;
-            yes_no(body.trim_start().starts_with(v), "starts-with", &[("value", quoted(v))])
-        }
-        "regex" => {
-            let v = text_value(a)?;
-            let re = regex::Regex::new(v).map_err(|e| format!("bad regular expression: {e}"))?;
-            yes_no(re.is_match(body), "regex", &[("pattern", quoted(v))])
-        }
-        "is-json" => is_json(a, body, lang),
-        "word-count" => {
+    match kind {
+        AssertionKind::Equals
+        | AssertionKind::Contains
+        | AssertionKind::Icontains
+        | AssertionKind::StartsWith
+        | AssertionKind::Regex => text_check(kind, text_value(a)?, body, lang),
+        AssertionKind::ContainsAny | AssertionKind::ContainsAll => list_check(kind, &list_value(a)?, body, lang),
+        AssertionKind::IsJson => Ok(is_json(a, body, lang)),
+        AssertionKind::WordCount => {
             let n = measure::word_count(body);
-            let ok = within(n as f64, a.min, a.max);
-            let b = bounds(lang, a.min, a.max);
-            (ok, t("word-count", &[("count", n.to_string()), ("bounds", b)]))
+            let args = [("count", n.to_string()), ("bounds", bounds(lang, a.min, a.max))];
+            Ok((within(n as f64, a.min, a.max), text(lang, "word-count", &args)))
         }
-        "max-length" => {
+        AssertionKind::MaxLength => {
             let max = number_value(a).ok_or("`value` must be a number of characters")?;
             let n = body.chars().count();
-            (
-                n as f64 <= max,
-                t("max-length", &[("count", n.to_string()), ("max", format_number(max))]),
-            )
+            let args = [("count", n.to_string()), ("max", format_number(max))];
+            Ok((n as f64 <= max, text(lang, "max-length", &args)))
         }
-        "latency" => {
+        AssertionKind::Latency => {
             let max = a
                 .threshold
                 .or_else(|| number_value(a))
                 .ok_or("`threshold` must be a number of milliseconds")?;
-            (
-                answer.latency_ms as f64 <= max,
-                t(
-                    "latency",
-                    &[("ms", answer.latency_ms.to_string()), ("max", format_number(max))],
-                ),
-            )
+            let args = [("ms", answer.latency_ms.to_string()), ("max", format_number(max))];
+            Ok((answer.latency_ms as f64 <= max, text(lang, "latency", &args)))
         }
-        "levenshtein" => {
+        AssertionKind::Levenshtein => {
             let v = text_value(a)?;
             let max = a.threshold.unwrap_or(DEFAULT_LEVENSHTEIN);
-            let d = measure::levenshtein(body.trim(), v.trim());
-            (
-                d as f64 <= max,
-                t(
-                    "levenshtein",
-                    &[("distance", d.to_string()), ("max", format_number(max))],
-                ),
-            )
+            let d = crate::edit_distance::edit_distance(body.trim(), v.trim());
+            let args = [("distance", d.to_string()), ("max", format_number(max))];
+            Ok((d as f64 <= max, text(lang, "levenshtein", &args)))
         }
-        "language" => {
-            let want = a.value.as_ref().and_then(Value::as_str).unwrap_or("da");
-            let got = measure::detect_language(body);
-            match got.language {
-                Some(code) => (
-                    code == want,
-                    t(
-                        "language",
-                        &[
-                            ("detected", t(&format!("lang-{code}"), &[])),
-                            ("confidence", format!("{:.0}", got.confidence * 100.0)),
-                        ],
-                    ),
-                ),
-                None => (false, t("language-unknown", &[])),
-            }
+        AssertionKind::Language => Ok(language_check(a, body, lang)),
+        AssertionKind::Lix => Ok(lix_check(a, body, lang)),
+        AssertionKind::LlmRubric => Err(text(lang, "unknown-type", &[("kind", quoted(kind.as_str()))])),
+    }
+}
+
+/// `equals`, `contains`, `icontains`, `starts-with` and `regex` against one text.
+fn text_check(kind: AssertionKind, v: &str, body: &str, lang: Language) -> Checked {
+    let (ok, base, arg) = match kind {
+        AssertionKind::Equals => (body.trim() == v.trim(), "equals", "expected"),
+        AssertionKind::Icontains => (body.to_lowercase().contains(&v.to_lowercase()), "contains", "value"),
+        AssertionKind::StartsWith => (body.trim_start().starts_with(v), "starts-with", "value"),
+        AssertionKind::Regex => {
+            let re = regex::Regex::new(v).map_err(|e| format!("bad regular expression: {e}"))?;
+            (re.is_match(body), "regex", "pattern")
         }
-        "lix" => match measure::lix(body) {
-            Some(l) => (
-                within(l.value, a.min, a.max),
-                t(
-                    "lix",
-                    &[
-                        ("value", format!("{:.1}", l.value)),
-                        ("band", t(measure::lix_band(l.value), &[])),
-                        ("bounds", bounds(lang, a.min, a.max)),
-                    ],
-                ),
-            ),
-            None => (false, t("lix-empty", &[])),
-        },
-        other => return Err(t("unknown-type", &[("kind", quoted(other))])),
+        _ => (body.contains(v), "contains", "value"),
+    };
+    let key = format!("{base}-{}", if ok { "yes" } else { "no" });
+    Ok((ok, text(lang, &key, &[(arg, quoted(v))])))
+}
+
+/// `contains-any` and `contains-all` against a list of texts.
+fn list_check(kind: AssertionKind, vs: &[&str], body: &str, lang: Language) -> Checked {
+    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+    Ok(if kind == AssertionKind::ContainsAny {
+        match vs.iter().find(|v| body.contains(**v)) {
+            Some(found) => (true, t("contains-any-yes", &[("found", quoted(found))])),
+            None => (false, t("contains-any-no", &[("values", quote_list(vs))])),
+        }
+    } else {
+        let missing: Vec<&str> = vs.iter().copied().filter(|v| !body.contains(v)).collect();
+        if missing.is_empty() {
+            (true, t("contains-all-yes", &[("values", quote_list(vs))]))
+        } else {
+            (false, t("contains-all-no", &[("missing", quote_list(&missing))]))
+        }
     })
+}
+
+/// The detected language against `value` (default Danish).
+fn language_check(a: &Assertion, body: &str, lang: Language) -> (bool, String) {
+    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+    let want = a.value.as_ref().and_then(Value::as_str).unwrap_or("da");
+    let got = measure::detect_language(body);
+    match got.language {
+        Some(code) => {
+            let args = [
+                ("detected", t(&format!("lang-{code}"), &[])),
+                ("confidence", format!("{:.0}", got.confidence * 100.0)),
+            ];
+            (code == want, t("language", &args))
+        }
+        None => (false, t("language-unknown", &[])),
+    }
+}
+
+/// LIX within `min`/`max`.
+fn lix_check(a: &Assertion, body: &str, lang: Language) -> (bool, String) {
+    let t = |key: &str, args: &[(&str, String)]| text(lang, key, args);
+    match measure::lix(body) {
+        Some(l) => {
+            let args = [
+                ("value", format!("{:.1}", l.value)),
+                ("band", t(measure::lix_band(l.value), &[])),
+                ("bounds", bounds(lang, a.min, a.max)),
+            ];
+            (within(l.value, a.min, a.max), t("lix", &args))
+        }
+        None => (false, t("lix-empty", &[])),
+    }
 }
 
 fn quote_list(items: &[&str]) -> String {

@@ -222,21 +222,7 @@ pub fn compare(head: &EvalResults, base: &EvalResults, baseline: &str, tolerance
         }
     }
     changes.sort_by(|a, b| (a.status, &a.case, &a.provider).cmp(&(b.status, &b.case, &b.provider)));
-    let providers = pairs
-        .iter()
-        .filter_map(|(h, b)| {
-            let hs = head.summary.iter().find(|s| &s.provider == h)?;
-            let bs = base.summary.iter().find(|s| &s.provider == b)?;
-            Some(ProviderDelta {
-                provider: h.clone(),
-                base_provider: b.clone(),
-                pass_rate: (bs.pass_rate, hs.pass_rate),
-                mean_score: (bs.mean_score, hs.mean_score),
-                words_per_answer: (bs.words_per_answer, hs.words_per_answer),
-                latency_p50_ms: (bs.latency_p50_ms, hs.latency_p50_ms),
-            })
-        })
-        .collect();
+    let providers = provider_deltas(head, base, &pairs);
     let regressed_share = if compared_w > 0.0 {
         regressed_w / compared_w
     } else {
@@ -253,6 +239,25 @@ pub fn compare(head: &EvalResults, base: &EvalResults, baseline: &str, tolerance
         tolerance,
         failed: regressed_share > tolerance + 1e-9,
     }
+}
+
+/// Each paired provider's numbers, baseline → this run.
+fn provider_deltas(head: &EvalResults, base: &EvalResults, pairs: &[(String, String)]) -> Vec<ProviderDelta> {
+    pairs
+        .iter()
+        .filter_map(|(h, b)| {
+            let hs = head.summary.iter().find(|s| &s.provider == h)?;
+            let bs = base.summary.iter().find(|s| &s.provider == b)?;
+            Some(ProviderDelta {
+                provider: h.clone(),
+                base_provider: b.clone(),
+                pass_rate: (bs.pass_rate, hs.pass_rate),
+                mean_score: (bs.mean_score, hs.mean_score),
+                words_per_answer: (bs.words_per_answer, hs.words_per_answer),
+                latency_p50_ms: (bs.latency_p50_ms, hs.latency_p50_ms),
+            })
+        })
+        .collect()
 }
 
 /// The word used in reports.

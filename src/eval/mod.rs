@@ -10,6 +10,7 @@ pub mod report;
 pub mod results;
 pub mod rubric;
 pub mod runner;
+pub mod settings;
 pub mod text;
 
 use std::path::{Path, PathBuf};

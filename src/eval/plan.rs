@@ -10,7 +10,7 @@ use super::provider::{ChatRequest, Message, ResolvedProvider};
 use crate::diagnostic::Diagnostic;
 use crate::document;
 use crate::error::UserError;
-use crate::model::cases::{Case, CaseFile};
+use crate::model::cases::{AssertionKind, Case, CaseFile};
 use crate::model::specialist::Params;
 use crate::schema::FileKind;
 use crate::source::SourceFile;
@@ -131,7 +131,7 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
                 .is_dir(&Path::new(crate::workspace::SPECIALISTS_DIR).join(folder))
         {
             let known = ws.specialist_dirs();
-            let hint = match document::closest(folder, &known) {
+            let hint = match crate::edit_distance::closest(folder, &known) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("specialists here: {}", known.join(", ")),
             };
@@ -171,11 +171,10 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
     }
     if let Some(first) = diags.iter().find(|d| d.is_error()) {
         let count = diags.iter().filter(|d| d.is_error()).count();
-        return Err(UserError::new(format!(
-            "the files to evaluate have {count} problem(s); first: {}:{}:{}: {}",
-            first.file, first.line, first.column, first.message
-        ))
-        .hint("run `aispec validate` to see every problem"));
+        return Err(
+            UserError::new(format!("the files to evaluate have {count} problem(s); first: {first}"))
+                .hint("run `aispec validate` to see every problem"),
+        );
     }
     Ok(cases)
 }
@@ -331,9 +330,12 @@ pub fn jobs(cases: &[PlannedCase], providers: &[ResolvedProvider], repeat: u32) 
 
 /// True when any case has an `llm-rubric` assertion.
 pub fn needs_judge(cases: &[PlannedCase]) -> bool {
-    cases
-        .iter()
-        .any(|c| c.case.asserts.iter().any(|a| a.base_kind().0 == "llm-rubric"))
+    cases.iter().any(|c| {
+        c.case
+            .asserts
+            .iter()
+            .any(|a| a.typed().is_some_and(|(k, _)| k == AssertionKind::LlmRubric))
+    })
 }
 
 /// Path of the judge prompt template for a language.

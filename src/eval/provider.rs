@@ -167,39 +167,8 @@ fn resolve_one(config: &Config, name: &str, timeout_override: Option<u64>) -> Re
             );
         }
     };
-    let timeout = Duration::from_secs(
-        timeout_override
-            .or(provider.timeout_secs)
-            .unwrap_or(DEFAULT_TIMEOUT_SECS)
-            .max(1),
-    );
     if let Some(target_name) = provider.base_url.strip_prefix(PLATFORM_PREFIX) {
-        let target = config.targets.get(target_name).ok_or_else(|| {
-            UserError::new(format!(
-                "provider `{name}` uses target `{target_name}`, which is not in aispec.toml"
-            ))
-            .hint("add [targets.<name>] with url and api_key_env, or fix the name")
-        })?;
-        let env = provider.api_key_env.as_deref().unwrap_or(&target.api_key_env);
-        let url = checked_url(name, &target.url, target.allow_insecure_http)?;
-        return Ok(ResolvedProvider {
-            name: name.to_owned(),
-            kind: ProviderKind::Platform {
-                target: target_name.to_owned(),
-                url: target.url.clone(),
-                model: provider.model.clone(),
-            },
-            credential: Some(Credential::bearer(&url, read_key(env, name)?)),
-            price_input_per_1k: provider.price_input_per_1k,
-            price_output_per_1k: provider.price_output_per_1k,
-            timeout: Duration::from_secs(
-                timeout_override
-                    .or(provider.timeout_secs)
-                    .or(target.timeout_secs)
-                    .unwrap_or(DEFAULT_TIMEOUT_SECS)
-                    .max(1),
-            ),
-        });
+        return platform_provider(config, name, &provider, target_name, timeout_override);
     }
     if !(provider.base_url.starts_with("http://") || provider.base_url.starts_with("https://")) {
         return Err(UserError::new(format!(
@@ -221,8 +190,44 @@ fn resolve_one(config: &Config, name: &str, timeout_override: Option<u64>) -> Re
         credential,
         price_input_per_1k: provider.price_input_per_1k,
         price_output_per_1k: provider.price_output_per_1k,
-        timeout,
+        timeout: timeout(&[timeout_override, provider.timeout_secs]),
     })
+}
+
+/// A `platform:<target>` provider: the deployed specialists on that target, with its key and timeout.
+fn platform_provider(
+    config: &Config,
+    name: &str,
+    provider: &Provider,
+    target_name: &str,
+    timeout_override: Option<u64>,
+) -> Result<ResolvedProvider, UserError> {
+    let target = config.targets.get(target_name).ok_or_else(|| {
+        UserError::new(format!(
+            "provider `{name}` uses target `{target_name}`, which is not in aispec.toml"
+        ))
+        .hint("add [targets.<name>] with url and api_key_env, or fix the name")
+    })?;
+    let env = provider.api_key_env.as_deref().unwrap_or(&target.api_key_env);
+    let url = checked_url(name, &target.url, target.allow_insecure_http)?;
+    Ok(ResolvedProvider {
+        name: name.to_owned(),
+        kind: ProviderKind::Platform {
+            target: target_name.to_owned(),
+            url: target.url.clone(),
+            model: provider.model.clone(),
+        },
+        credential: Some(Credential::bearer(&url, read_key(env, name)?)),
+        price_input_per_1k: provider.price_input_per_1k,
+        price_output_per_1k: provider.price_output_per_1k,
+        timeout: timeout(&[timeout_override, provider.timeout_secs, target.timeout_secs]),
+    })
+}
+
+/// The first timeout given, in order of precedence, else the default; at least a second.
+fn timeout(choices: &[Option<u64>]) -> Duration {
+    let secs = choices.iter().find_map(|c| *c).unwrap_or(DEFAULT_TIMEOUT_SECS);
+    Duration::from_secs(secs.max(1))
 }
 
 fn read_key(env: &str, provider: &str) -> Result<Secret, UserError> {

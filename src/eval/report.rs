@@ -6,7 +6,7 @@ use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
 use super::compare::{Comparison, Status, status_name};
-use super::results::{CaseResult, EvalResults};
+use super::results::{CaseResult, EvalResults, ProviderSummary};
 use crate::output::{Style, table};
 
 /// Failures listed in the human report before the rest is summed up.
@@ -28,44 +28,86 @@ fn right(s: String) -> Cell {
 /// The human report: pass-rate matrix, provider numbers, failures, run stats and the comparison.
 pub fn human(r: &EvalResults, comparison: Option<&Comparison>, style: &Style, currency: &str) -> String {
     let mut out = String::new();
-    let names: Vec<&str> = r.summary.iter().map(|s| s.provider.as_str()).collect();
-
-    let mut header = vec![Cell::new("Category")];
-    header.extend(names.iter().map(Cell::new));
-    let mut matrix = table(header);
-    for cat in r.categories() {
-        let mut row = vec![Cell::new(&cat)];
-        for s in &r.summary {
-            row.push(right(s.by_category.get(&cat).map_or("-".to_owned(), |v| percent(*v))));
-        }
-        matrix.add_row(row);
-    }
+    let categories = r.categories();
+    let mut matrix = per_provider(r, "Category", &categories, |s, cat| {
+        s.by_category.get(cat).map(|v| percent(*v))
+    });
     let mut total = vec![Cell::new(style.bold("All"))];
     total.extend(r.summary.iter().map(|s| right(percent(s.pass_rate))));
     matrix.add_row(total);
     let _ = writeln!(out, "{}", style.bold("Pass rate by category"));
     let _ = writeln!(out, "{matrix}");
 
-    let mut sources: Vec<&String> = r.summary.iter().flat_map(|s| s.by_source.keys()).collect();
-    sources.sort();
-    sources.dedup();
+    let sources = keys(r.summary.iter().flat_map(|s| s.by_source.keys()));
     if sources.len() > 1 {
-        let mut header = vec![Cell::new("Specialist or suite")];
-        header.extend(names.iter().map(Cell::new));
-        let mut t = table(header);
-        for src in sources {
-            let mut row = vec![Cell::new(src)];
-            row.extend(
-                r.summary
-                    .iter()
-                    .map(|s| right(s.by_source.get(src).map_or("-".to_owned(), |v| percent(*v)))),
-            );
-            t.add_row(row);
-        }
+        let t = per_provider(r, "Specialist or suite", &sources, |s, src| {
+            s.by_source.get(src).map(|v| percent(*v))
+        });
         let _ = writeln!(out, "\n{}", style.bold("Pass rate by specialist or suite"));
         let _ = writeln!(out, "{t}");
     }
+    let _ = writeln!(out, "\n{}", style.bold("Providers"));
+    let _ = writeln!(out, "{}", providers(r, currency));
+    let metrics = keys(r.summary.iter().flat_map(|s| s.metrics.keys()));
+    if !metrics.is_empty() {
+        let t = per_provider(r, "Metric", &metrics, |s, m| {
+            s.metrics.get(m).map(|v| format!("{v:.2}"))
+        });
+        let _ = writeln!(out, "\n{}", style.bold("Metrics (mean score)"));
+        let _ = writeln!(out, "{t}");
+    }
+    failures(&mut out, r, style);
+    let st = &r.stats;
+    let _ = writeln!(
+        out,
+        "\n{} answers ({} from cache), {} requests, {} retries, {} errors, {} judge calls in {:.1} s",
+        st.answers,
+        st.from_cache,
+        st.requests,
+        st.retries,
+        st.errors,
+        st.judge_calls,
+        r.duration_ms as f64 / 1000.0
+    );
+    if let Some(c) = comparison {
+        out.push('\n');
+        out.push_str(&human_comparison(c, style));
+    }
+    out
+}
 
+/// The distinct keys, sorted.
+fn keys<'a>(all: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut k: Vec<String> = all.cloned().collect();
+    k.sort();
+    k.dedup();
+    k
+}
+
+/// A table with one row per key and one column per provider; `-` where a provider has no value.
+fn per_provider(
+    r: &EvalResults,
+    first: &str,
+    rows: &[String],
+    value: impl Fn(&ProviderSummary, &str) -> Option<String>,
+) -> comfy_table::Table {
+    let mut header = vec![Cell::new(first)];
+    header.extend(r.summary.iter().map(|s| Cell::new(&s.provider)));
+    let mut t = table(header);
+    for key in rows {
+        let mut row = vec![Cell::new(key)];
+        row.extend(
+            r.summary
+                .iter()
+                .map(|s| right(value(s, key).unwrap_or_else(|| "-".to_owned()))),
+        );
+        t.add_row(row);
+    }
+    t
+}
+
+/// One row of numbers per provider.
+fn providers(r: &EvalResults, currency: &str) -> comfy_table::Table {
     let mut providers = table([
         "Provider",
         "Model",
@@ -92,51 +134,7 @@ pub fn human(r: &EvalResults, comparison: Option<&Comparison>, style: &Style, cu
             right(money(s.cost, currency)),
         ]);
     }
-    let _ = writeln!(out, "\n{}", style.bold("Providers"));
-    let _ = writeln!(out, "{providers}");
-
-    let metrics: Vec<&String> = {
-        let mut m: Vec<&String> = r.summary.iter().flat_map(|s| s.metrics.keys()).collect();
-        m.sort();
-        m.dedup();
-        m
-    };
-    if !metrics.is_empty() {
-        let mut header = vec![Cell::new("Metric")];
-        header.extend(names.iter().map(Cell::new));
-        let mut t = table(header);
-        for m in metrics {
-            let mut row = vec![Cell::new(m)];
-            row.extend(
-                r.summary
-                    .iter()
-                    .map(|s| right(s.metrics.get(m).map_or("-".to_owned(), |v| format!("{v:.2}")))),
-            );
-            t.add_row(row);
-        }
-        let _ = writeln!(out, "\n{}", style.bold("Metrics (mean score)"));
-        let _ = writeln!(out, "{t}");
-    }
-
-    failures(&mut out, r, style);
-
-    let st = &r.stats;
-    let _ = writeln!(
-        out,
-        "\n{} answers ({} from cache), {} requests, {} retries, {} errors, {} judge calls in {:.1} s",
-        st.answers,
-        st.from_cache,
-        st.requests,
-        st.retries,
-        st.errors,
-        st.judge_calls,
-        r.duration_ms as f64 / 1000.0
-    );
-    if let Some(c) = comparison {
-        out.push('\n');
-        out.push_str(&human_comparison(c, style));
-    }
-    out
+    providers
 }
 
 fn failures(out: &mut String, r: &EvalResults, style: &Style) {
@@ -176,14 +174,8 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
         .as_deref()
         .map(|s| format!(", commit {}", &s[..s.len().min(12)]))
         .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{}",
-        style.bold(&format!(
-            "Compared with {} ({}{commit})",
-            c.baseline, c.baseline_started_at
-        ))
-    );
+    let title = format!("Compared with {} ({}{commit})", c.baseline, c.baseline_started_at);
+    let _ = writeln!(out, "{}", style.bold(&title));
     let mut t = table(["Provider", "Baseline", "Pass rate", "Score", "Words/answer", "p50 ms"]);
     for p in &c.providers {
         let arrow = |a: String, b: String| format!("{a} → {b}");
@@ -204,36 +196,7 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
     }
     let _ = writeln!(out, "{t}");
     if !c.changes.is_empty() {
-        let mut t = table(["Change", "Case", "Provider", "Pass rate", "Score", "Words"]);
-        for ch in &c.changes {
-            let name = status_name(ch.status);
-            let label = match ch.status {
-                Status::Regressed => style.red(name),
-                Status::Improved => style.green(name),
-                Status::Flaky => style.yellow(name),
-                _ => name.to_owned(),
-            };
-            let pair = |f: &dyn Fn(&super::compare::Side) -> String| {
-                format!(
-                    "{} → {}",
-                    ch.base.as_ref().map_or("-".to_owned(), f),
-                    ch.head.as_ref().map_or("-".to_owned(), f)
-                )
-            };
-            let words = match ch.verbosity_change {
-                Some(v) => format!("{} ({:+.0} %)", pair(&|s| format!("{:.0}", s.words)), v * 100.0),
-                None => pair(&|s| format!("{:.0}", s.words)),
-            };
-            t.add_row(vec![
-                Cell::new(label),
-                Cell::new(&ch.case),
-                Cell::new(&ch.provider),
-                right(pair(&|s| percent(s.pass_rate))),
-                right(pair(&|s| format!("{:.2}", s.score))),
-                right(words),
-            ]);
-        }
-        let _ = writeln!(out, "{t}");
+        let _ = writeln!(out, "{}", changes(c, style));
     }
     let count = |k: &str| c.counts.get(k).copied().unwrap_or(0);
     let verdict = format!(
@@ -245,16 +208,47 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
         percent(c.regressed_share),
         percent(c.tolerance)
     );
-    let _ = writeln!(
-        out,
-        "{}",
-        if c.failed {
-            style.red(&format!("✗ {verdict}"))
-        } else {
-            style.green(&format!("✓ {verdict}"))
-        }
-    );
+    let verdict = if c.failed {
+        style.red(&format!("✗ {verdict}"))
+    } else {
+        style.green(&format!("✓ {verdict}"))
+    };
+    let _ = writeln!(out, "{verdict}");
     out
+}
+
+/// One row per case whose result changed.
+fn changes(c: &Comparison, style: &Style) -> comfy_table::Table {
+    let mut t = table(["Change", "Case", "Provider", "Pass rate", "Score", "Words"]);
+    for ch in &c.changes {
+        let name = status_name(ch.status);
+        let label = match ch.status {
+            Status::Regressed => style.red(name),
+            Status::Improved => style.green(name),
+            Status::Flaky => style.yellow(name),
+            _ => name.to_owned(),
+        };
+        let pair = |f: &dyn Fn(&super::compare::Side) -> String| {
+            format!(
+                "{} → {}",
+                ch.base.as_ref().map_or("-".to_owned(), f),
+                ch.head.as_ref().map_or("-".to_owned(), f)
+            )
+        };
+        let words = match ch.verbosity_change {
+            Some(v) => format!("{} ({:+.0} %)", pair(&|s| format!("{:.0}", s.words)), v * 100.0),
+            None => pair(&|s| format!("{:.0}", s.words)),
+        };
+        t.add_row(vec![
+            Cell::new(label),
+            Cell::new(&ch.case),
+            Cell::new(&ch.provider),
+            right(pair(&|s| percent(s.pass_rate))),
+            right(pair(&|s| format!("{:.2}", s.score))),
+            right(words),
+        ]);
+    }
+    t
 }
 
 fn xml(s: &str) -> String {

@@ -171,23 +171,6 @@ pub fn detect_language(text: &str) -> Detected {
     }
 }
 
-/// Levenshtein distance between two texts, counted in characters.
-pub fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,13 +219,5 @@ mod tests {
         let en = detect_language("I have not seen her, but she is probably on the way home from work.");
         assert_eq!(en.language, Some("en"));
         assert_eq!(detect_language("Ja tak").language, None);
-    }
-
-    #[test]
-    fn levenshtein_counts_characters() {
-        assert_eq!(levenshtein("kagefade", "kage-fade"), 1);
-        assert_eq!(levenshtein("æble", "æbler"), 1);
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("same", "same"), 0);
     }
 }

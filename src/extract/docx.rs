@@ -5,7 +5,7 @@ use std::io::Read;
 
 use quick_xml::events::Event;
 
-use super::{ExtractError, Extracted, MAX_UNPACKED_BYTES};
+use super::document::{ExtractError, Extracted, MAX_UNPACKED_BYTES};
 
 pub(super) fn extract(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))

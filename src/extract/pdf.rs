@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use super::{ExtractError, Extracted, MAX_UNPACKED_BYTES};
+use super::document::{ExtractError, Extracted, MAX_UNPACKED_BYTES};
 
 /// Deepest nesting of arrays and dictionaries accepted outside streams.
 const MAX_NESTING: usize = 256;

@@ -6,7 +6,7 @@ use std::path::Path;
 use git2::{Commit, Oid, Repository, Sort};
 use serde::Serialize;
 
-use super::{GitError, git};
+use super::error::{GitError, git};
 
 /// Who made a commit, when, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,12 +69,6 @@ pub fn merge_base(repo: &Repository, a: Oid, b: Oid) -> Result<Oid, GitError> {
 pub fn commit_info(repo: &Repository, id: Oid) -> Result<CommitInfo, GitError> {
     let commit = repo.find_commit(id).map_err(git("read commit"))?;
     Ok(CommitInfo::of(&commit))
-}
-
-/// The signature time as RFC 3339 in UTC: what aispec writes as the time of a sign-off, so that the file and the
-/// commit that records it agree (and `GIT_AUTHOR_DATE` makes both reproducible).
-pub fn now_rfc3339(repo: &Repository) -> Result<String, GitError> {
-    Ok(rfc3339(super::signature(repo)?.when().seconds()))
 }
 
 fn entry_id(commit: &Commit<'_>, path: &str) -> Option<Oid> {

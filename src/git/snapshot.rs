@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use git2::{Delta, DiffOptions, ObjectType, Oid, Repository, Tree};
 
-use super::{GitError, git};
+use super::error::{GitError, git};
 use crate::fsread::{FileError, Limit, Reader};
 
 /// One side of a comparison.

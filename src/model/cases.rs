@@ -5,24 +5,87 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Every assertion type aispec knows; each may also be negated with a `not-` prefix.
-pub const ASSERTION_TYPES: &[&str] = &[
-    "equals",
-    "contains",
-    "icontains",
-    "contains-any",
-    "contains-all",
-    "starts-with",
-    "regex",
-    "is-json",
-    "word-count",
-    "max-length",
-    "latency",
-    "levenshtein",
-    "language",
-    "lix",
-    "llm-rubric",
-];
+/// The assertion types aispec knows; each may also be negated with a `not-` prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssertionKind {
+    /// The answer, trimmed, equals the value.
+    Equals,
+    /// The answer contains the value.
+    Contains,
+    /// The answer contains the value, ignoring case.
+    Icontains,
+    /// The answer contains at least one of the values.
+    ContainsAny,
+    /// The answer contains every value.
+    ContainsAll,
+    /// The answer starts with the value.
+    StartsWith,
+    /// The answer matches the regular expression.
+    Regex,
+    /// The answer is JSON (matching the schema in `value`, when given).
+    IsJson,
+    /// The number of words is within `min`/`max`.
+    WordCount,
+    /// The answer has at most `value` characters.
+    MaxLength,
+    /// The answer came within `threshold` milliseconds.
+    Latency,
+    /// The answer is within `threshold` edits of the value.
+    Levenshtein,
+    /// The answer is in the language `value` (default Danish).
+    Language,
+    /// The readability index LIX is within `min`/`max`.
+    Lix,
+    /// A judge model grades the answer against the rubric in `value`.
+    LlmRubric,
+}
+
+impl AssertionKind {
+    /// Every type, in the order the README lists them.
+    pub const ALL: [AssertionKind; 15] = [
+        AssertionKind::Equals,
+        AssertionKind::Contains,
+        AssertionKind::Icontains,
+        AssertionKind::ContainsAny,
+        AssertionKind::ContainsAll,
+        AssertionKind::StartsWith,
+        AssertionKind::Regex,
+        AssertionKind::IsJson,
+        AssertionKind::WordCount,
+        AssertionKind::MaxLength,
+        AssertionKind::Latency,
+        AssertionKind::Levenshtein,
+        AssertionKind::Language,
+        AssertionKind::Lix,
+        AssertionKind::LlmRubric,
+    ];
+
+    /// The name written in `tests.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssertionKind::Equals => "equals",
+            AssertionKind::Contains => "contains",
+            AssertionKind::Icontains => "icontains",
+            AssertionKind::ContainsAny => "contains-any",
+            AssertionKind::ContainsAll => "contains-all",
+            AssertionKind::StartsWith => "starts-with",
+            AssertionKind::Regex => "regex",
+            AssertionKind::IsJson => "is-json",
+            AssertionKind::WordCount => "word-count",
+            AssertionKind::MaxLength => "max-length",
+            AssertionKind::Latency => "latency",
+            AssertionKind::Levenshtein => "levenshtein",
+            AssertionKind::Language => "language",
+            AssertionKind::Lix => "lix",
+            AssertionKind::LlmRubric => "llm-rubric",
+        }
+    }
+
+    /// The type with this name (without `not-`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
 
 /// A file of test cases: a specialist's `tests.toml` or a shared suite.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -134,11 +197,45 @@ pub struct Assertion {
 }
 
 impl Assertion {
-    /// The base type and whether it is negated (`not-contains` → (`contains`, true)).
+    /// The type's name without `not-`, and whether it is negated (`not-contains` → (`contains`, true)).
     pub fn base_kind(&self) -> (&str, bool) {
         match self.kind.strip_prefix("not-") {
             Some(rest) => (rest, true),
             None => (self.kind.as_str(), false),
         }
+    }
+
+    /// The type and whether it is negated; `None` for a type aispec does not know.
+    pub fn typed(&self) -> Option<(AssertionKind, bool)> {
+        let (name, negated) = self.base_kind();
+        AssertionKind::from_name(name).map(|k| (k, negated))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assertion(kind: &str) -> Assertion {
+        Assertion {
+            kind: kind.to_owned(),
+            value: None,
+            min: None,
+            max: None,
+            threshold: None,
+            weight: None,
+            metric: None,
+        }
+    }
+
+    #[test]
+    fn types_are_typed_with_their_negation() {
+        for kind in AssertionKind::ALL {
+            assert_eq!(AssertionKind::from_name(kind.as_str()), Some(kind));
+            assert_eq!(assertion(&format!("not-{}", kind.as_str())).typed(), Some((kind, true)));
+        }
+        assert_eq!(assertion("contains").typed(), Some((AssertionKind::Contains, false)));
+        assert_eq!(assertion("containz").typed(), None);
+        assert_eq!(assertion("not-").typed(), None);
     }
 }

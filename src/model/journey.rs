@@ -1,17 +1,13 @@
 //! `screenings/<id>/journey.toml`: the user journey of a screened use case — who the users are, what
 //! triggers them, how the work is done today and with the specialist, the source material, and what success
-//! looks like — plus the library API to load it ([`load`], [`load_checked`]).
+//! looks like. Loading it is the workspace's job (`Workspace::journey`).
 
 use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
-use crate::document::Document;
-use crate::model::screening::{self, LoadError, Screening};
-use crate::schema::FileKind;
-use crate::workspace::Workspace;
+use crate::model::screening::Screening;
 
 /// File name of a journey inside its screening's folder.
 pub const JOURNEY_FILE: &str = "journey.toml";
@@ -217,14 +213,4 @@ pub struct Risk {
 /// Workspace-relative path of a journey's file.
 pub fn path(id: &str) -> PathBuf {
     Screening::dir(id).join(JOURNEY_FILE)
-}
-
-/// Loads the journey of the screening with this id, schema-checked and typed.
-pub fn load(ws: &Workspace, id: &str) -> Result<Document<Journey>, LoadError> {
-    screening::load_typed(ws, id, "journey", &path(id), FileKind::Journey)
-}
-
-/// Loads the journey of the screening with this id, collecting problems in `diags`.
-pub fn load_checked(ws: &Workspace, id: &str, diags: &mut Vec<Diagnostic>) -> Option<Document<Journey>> {
-    screening::load_checked_typed(ws, &path(id), FileKind::Journey, diags)
 }

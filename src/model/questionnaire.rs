@@ -378,6 +378,22 @@ pub struct DeriveRules {
     pub required_signoffs: Vec<SignoffRule>,
 }
 
+impl DeriveRules {
+    /// The condition of every rule, per derived result, in the order the results are derived (each list may
+    /// read the results before it). Sign-off rules are not among them: every one that holds adds its role.
+    pub fn conditions(&self) -> [(&'static str, Vec<Option<&str>>); 4] {
+        fn whens<T>(rules: &[Rule<T>]) -> Vec<Option<&str>> {
+            rules.iter().map(|r| r.when.as_deref()).collect()
+        }
+        [
+            ("ai_act_category", whens(&self.ai_act_category)),
+            ("dpia", whens(&self.dpia)),
+            ("data_classification", whens(&self.data_classification)),
+            ("allowed_hosting", whens(&self.allowed_hosting)),
+        ]
+    }
+}
+
 /// A value chosen when a condition holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

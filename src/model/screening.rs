@@ -1,5 +1,5 @@
 //! `screenings/<id>/screening.toml`: one screened use case — the answers given and the results derived from
-//! them — plus the library API to load it ([`load`], [`load_checked`], [`ids`]).
+//! them. Loading it is the workspace's job (`Workspace::screening`).
 //!
 //! The file is written by `aispec screen`; people read it (and its `report.md`), later steps act on its
 //! `[result]`: `aispec new` and `validate` check a specialist's model against `data_classification` and
@@ -11,12 +11,8 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
-use crate::document::{self, Document};
 use crate::model::catalog::{DataClass, Hosting};
 use crate::model::config::Language;
-use crate::schema::FileKind;
-use crate::workspace::Workspace;
 
 /// Folder holding one sub-folder per screening.
 pub const SCREENINGS_DIR: &str = "screenings";
@@ -504,113 +500,7 @@ pub struct DimensionScore {
     pub outcome: Outcome,
 }
 
-/// Why a screening could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    /// No `screenings/<id>/screening.toml` (or `journey.toml`).
-    #[error("there is no {what} `{id}` ({path} does not exist)")]
-    Missing {
-        /// `screening` or `journey`.
-        what: &'static str,
-        /// The id asked for.
-        id: String,
-        /// Workspace-relative path looked at.
-        path: String,
-    },
-    /// The file exists but has errors.
-    #[error("{path} has {} problem(s); first: {}", .diagnostics.len(), first_message(.diagnostics))]
-    Invalid {
-        /// Workspace-relative path.
-        path: String,
-        /// Every problem found.
-        diagnostics: Vec<Diagnostic>,
-    },
-}
-
-impl LoadError {
-    /// How to fix it.
-    pub fn hint(&self) -> String {
-        match self {
-            LoadError::Missing {
-                what: "journey", id, ..
-            } => {
-                format!("run `aispec journey {id}` to capture the user journey first")
-            }
-            LoadError::Missing { id, .. } => format!("run `aispec screen {id}` to screen the use case first"),
-            LoadError::Invalid { .. } => "run `aispec validate` to see every problem".to_owned(),
-        }
-    }
-}
-
-fn first_message(diags: &[Diagnostic]) -> String {
-    diags
-        .first()
-        .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
-        .unwrap_or_default()
-}
-
 /// Workspace-relative path of a screening's file.
 pub fn path(id: &str) -> PathBuf {
     Screening::dir(id).join(SCREENING_FILE)
-}
-
-/// Loads the screening with this id from the workspace, schema-checked and typed.
-///
-/// This is the entry point for other commands (`aispec new`, `aispec status`, `aispec approve`).
-pub fn load(ws: &Workspace, id: &str) -> Result<Document<Screening>, LoadError> {
-    load_typed(ws, id, "screening", &path(id), FileKind::Screening)
-}
-
-/// Loads a typed file of a screening folder, failing with a [`LoadError`] when it is missing or has errors.
-pub(crate) fn load_typed<T: serde::de::DeserializeOwned>(
-    ws: &Workspace,
-    id: &str,
-    what: &'static str,
-    rel: &Path,
-    kind: FileKind,
-) -> Result<Document<T>, LoadError> {
-    let display = crate::diagnostic::display_path(rel);
-    if !ws.files.exists(rel) {
-        return Err(LoadError::Missing {
-            what,
-            id: id.to_owned(),
-            path: display,
-        });
-    }
-    let mut diags = Vec::new();
-    match load_checked_typed(ws, rel, kind, &mut diags) {
-        Some(doc) if !diags.iter().any(Diagnostic::is_error) => Ok(doc),
-        _ => Err(LoadError::Invalid {
-            path: display,
-            diagnostics: diags.into_iter().filter(Diagnostic::is_error).collect(),
-        }),
-    }
-}
-
-/// Reads and types one file, collecting problems in `diags`.
-pub(crate) fn load_checked_typed<T: serde::de::DeserializeOwned>(
-    ws: &Workspace,
-    rel: &Path,
-    kind: FileKind,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Document<T>> {
-    let source = document::read_source(&ws.files, rel, crate::fsread::Limit::TEXT, diags)?;
-    document::parse::<T>(source, kind, &ws.schemas, diags)
-}
-
-/// Loads the screening with this id, collecting problems in `diags` (for `validate`); `None` when it is missing
-/// (also reported) or cannot be typed.
-pub fn load_checked(ws: &Workspace, id: &str, diags: &mut Vec<Diagnostic>) -> Option<Document<Screening>> {
-    load_checked_typed(ws, &path(id), FileKind::Screening, diags)
-}
-
-/// Ids (folder names) of every screening folder in the workspace, sorted; folders that lead outside the
-/// workspace are left out.
-pub fn ids(ws: &Workspace) -> Vec<String> {
-    folders(ws, &mut Vec::new())
-}
-
-/// Ids of every screening folder, sorted; folders that lead outside the workspace are reported in `diags`.
-pub fn folders(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-    ws.folders_in(SCREENINGS_DIR, diags)
 }

@@ -51,6 +51,20 @@ impl Repeat {
     }
 }
 
+/// One request to the platform: method, path and query, body, and whether it may be repeated.
+pub(super) struct Call<'a> {
+    /// The HTTP method.
+    pub method: Method,
+    /// Path below the base URL.
+    pub path: &'a str,
+    /// Query parameters.
+    pub query: &'a [(&'a str, &'a str)],
+    /// What is sent.
+    pub body: Body<'a>,
+    /// Whether it may be sent again after a failure.
+    pub repeat: Repeat,
+}
+
 /// What a request carries.
 pub(super) enum Body<'a> {
     None,
@@ -165,14 +179,14 @@ impl Client {
     }
 
     /// Sends one request with retries and returns the raw body of a 2xx answer.
-    pub(super) async fn send(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Body<'_>,
-        repeat: Repeat,
-    ) -> Result<Vec<u8>, ApiError> {
+    pub(super) async fn send(&self, call: Call<'_>) -> Result<Vec<u8>, ApiError> {
+        let Call {
+            method,
+            path,
+            query,
+            body,
+            repeat,
+        } = call;
         let url = self.endpoint(path, query)?;
         let shown = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
@@ -213,28 +227,37 @@ impl Client {
             .map_err(|e| api_error(&method, &shown, e))
     }
 
-    pub(super) async fn call<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        body: Body<'_>,
-        repeat: Repeat,
-    ) -> Result<T, ApiError> {
-        let bytes = self.send(method.clone(), path, query, body, repeat).await?;
+    /// Sends one request with retries and decodes the JSON of a 2xx answer.
+    pub(super) async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, ApiError> {
+        let (method, path) = (call.method.clone(), call.path.to_owned());
+        let bytes = self.send(call).await?;
         serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode {
             method: method.to_string(),
-            path: path.to_owned(),
+            path,
             message: e.to_string(),
         })
     }
 
     pub(super) async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> Result<T, ApiError> {
-        self.call(Method::GET, path, query, Body::None, Repeat::Safe).await
+        self.call(Call {
+            method: Method::GET,
+            path,
+            query,
+            body: Body::None,
+            repeat: Repeat::Safe,
+        })
+        .await
     }
 
     pub(super) async fn post<T: DeserializeOwned>(&self, path: &str, body: &Value) -> Result<T, ApiError> {
-        self.call(Method::POST, path, &[], Body::Json(body), Repeat::Safe).await
+        self.call(Call {
+            method: Method::POST,
+            path,
+            query: &[],
+            body: Body::Json(body),
+            repeat: Repeat::Safe,
+        })
+        .await
     }
 }
 

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::client::{Body, Client, LIST_RESTARTS, Repeat, is_not_found, seg};
+use super::client::{Body, Call, Client, LIST_RESTARTS, Repeat, is_not_found, seg};
 use super::error::ApiError;
 use super::types::{
     Grant, Group, KnowledgeBase, KnowledgeFile, KnowledgeFilePage, KnowledgePage, LiveModel, ModelPage, UploadedFile,
@@ -140,13 +140,13 @@ impl Client {
         grants: &[Grant],
     ) -> Result<KnowledgeBase, ApiError> {
         let body = json!({ "name": name, "description": description, "access_grants": grants });
-        self.call(
-            Method::POST,
-            "api/v1/knowledge/create",
-            &[],
-            Body::Json(&body),
-            Repeat::OnlyIfUnsent,
-        )
+        self.call(Call {
+            method: Method::POST,
+            path: "api/v1/knowledge/create",
+            query: &[],
+            body: Body::Json(&body),
+            repeat: Repeat::OnlyIfUnsent,
+        })
         .await
     }
 
@@ -165,7 +165,13 @@ impl Client {
     pub async fn delete_knowledge(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("api/v1/knowledge/{}/delete", seg(id));
         match self
-            .call::<Value>(Method::DELETE, &path, &[], Body::None, Repeat::Safe)
+            .call::<Value>(Call {
+                method: Method::DELETE,
+                path: &path,
+                query: &[],
+                body: Body::None,
+                repeat: Repeat::Safe,
+            })
             .await
         {
             Ok(_) => Ok(()),
@@ -187,13 +193,13 @@ impl Client {
 
     /// Uploads a file and extracts its text now (not in the background), so it can be attached at once.
     pub async fn upload_file(&self, name: &str, bytes: &[u8], metadata: &Value) -> Result<UploadedFile, ApiError> {
-        self.call(
-            Method::POST,
-            "api/v1/files/",
-            &[("process", "true"), ("process_in_background", "false")],
-            Body::File { name, bytes, metadata },
-            Repeat::OnlyIfUnsentSlow,
-        )
+        self.call(Call {
+            method: Method::POST,
+            path: "api/v1/files/",
+            query: &[("process", "true"), ("process_in_background", "false")],
+            body: Body::File { name, bytes, metadata },
+            repeat: Repeat::OnlyIfUnsentSlow,
+        })
         .await
     }
 
@@ -201,13 +207,13 @@ impl Client {
     pub async fn add_knowledge_file(&self, kb: &str, file_id: &str) -> Result<(), ApiError> {
         let body = json!({ "file_id": file_id });
         let _: Value = self
-            .call(
-                Method::POST,
-                &format!("api/v1/knowledge/{}/file/add", seg(kb)),
-                &[],
-                Body::Json(&body),
-                Repeat::SafeSlow,
-            )
+            .call(Call {
+                method: Method::POST,
+                path: &format!("api/v1/knowledge/{}/file/add", seg(kb)),
+                query: &[],
+                body: Body::Json(&body),
+                repeat: Repeat::SafeSlow,
+            })
             .await?;
         Ok(())
     }
@@ -240,13 +246,13 @@ impl Client {
 
     /// The bytes of an uploaded file.
     pub async fn file_content(&self, file_id: &str) -> Result<Vec<u8>, ApiError> {
-        self.send(
-            Method::GET,
-            &format!("api/v1/files/{}/content", seg(file_id)),
-            &[],
-            Body::None,
-            Repeat::Safe,
-        )
+        self.send(Call {
+            method: Method::GET,
+            path: &format!("api/v1/files/{}/content", seg(file_id)),
+            query: &[],
+            body: Body::None,
+            repeat: Repeat::Safe,
+        })
         .await
     }
 }

@@ -9,10 +9,7 @@ use sha2::Digest as _;
 use super::client::Client;
 use super::error::ApiError;
 use super::mapping::{Desired, KnowledgeRef};
-use super::types::{Grant, KnowledgeBase, KnowledgeFile};
-
-/// Key in an uploaded file's metadata holding its path under `knowledge/`.
-pub const PATH_KEY: &str = "aispec_path";
+use super::types::{Grant, KnowledgeBase, KnowledgeFile, PATH_KEY};
 
 /// The last line of a managed knowledge base's description: which workspace and specialist own it.
 pub fn ownership_line(workspace: &str, id: &str) -> String {
@@ -41,7 +38,15 @@ pub async fn sync(
     workspace: &str,
     steps: &mut Vec<String>,
 ) -> Result<KnowledgeRef, ApiError> {
-    let kb = find_or_create(client, d, known, grants, workspace, steps).await?;
+    let kb = match find(client, d, known, workspace).await? {
+        Some(kb) => kb,
+        None => {
+            let description = kb_description(d, workspace);
+            let kb = client.create_knowledge(&d.spec.name, &description, grants).await?;
+            steps.push("knowledge base created".to_owned());
+            kb
+        }
+    };
     let description = kb_description(d, workspace);
     if kb.name != d.spec.name || kb.description != description {
         client.update_knowledge(&kb.id, &d.spec.name, &description).await?;
@@ -61,38 +66,29 @@ pub async fn sync(
     })
 }
 
-async fn find_or_create(
+/// The specialist's knowledge base: the one the marker names, or one an interrupted deploy left behind (reused,
+/// never duplicated); `None` when there is none yet.
+async fn find(
     client: &Client,
     d: &Desired,
     known: Option<&str>,
-    grants: &[Grant],
     workspace: &str,
-    steps: &mut Vec<String>,
-) -> Result<KnowledgeBase, ApiError> {
-    if let Some(id) = known {
-        if let Some(kb) = client.get_knowledge(id).await? {
-            if is_ours(&kb, workspace, &d.id) {
-                return Ok(kb);
-            }
-        }
+) -> Result<Option<KnowledgeBase>, ApiError> {
+    if let Some(id) = known
+        && let Some(kb) = client.get_knowledge(id).await?
+        && is_ours(&kb, workspace, &d.id)
+    {
+        return Ok(Some(kb));
     }
-    // A knowledge base left behind by an interrupted deploy is reused, never duplicated.
-    if let Some(kb) = client
+    let Some(kb) = client
         .list_knowledge()
         .await?
         .into_iter()
         .find(|kb| is_ours(kb, workspace, &d.id))
-    {
-        return match client.get_knowledge(&kb.id).await? {
-            Some(full) => Ok(full),
-            None => Ok(kb),
-        };
-    }
-    let kb = client
-        .create_knowledge(&d.spec.name, &kb_description(d, workspace), grants)
-        .await?;
-    steps.push("knowledge base created".to_owned());
-    Ok(kb)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(client.get_knowledge(&kb.id).await?.unwrap_or(kb)))
 }
 
 async fn sync_files(client: &Client, kb: &str, d: &Desired, steps: &mut Vec<String>) -> Result<(), ApiError> {

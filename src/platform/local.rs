@@ -56,11 +56,9 @@ pub fn candidates(ws: &Workspace, only: &[String]) -> anyhow::Result<Candidates>
         .iter()
         .find(|d| d.is_error() && d.file == crate::model::catalog::CATALOG_FILE)
     {
-        return Err(
-            UserError::new(format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
-                .hint("fix the model catalogue first; `aispec validate` lists every problem")
-                .into(),
-        );
+        return Err(UserError::new(d.to_string())
+            .hint("fix the model catalogue first; `aispec validate` lists every problem")
+            .into());
     }
     let mut out = Candidates::default();
     for loaded in &validated.specialists {
@@ -178,7 +176,8 @@ fn judge_content(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]
     });
     // The screening's own problems (missing, refused, unsigned) are the gate's to report.
     let from_screening = match &spec.screening {
-        Some(sid) => crate::model::screening::load(ws, sid)
+        Some(sid) => ws
+            .screening(sid)
             .map(|d| d.value.result.required_signoffs)
             .unwrap_or_default(),
         None => Vec::new(),

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod client;
+pub mod connection;
 pub mod diff;
 pub mod endpoints;
 pub mod error;
@@ -13,135 +14,23 @@ pub mod knowledge;
 pub mod local;
 pub mod mapping;
 pub mod plan;
+pub mod render;
 pub mod state;
 pub mod types;
 
-use std::time::Duration;
+use anyhow::Context as _;
 
 pub use client::Client;
+pub use connection::{Connection, LiveState, connect, read_live, read_live_blocking, runtime};
 pub use error::ApiError;
 pub use state::{Deployed, DeployedModel, TargetState, deployed_state};
 
 use crate::error::UserError;
-use crate::model::config::Target;
-use crate::secrets::Secret;
 use crate::workspace::Workspace;
 use groups::GroupResolver;
 use local::Candidates;
 use mapping::DeployContext;
 use plan::{Plan, PlanInput, PlanOptions};
-use types::{Group, LiveModel};
-
-/// A target from `aispec.toml` with an authenticated client.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    /// Target name.
-    pub name: String,
-    /// Its settings.
-    pub target: Target,
-    /// The client.
-    pub client: Client,
-}
-
-/// Picks the target (`--target`, or the only one configured) and reads its API key from the environment.
-pub fn connect(ws: &Workspace, name: Option<&str>) -> Result<Connection, UserError> {
-    let names: Vec<&str> = ws.config.targets.keys().map(String::as_str).collect();
-    let name = match name {
-        Some(n) => n.to_owned(),
-        None if names.len() == 1 => names[0].to_owned(),
-        None if names.is_empty() => {
-            return Err(UserError::new("aispec.toml defines no deploy targets")
-                .hint("add a [targets.staging] table with `url` and `api_key_env`"));
-        }
-        None => {
-            return Err(
-                UserError::new(format!("several targets are defined ({}); say which", names.join(", ")))
-                    .hint("pass --target NAME or set AISPEC_TARGET"),
-            );
-        }
-    };
-    let Some(target) = ws.config.targets.get(&name) else {
-        return Err(
-            UserError::new(format!("no target `{name}` in aispec.toml")).hint(if names.is_empty() {
-                "add a [targets.NAME] table with `url` and `api_key_env`".to_owned()
-            } else {
-                format!("known targets: {}", names.join(", "))
-            }),
-        );
-    };
-    let key = Secret::from_env(&target.api_key_env).ok_or_else(|| {
-        UserError::new(format!(
-            "the environment variable {} (the API key of target `{name}`) is not set",
-            target.api_key_env
-        ))
-        .hint("create an API key in Open WebUI (Settings → Account) and export it; never write it into a file")
-    })?;
-    let timeout = Duration::from_secs(target.timeout_secs.unwrap_or(client::DEFAULT_TIMEOUT_SECS));
-    let client = Client::new(
-        &target.url,
-        key,
-        timeout,
-        client::RetryPolicy::from_env(),
-        target.allow_insecure_http,
-    )
-    .map_err(|e| {
-        let hint = match &e {
-            ApiError::BadUrl { problem, .. } => {
-                format!("fix `url` of [targets.{name}] in aispec.toml: {}", problem.hint())
-            }
-            _ => format!("fix `url` of [targets.{name}] in aispec.toml"),
-        };
-        UserError::new(format!("target `{name}`: {e}")).hint(hint)
-    })?;
-    Ok(Connection {
-        name,
-        target: target.clone(),
-        client,
-    })
-}
-
-/// A runtime for one command's network calls.
-pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build()
-}
-
-/// What the platform holds: every visible model and group.
-#[derive(Debug, Clone)]
-pub struct LiveState {
-    /// All workspace models the key can see.
-    pub models: Vec<LiveModel>,
-    /// Groups the key can share with.
-    pub groups: Vec<Group>,
-}
-
-/// Reads the live state: the model list (all pages) and the groups; nothing per model.
-pub async fn read_live(client: &Client) -> Result<LiveState, ApiError> {
-    let (models, groups) = tokio::join!(client.list_models(), client.groups());
-    Ok(LiveState {
-        models: models?,
-        groups: groups?,
-    })
-}
-
-/// Reads the live state of a connection on `rt`, turning a refused key or an unreachable server into an
-/// error that says how to fix it.
-pub fn read_live_blocking(rt: &tokio::runtime::Runtime, conn: &Connection) -> Result<LiveState, UserError> {
-    rt.block_on(read_live(&conn.client)).map_err(|e| {
-        let message = format!("cannot read the models on target `{}`: {e}", conn.name);
-        let hint = match &e {
-            _ if e.is_auth() => format!(
-                "check the API key in {} (Open WebUI: Settings → Account → API keys; API keys must be enabled)",
-                conn.target.api_key_env
-            ),
-            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Interrupted { .. } => format!(
-                "check that {} is reachable from here, or raise timeout_secs of the target",
-                conn.client.url()
-            ),
-            _ => "check that the target runs Open WebUI 0.12".to_owned(),
-        };
-        UserError::new(message).hint(hint)
-    })
-}
 
 /// The deploy context of a workspace: its name and HEAD commit.
 pub fn deploy_context(ws: &Workspace) -> DeployContext {
@@ -198,4 +87,39 @@ pub fn make_plan(
             )))
         }
     }
+}
+
+/// A plan read from a target, with what `deploy` needs to carry it out.
+pub struct Planned {
+    /// The plan.
+    pub plan: Plan,
+    /// The specialists in git that may be deployed, and those refused.
+    pub candidates: Candidates,
+    /// The target it was read from.
+    pub conn: Connection,
+    /// The runtime the live state was read on (deploy writes on it too).
+    pub runtime: tokio::runtime::Runtime,
+}
+
+/// Loads git's side, connects to the target, reads its live state and computes the plan (what `plan` shows and
+/// `deploy` applies). `reading` is told the connection before the network is used, for a progress line.
+pub fn plan_target(
+    ws: &Workspace,
+    target: Option<&str>,
+    ids: &[String],
+    options: PlanOptions,
+    reading: impl FnOnce(&Connection),
+) -> anyhow::Result<Planned> {
+    let candidates = local::candidates(ws, ids)?;
+    let conn = connect(ws, target)?;
+    reading(&conn);
+    let runtime = runtime().context("cannot start the network runtime")?;
+    let live = read_live_blocking(&runtime, &conn)?;
+    let plan = make_plan(ws, &conn, &candidates, &live, options, !ids.is_empty())?;
+    Ok(Planned {
+        plan,
+        candidates,
+        conn,
+        runtime,
+    })
 }

@@ -6,11 +6,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::RequestCounts;
-use super::diff::{self, FieldChange};
+use super::diff;
 use super::groups::{GroupProblem, GroupResolver};
 use super::local::Candidates;
 use super::mapping::{self, Desired, KnowledgeRef, Marker};
 use super::types::{Grant, LiveModel};
+use crate::diff::fields::FieldChange;
+use crate::diff::words::TextDiff;
 
 /// What happens to one model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -118,9 +120,12 @@ pub struct PlanItem {
     /// Why (skipped, conflict, drift, orphan).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Field-level differences, live → git.
+    /// Field-level differences, live → git (the system prompt apart, in `prompt`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<FieldChange>,
+    /// The system prompt, live → git, word by word (as `aispec diff` shows it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<TextDiff>,
     /// Access changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grants: Option<GrantsChange>,
@@ -155,6 +160,11 @@ impl PlanItem {
         (self.action == Action::Drift && !self.overwrite) || self.action == Action::Conflict
     }
 
+    /// True when a field or the system prompt differs.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty() || self.prompt.is_some()
+    }
+
     fn new(id: &str, action: Action) -> Self {
         PlanItem {
             id: id.to_owned(),
@@ -166,6 +176,7 @@ impl PlanItem {
             source_path: None,
             reason: None,
             changes: Vec::new(),
+            prompt: None,
             grants: None,
             knowledge: None,
             work: Work::default(),
@@ -368,7 +379,8 @@ fn plan_one(input: &PlanInput<'_>, d: &Desired, live: Option<&LiveModel>, grants
     };
     let before = mapping::live_payload(live);
     let after = mapping::payload(d, kb.as_ref());
-    item.changes = diff::payload_changes(&before, &after);
+    let changes = diff::payload_changes(&before, &after);
+    (item.changes, item.prompt) = (changes.fields, changes.prompt);
     if let Some(m) = &marker {
         spec_only_changes(&mut item.changes, m, d);
     }
@@ -383,7 +395,7 @@ fn plan_one(input: &PlanInput<'_>, d: &Desired, live: Option<&LiveModel>, grants
         item.overwrite = input.options.force;
         item.reason = Some("the live model was changed by hand since aispec deployed it".to_owned());
         Action::Drift
-    } else if !item.changes.is_empty() || content_changed || item.knowledge.is_some() || item.adopt {
+    } else if item.has_changes() || content_changed || item.knowledge.is_some() || item.adopt {
         Action::Update
     } else if item.grants.is_some() {
         Action::Grants

@@ -77,8 +77,8 @@ pub fn from_live(target: &str, url: &str, workspace: &str, live: &[LiveModel]) -
 /// Reads `target`'s models (one list request per 30 models) and returns this workspace's deployed state.
 /// The API key comes from the target's environment variable.
 pub fn deployed_state(ws: &Workspace, target: &str) -> anyhow::Result<TargetState> {
-    let conn = super::connect(ws, Some(target))?;
-    let rt = super::runtime()?;
+    let conn = super::connection::connect(ws, Some(target))?;
+    let rt = super::connection::runtime()?;
     let live = rt.block_on(conn.client.list_models())?;
     Ok(from_live(
         &conn.name,

@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// Key in an uploaded file's metadata holding its path under `knowledge/`.
+pub const PATH_KEY: &str = "aispec_path";
+
 /// A workspace model as `GET /api/v1/models/list` and `/model?id=` return it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveModel {
@@ -141,7 +144,7 @@ impl KnowledgeFile {
     pub fn aispec_path(&self) -> &str {
         self.meta
             .get("data")
-            .and_then(|d| d.get(super::knowledge::PATH_KEY))
+            .and_then(|d| d.get(PATH_KEY))
             .and_then(Value::as_str)
             .unwrap_or(&self.filename)
     }

@@ -4,7 +4,8 @@ use super::Engine;
 use super::evaluate::{allowed_values, check_value};
 use super::store::set_answer;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{Document, closest};
+use crate::document::Document;
+use crate::edit_distance::closest;
 use crate::model::answers::AnswersFile;
 use crate::model::screening::Screening;
 

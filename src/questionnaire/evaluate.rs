@@ -134,19 +134,7 @@ impl<'q> Engine<'q> {
         let asked = self.asked(answers)?;
         let mut scope = Scope::new();
         let mut acc = Accumulator::new(lang);
-        for q in &asked {
-            match answers.get(&q.id) {
-                Some(a) if self.is_current(q, a) => {
-                    scope.insert(q.id.clone(), scope_value(q, &a.value));
-                    acc.answered(q, a);
-                }
-                Some(_) => {
-                    acc.stale.push(q.id.clone());
-                    acc.missing(q);
-                }
-                None => acc.missing(q),
-            }
-        }
+        self.record_answers(&asked, answers, &mut scope, &mut acc);
         let asked_ids: BTreeSet<&str> = asked.iter().map(|q| q.id.as_str()).collect();
         let inactive = answers
             .keys()
@@ -163,11 +151,7 @@ impl<'q> Engine<'q> {
         // Conditions may read the outcome of the answers themselves (stops, open points, scores); combinations
         // and rule stops come after the derived results, so they are not part of it.
         scope.insert("outcome".to_owned(), Value::from(overall(&acc).as_str()));
-        for (i, f) in self.questionnaire.flags.iter().enumerate() {
-            let value = self.holds(&format!("flags[{i}] `{}`", f.id), &f.when, &scope)?;
-            scope.insert(f.id.clone(), Value::from(value));
-        }
-
+        self.flags(&mut scope)?;
         let rules = &self.questionnaire.derive;
         let ai_act_category = self.first("ai_act_category", &rules.ai_act_category, &mut scope)?;
         let dpia = self.first("dpia", &rules.dpia, &mut scope)?;
@@ -211,6 +195,38 @@ impl<'q> Engine<'q> {
             inactive,
             stale: acc.stale,
         })
+    }
+
+    /// Current answers go into the scope and the accumulator; stale and missing ones count as unanswered.
+    fn record_answers(
+        &self,
+        asked: &[&Question],
+        answers: &BTreeMap<String, Answer>,
+        scope: &mut Scope,
+        acc: &mut Accumulator,
+    ) {
+        for q in asked {
+            match answers.get(&q.id) {
+                Some(a) if self.is_current(q, a) => {
+                    scope.insert(q.id.clone(), scope_value(q, &a.value));
+                    acc.answered(q, a);
+                }
+                Some(_) => {
+                    acc.stale.push(q.id.clone());
+                    acc.missing(q);
+                }
+                None => acc.missing(q),
+            }
+        }
+    }
+
+    /// Each flag in order, readable by the flags and rules after it.
+    fn flags(&self, scope: &mut Scope) -> Result<(), EvalError> {
+        for (i, f) in self.questionnaire.flags.iter().enumerate() {
+            let value = self.holds(&format!("flags[{i}] `{}`", f.id), &f.when, scope)?;
+            scope.insert(f.id.clone(), Value::from(value));
+        }
+        Ok(())
     }
 
     fn combinations(&self, scope: &Scope, acc: &mut Accumulator, lang: Language) -> Result<(), EvalError> {

@@ -455,14 +455,8 @@ help = { da = "h", en = "h" }
 guidance = { high = { da = "VEJLEDNING HØJ", en = "GUIDANCE HIGH" }, low = { da = "VEJLEDNING LAV", en = "GUIDANCE LOW" } }
 [[derive.ai_act_category]]
 value = "minimal"
-[[derive.dpia]]
-value = "not-required"
-[[derive.data_classification]]
-value = "internal"
-[[derive.allowed_hosting]]
-value = ["internal"]
 "#;
-        toml::from_str(text).expect("parses")
+        toml::from_str(&format!("{text}{}", crate::questionnaire::tests::LATER_RESULTS)).expect("parses")
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod expr;
 pub mod hash;
 pub mod interview;
 pub mod journey;
+pub mod listing;
 pub mod present;
 pub mod report;
 pub mod rescreen;
@@ -80,10 +81,7 @@ pub fn load_valid(ws: &Workspace) -> Result<Loaded, UserError> {
     match (loaded, first) {
         (Some(l), None) => Ok(l),
         (_, first) => Err(UserError::new(match first {
-            Some(d) => format!(
-                "the questionnaire has errors; first: {}:{}:{}: {}",
-                d.file, d.line, d.column, d.message
-            ),
+            Some(d) => format!("the questionnaire has errors; first: {d}"),
             None => format!("the questionnaire {QUESTIONNAIRE_FILE} cannot be read"),
         })
         .hint("run `aispec validate` to see every problem, or remove the workspace's copy to use the built-in one")),

@@ -145,22 +145,7 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, ctx: &Context<'a>, t: &Texts) -
             answers: track_answers(q, s, info.id, t),
         })
         .collect();
-    let inactive = s
-        .answers
-        .iter()
-        .filter(|(_, a)| a.inactive)
-        .map(|(id, a)| match q.question(id) {
-            Some(x) => answer_view(x, a, t),
-            None => AnswerView {
-                id: id.clone(),
-                group: None,
-                question: id.clone(),
-                answer: a.value.values().join(", "),
-                reflection: a.text.clone(),
-                note: a.note.clone(),
-            },
-        })
-        .collect();
+    let inactive = inactive_answers(q, s, t);
     let item = |a: &crate::model::screening::Action| ActionItem {
         text: a.text.clone(),
         note: present::action_note(t, a, &s.updated),
@@ -180,18 +165,7 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, ctx: &Context<'a>, t: &Texts) -
                 .map_or_else(|| id.clone(), |x| x.text.get(lang).to_owned())
         })
         .collect();
-    let dims: Vec<(String, &DimensionScore)> = r
-        .scores
-        .iter()
-        .map(|sc| {
-            let title = q
-                .dimensions
-                .iter()
-                .find(|d| d.id == sc.dimension)
-                .map_or_else(|| sc.dimension.clone(), |d| d.title.get(lang).to_owned());
-            (title, sc)
-        })
-        .collect();
+    let dims = dimension_titles(q, r, lang);
     let (signoffs, void_signoffs) = signoff_rows(r, ctx.signoffs, t);
     View {
         t: t.all(),
@@ -231,16 +205,57 @@ fn view<'a>(q: &Questionnaire, s: &'a Screening, ctx: &Context<'a>, t: &Texts) -
         unanswered,
         inactive,
         journey: ctx.journey,
-        source_kinds: crate::model::journey::SourceKind::ALL
-            .iter()
-            .map(|k| {
-                (
-                    k.as_str().to_owned(),
-                    t.get(&format!("source_kind.{}", k.as_str())).to_owned(),
-                )
-            })
-            .collect(),
+        source_kinds: source_kinds(t),
     }
+}
+
+/// Answers that no longer count (hidden by a condition, or to removed questions), shown apart.
+fn inactive_answers(q: &Questionnaire, s: &Screening, t: &Texts) -> Vec<AnswerView> {
+    s.answers
+        .iter()
+        .filter(|(_, a)| a.inactive)
+        .map(|(id, a)| match q.question(id) {
+            Some(x) => answer_view(x, a, t),
+            None => AnswerView {
+                id: id.clone(),
+                group: None,
+                question: id.clone(),
+                answer: a.value.values().join(", "),
+                reflection: a.text.clone(),
+                note: a.note.clone(),
+            },
+        })
+        .collect()
+}
+
+/// Each dimension score with the dimension's title in the report's language.
+fn dimension_titles<'a>(
+    q: &Questionnaire,
+    r: &'a crate::model::screening::ScreeningResult,
+    lang: crate::model::config::Language,
+) -> Vec<(String, &'a DimensionScore)> {
+    r.scores
+        .iter()
+        .map(|sc| {
+            let title = q
+                .dimensions
+                .iter()
+                .find(|d| d.id == sc.dimension)
+                .map_or_else(|| sc.dimension.clone(), |d| d.title.get(lang).to_owned());
+            (title, sc)
+        })
+        .collect()
+}
+
+/// The names of the journey's source kinds, for the template.
+fn source_kinds(t: &Texts) -> std::collections::BTreeMap<String, String> {
+    crate::model::journey::SourceKind::ALL
+        .iter()
+        .map(|k| {
+            let name = t.get(&format!("source_kind.{}", k.as_str())).to_owned();
+            (k.as_str().to_owned(), name)
+        })
+        .collect()
 }
 
 /// The answers of one track in asking order, with the group heading on the first answer of each group.

@@ -154,8 +154,8 @@ pub fn write_report(
     s: &Screening,
     texts: &super::texts::Texts,
 ) -> anyhow::Result<PathBuf> {
-    let journey = crate::model::journey::load(ws, &s.id).ok().map(|d| d.value);
-    let signoffs = crate::approve::screening_status(ws, s);
+    let journey = ws.journey(&s.id).ok().map(|d| d.value);
+    let signoffs = crate::signoff::screening_status(ws, s);
     let ctx = super::report::Context {
         journey: journey.as_ref(),
         signoffs: Some(&signoffs),

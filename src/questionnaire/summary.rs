@@ -18,6 +18,26 @@ pub struct Extra<'a> {
 
 /// The summary as text (no colour; the table adapts to `COLUMNS`).
 pub fn render(q: &Questionnaire, r: &ScreeningResult, t: &Texts, extra: &Extra<'_>) -> String {
+    let mut out = format!("{}\n", results_table(q, r, t));
+    push_why(&mut out, q, r, t);
+    push_open(&mut out, r, t);
+    push_actions(&mut out, r, t, extra.today);
+    if let Some(changes) = extra.changes {
+        if changes.is_empty() {
+            out.push_str(&format!("\n{}\n", t.get("label.no_changes")));
+        } else {
+            let mut c = table([t.get("label.field"), t.get("label.before"), t.get("label.after")]);
+            for ch in changes {
+                c.add_row([ch.field.clone(), ch.before.clone(), ch.after.clone()]);
+            }
+            out.push_str(&format!("\n{}:\n{c}\n", t.get("label.changes")));
+        }
+    }
+    out
+}
+
+/// Outcome, tracks and the derived results as a two-column table.
+fn results_table(q: &Questionnaire, r: &ScreeningResult, t: &Texts) -> comfy_table::Table {
     let label = |prefix: &str, v: &str| t.get(&format!("{prefix}.{v}")).to_owned();
     let mut tbl = table([t.get("label.result"), t.get("label.value")]);
     tbl.add_row([t.get("label.outcome").to_owned(), label("outcome", r.outcome.as_str())]);
@@ -43,8 +63,11 @@ pub fn render(q: &Questionnaire, r: &ScreeningResult, t: &Texts, extra: &Extra<'
         roles.join(", ")
     };
     tbl.add_row([t.get("label.required_signoffs").to_owned(), signoffs]);
-    let mut out = format!("{tbl}\n");
-    push_why(&mut out, q, r, t);
+    tbl
+}
+
+/// What stops the use case, the open points and the unanswered questions.
+fn push_open(out: &mut String, r: &ScreeningResult, t: &Texts) {
     if !r.stops.is_empty() {
         out.push_str(&format!("\n{}:\n", t.get("label.stops")));
         for s in &r.stops {
@@ -74,19 +97,19 @@ pub fn render(q: &Questionnaire, r: &ScreeningResult, t: &Texts, extra: &Extra<'
             r.unanswered.join(", ")
         ));
     }
+}
+
+/// The points for the lawyer, then the action list by kind.
+fn push_actions(out: &mut String, r: &ScreeningResult, t: &Texts, today: &str) {
+    let note = |a| {
+        let n = present::action_note(t, a, today);
+        if n.is_empty() { String::new() } else { format!(" ({n})") }
+    };
     let lawyer = lawyer_points(r);
     if !lawyer.is_empty() {
         out.push_str(&format!("\n{}:\n", t.get("label.lawyer_points")));
         for a in lawyer {
-            out.push_str(&format!(
-                "  § {}{}\n",
-                a.text,
-                paren(
-                    Some(&present::action_note(t, a, extra.today))
-                        .filter(|n| !n.is_empty())
-                        .map(String::as_str)
-                )
-            ));
+            out.push_str(&format!("  § {}{}\n", a.text, note(a)));
         }
     }
     out.push_str(&format!("\n{}:\n", t.get("label.actions")));
@@ -95,28 +118,11 @@ pub fn render(q: &Questionnaire, r: &ScreeningResult, t: &Texts, extra: &Extra<'
         out.push_str(&format!("  {}\n", t.get("label.none")));
     }
     for (kind, items) in groups {
+        let kind = t.get(&format!("kind.{}", kind.as_str())).to_owned();
         for a in items {
-            let note = present::action_note(t, a, extra.today);
-            out.push_str(&format!(
-                "  - {}: {}{}\n",
-                label("kind", kind.as_str()),
-                a.text,
-                paren(Some(note.as_str()).filter(|n| !n.is_empty()))
-            ));
+            out.push_str(&format!("  - {kind}: {}{}\n", a.text, note(a)));
         }
     }
-    if let Some(changes) = extra.changes {
-        if changes.is_empty() {
-            out.push_str(&format!("\n{}\n", t.get("label.no_changes")));
-        } else {
-            let mut c = table([t.get("label.field"), t.get("label.before"), t.get("label.after")]);
-            for ch in changes {
-                c.add_row([ch.field.clone(), ch.before.clone(), ch.after.clone()]);
-            }
-            out.push_str(&format!("\n{}:\n{c}\n", t.get("label.changes")));
-        }
-    }
-    out
 }
 
 fn push_why(out: &mut String, q: &Questionnaire, r: &ScreeningResult, t: &Texts) {

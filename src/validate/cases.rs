@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document;
-use crate::model::cases::{ASSERTION_TYPES, Assertion, CaseFile};
+use crate::model::cases::{Assertion, AssertionKind, CaseFile};
 use crate::schema::FileKind;
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
@@ -91,18 +91,14 @@ pub fn check_file(src: &SourceFile, file: &CaseFile, diags: &mut Vec<Diagnostic>
 }
 
 fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut Vec<Diagnostic>) {
-    let (kind, _) = a.base_kind();
     let at = |code: &'static str, msg: String, hint: &str| {
         Diagnostic::at_pointer(src, &format!("{pointer}/type"), Severity::Error, code, msg).with_hint(hint.to_owned())
     };
-    if !ASSERTION_TYPES.contains(&kind) {
-        let known: Vec<String> = ASSERTION_TYPES.iter().map(|s| (*s).to_owned()).collect();
-        let hint = match document::closest(kind, &known) {
+    let Some((kind, _)) = a.typed() else {
+        let known: Vec<String> = AssertionKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
+        let hint = match crate::edit_distance::closest(a.base_kind().0, &known) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => format!(
-                "use one of: {} (any may be prefixed with `not-`)",
-                ASSERTION_TYPES.join(", ")
-            ),
+            None => format!("use one of: {} (any may be prefixed with `not-`)", known.join(", ")),
         };
         diags.push(at(
             "unknown-assertion",
@@ -110,37 +106,16 @@ fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut V
             &hint,
         ));
         return;
-    }
-    let value = a.value.as_ref();
-    let problem = match kind {
-        "equals" | "contains" | "icontains" | "starts-with" | "regex" | "llm-rubric" => value
-            .is_none_or(|v| v.as_str().is_none_or(str::is_empty))
-            .then_some("needs `value` as a non-empty text"),
-        "contains-any" | "contains-all" => (!value.is_some_and(|v| {
-            v.as_array()
-                .is_some_and(|a| !a.is_empty() && a.iter().all(serde_json::Value::is_string))
-        }))
-        .then_some("needs `value` as a list of texts"),
-        "word-count" | "lix" => (a.min.is_none() && a.max.is_none()).then_some("needs `min`, `max` or both"),
-        "max-length" => {
-            (!value.is_some_and(serde_json::Value::is_u64)).then_some("needs `value` as a whole number of characters")
-        }
-        "latency" => (a.threshold.is_none() && !value.is_some_and(serde_json::Value::is_number))
-            .then_some("needs `threshold` in milliseconds"),
-        "levenshtein" => {
-            (!value.is_some_and(serde_json::Value::is_string)).then_some("needs `value` as the expected text")
-        }
-        _ => None,
     };
-    if let Some(problem) = problem {
+    if let Some(problem) = value_problem(kind, a) {
         diags.push(at(
             "assertion-value",
             format!("`{}` {problem}", a.kind),
             "see README, \"Test cases\", for each type's fields",
         ));
     }
-    if kind == "regex"
-        && let Some(Err(e)) = value.and_then(|v| v.as_str()).map(regex::Regex::new)
+    if kind == AssertionKind::Regex
+        && let Some(Err(e)) = a.value.as_ref().and_then(|v| v.as_str()).map(regex::Regex::new)
     {
         diags.push(
             Diagnostic::at_pointer(
@@ -154,6 +129,38 @@ fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut V
                 "fix the pattern; remember to double backslashes in TOML basic strings or use 'literal strings'",
             ),
         );
+    }
+}
+
+/// What the assertion lacks for its type, if anything.
+fn value_problem(kind: AssertionKind, a: &Assertion) -> Option<&'static str> {
+    let value = a.value.as_ref();
+    match kind {
+        AssertionKind::Equals
+        | AssertionKind::Contains
+        | AssertionKind::Icontains
+        | AssertionKind::StartsWith
+        | AssertionKind::Regex
+        | AssertionKind::LlmRubric => value
+            .is_none_or(|v| v.as_str().is_none_or(str::is_empty))
+            .then_some("needs `value` as a non-empty text"),
+        AssertionKind::ContainsAny | AssertionKind::ContainsAll => (!value.is_some_and(|v| {
+            v.as_array()
+                .is_some_and(|a| !a.is_empty() && a.iter().all(serde_json::Value::is_string))
+        }))
+        .then_some("needs `value` as a list of texts"),
+        AssertionKind::WordCount | AssertionKind::Lix => {
+            (a.min.is_none() && a.max.is_none()).then_some("needs `min`, `max` or both")
+        }
+        AssertionKind::MaxLength => {
+            (!value.is_some_and(serde_json::Value::is_u64)).then_some("needs `value` as a whole number of characters")
+        }
+        AssertionKind::Latency => (a.threshold.is_none() && !value.is_some_and(serde_json::Value::is_number))
+            .then_some("needs `threshold` in milliseconds"),
+        AssertionKind::Levenshtein => {
+            (!value.is_some_and(serde_json::Value::is_string)).then_some("needs `value` as the expected text")
+        }
+        AssertionKind::IsJson | AssertionKind::Language => None,
     }
 }
 

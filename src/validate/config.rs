@@ -4,25 +4,70 @@
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fsread::Limit;
 use crate::http::{UrlProblem, check_base_url};
-use crate::model::config::CONFIG_FILE;
+use crate::model::config::{CONFIG_FILE, Config};
+use crate::secrets::looks_like_secret;
 use crate::source::SourceFile;
 use crate::workspace::Workspace;
 
-/// Providers that point at targets, judges and default providers must exist.
+/// URLs that would leak a key, and references to targets and providers that do not exist.
 pub fn check(ws: &Workspace, diags: &mut Vec<Diagnostic>) {
     if !ws.config_diagnostics.is_empty() {
         return;
     }
-    let Ok(text) = std::fs::read_to_string(ws.path(CONFIG_FILE)) else {
+    let Ok(text) = ws.files.read_text(Path::new(CONFIG_FILE), Limit::TEXT) else {
         return;
     };
     let src = SourceFile::new(Path::new(CONFIG_FILE), text);
-    let config = &ws.config;
+    urls(&src, &ws.config, diags);
+    platform_providers(&src, &ws.config, diags);
+    eval_providers(&src, &ws.config, diags);
+}
+
+/// The schema only says that `api_key_env` has the wrong format; say why. A key pasted where the name of its
+/// variable belongs has leaked (rotate it); anything else must be the name of an environment variable.
+pub fn explain_api_key_env(ws: &Workspace, diags: &mut [Diagnostic]) {
+    let raw: Option<toml::Table> = ws
+        .files
+        .read_text(Path::new(CONFIG_FILE), Limit::TEXT)
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok());
+    for d in diags.iter_mut() {
+        let Some(target) = d
+            .field
+            .as_deref()
+            .filter(|_| d.file == CONFIG_FILE && d.code == "invalid-format")
+            .and_then(|f| f.strip_prefix("targets.")?.strip_suffix(".api_key_env"))
+        else {
+            continue;
+        };
+        let value = raw
+            .as_ref()
+            .and_then(|r| r.get("targets")?.get(target)?.get("api_key_env")?.as_str())
+            .unwrap_or_default();
+        if looks_like_secret(value) {
+            d.code = "possible-secret";
+            d.message = "looks like an API key itself; the key must never be written in a file".to_owned();
+            d.hint = Some(
+                "put the NAME of an environment variable here (for example AISPEC_STAGING_API_KEY), set the key \
+                 in that variable, and rotate the key now: it may be in git history"
+                    .to_owned(),
+            );
+        } else {
+            d.message = "must be the name of an environment variable (letters, digits and `_`)".to_owned();
+            d.hint = Some("for example AISPEC_STAGING_API_KEY".to_owned());
+        }
+    }
+}
+
+/// Target and provider URLs: no credentials inside, no plain `http://` across the network.
+fn urls(src: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) {
     for (name, target) in &config.targets {
+        let pointer = format!("/targets/{name}/url");
         check_url(
-            &src,
-            &format!("/targets/{name}/url"),
+            src,
+            &pointer,
             &format!("targets.{name}"),
             &target.url,
             target.allow_insecure_http,
@@ -34,7 +79,7 @@ pub fn check(ws: &Workspace, diags: &mut Vec<Diagnostic>) {
             let pointer = format!("/providers/{name}/base_url");
             let table = format!("providers.{name}");
             check_url(
-                &src,
+                src,
                 &pointer,
                 &table,
                 &provider.base_url,
@@ -43,13 +88,17 @@ pub fn check(ws: &Workspace, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// A `platform:<target>` provider needs that target.
+fn platform_providers(src: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) {
     for (name, provider) in &config.providers {
         if let Some(target) = provider.base_url.strip_prefix("platform:")
             && !config.targets.contains_key(target)
         {
             diags.push(
                 Diagnostic::at_pointer(
-                    &src,
+                    src,
                     &format!("/providers/{name}/base_url"),
                     Severity::Error,
                     "unknown-target",
@@ -62,32 +111,35 @@ pub fn check(ws: &Workspace, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-    if let Some(eval) = &config.eval {
-        let mut refs: Vec<(String, &String)> = eval
-            .default_providers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (format!("/eval/default_providers/{i}"), p))
-            .collect();
-        if let Some(judge) = &eval.judge {
-            refs.push(("/eval/judge".to_owned(), judge));
-        }
-        for (pointer, name) in refs {
-            if !config.providers.contains_key(name) {
-                diags.push(
-                    Diagnostic::at_pointer(
-                        &src,
-                        &pointer,
-                        Severity::Error,
-                        "unknown-provider",
-                        format!("provider `{name}` is not defined"),
-                    )
-                    .with_hint(format!(
-                        "add [providers.{name}] or use one of: {}",
-                        names(config.providers.keys())
-                    )),
-                );
-            }
+}
+
+/// Eval's default providers and judge must be defined providers.
+fn eval_providers(src: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) {
+    let Some(eval) = &config.eval else { return };
+    let mut refs: Vec<(String, &String)> = eval
+        .default_providers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("/eval/default_providers/{i}"), p))
+        .collect();
+    if let Some(judge) = &eval.judge {
+        refs.push(("/eval/judge".to_owned(), judge));
+    }
+    for (pointer, name) in refs {
+        if !config.providers.contains_key(name) {
+            diags.push(
+                Diagnostic::at_pointer(
+                    src,
+                    &pointer,
+                    Severity::Error,
+                    "unknown-provider",
+                    format!("provider `{name}` is not defined"),
+                )
+                .with_hint(format!(
+                    "add [providers.{name}] or use one of: {}",
+                    names(config.providers.keys())
+                )),
+            );
         }
     }
 }

@@ -3,32 +3,25 @@
 pub mod cases;
 mod catalog;
 mod config;
+mod ids;
 mod knowledge;
+pub mod limits;
 pub mod personal_data;
 mod screening;
 mod signoffs;
 mod specialist;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::diagnostic::{self, Diagnostic};
 use crate::model::catalog::Catalog;
 use crate::workspace::{LoadedSpecialist, Workspace};
 
+pub use limits::{KNOWLEDGE_RESERVE_TOKENS, KNOWLEDGE_TYPES, MAX_KNOWLEDGE_BYTES, QUESTION_RESERVE_TOKENS};
 pub use specialist::BudgetNumbers;
-
-/// Tokens kept free for the user's question and the conversation so far.
-pub const QUESTION_RESERVE_TOKENS: usize = 1024;
-/// Tokens kept free for retrieved knowledge when a specialist has a knowledge base.
-pub const KNOWLEDGE_RESERVE_TOKENS: usize = 2048;
-/// Largest knowledge file accepted, in bytes.
-pub const MAX_KNOWLEDGE_BYTES: u64 = crate::fsread::Limit::KNOWLEDGE.bytes;
-/// Knowledge file types Open WebUI extracts text from and aispec accepts.
-pub const KNOWLEDGE_TYPES: &[&str] = &["md", "txt", "pdf", "docx", "html", "htm"];
 
 /// The result of a validation run.
 #[derive(Debug, Serialize)]
@@ -65,6 +58,7 @@ pub struct Validated {
 /// Validates the whole workspace, then keeps the findings under `paths` (all when empty).
 pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     let mut diags = ws.config_diagnostics.clone();
+    config::explain_api_key_env(ws, &mut diags);
     config::check(ws, &mut diags);
     let catalog_doc = ws.catalog_document(&mut diags);
     if let Some(doc) = &catalog_doc {
@@ -82,7 +76,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
         })
         .collect();
     diags.extend(per_spec);
-    duplicate_ids(&specialists, &mut diags);
+    ids::duplicates(&specialists, &mut diags);
     signoffs::check(ws, &specialists, &mut diags);
     let suites = cases::check_suites(ws, &mut diags);
     let screenings = screening::check(ws, catalog.as_ref(), &specialists, &mut diags);
@@ -108,53 +102,9 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     }
 }
 
-/// An error when an id read from a file is a name Windows reserves (`con`, `nul`, `com1`…): the repository must
-/// check out there too.
-pub(crate) fn reserved_id(src: &crate::source::SourceFile, id: &str) -> Option<Diagnostic> {
-    crate::id::is_windows_reserved(id).then(|| {
-        Diagnostic::at_pointer(
-            src,
-            "/id",
-            Severity::Error,
-            "reserved-id",
-            format!("`{id}` is a device name on Windows, so its folder could not be checked out there"),
-        )
-        .with_hint("choose another id and rename the folder to match")
-    })
-}
-
 fn in_scope(file: &str, paths: &[PathBuf]) -> bool {
     let file = Path::new(file);
     paths
         .iter()
         .any(|p| p.as_os_str().is_empty() || file.starts_with(p) || p.starts_with(file))
-}
-
-fn duplicate_ids(specialists: &[LoadedSpecialist], diags: &mut Vec<Diagnostic>) {
-    let mut by_id: HashMap<&str, Vec<&LoadedSpecialist>> = HashMap::new();
-    for s in specialists {
-        if let Some(doc) = &s.spec {
-            by_id.entry(doc.value.id.as_str()).or_default().push(s);
-        }
-    }
-    for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
-        let folders: Vec<&str> = group.iter().map(|s| s.folder.as_str()).collect();
-        for s in &group {
-            let Some(doc) = &s.spec else { continue };
-            diags.push(
-                Diagnostic::at_pointer(
-                    &doc.source,
-                    "/id",
-                    Severity::Error,
-                    "duplicate-id",
-                    format!(
-                        "id `{id}` is used by {} specialists ({})",
-                        group.len(),
-                        folders.join(", ")
-                    ),
-                )
-                .with_hint("ids must be unique: give each specialist the id of its own folder"),
-            );
-        }
-    }
 }

@@ -2,10 +2,11 @@
 
 use serde::Serialize;
 
+use super::limits::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS};
 use super::personal_data::{self, Allow};
-use super::{KNOWLEDGE_RESERVE_TOKENS, QUESTION_RESERVE_TOKENS, cases, knowledge};
+use super::{cases, knowledge};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::closest;
+use crate::edit_distance::closest;
 use crate::model::catalog::{Catalog, CatalogModel, ModelStatus};
 use crate::model::specialist::{PROMPT_FILE, Specialist};
 use crate::source::SourceFile;
@@ -54,22 +55,9 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
     let Some(doc) = &s.spec else { return };
     let spec = &doc.value;
     let src = &doc.source;
-    if spec.id != s.folder {
-        diags.push(
-            Diagnostic::at_pointer(
-                src,
-                "/id",
-                Severity::Error,
-                "id-mismatch",
-                format!("id `{}` does not match the folder name `{}`", spec.id, s.folder),
-            )
-            .with_hint(format!(
-                "set `id = \"{}\"` or rename the folder to `{}`",
-                s.folder, spec.id
-            )),
-        );
-    }
-    if let Some(d) = super::reserved_id(src, &spec.id) {
+    let hint = format!("set `id = \"{}\"` or rename the folder to `{}`", s.folder, spec.id);
+    diags.extend(super::ids::mismatch(src, &spec.id, &s.folder, hint));
+    if let Some(d) = super::ids::reserved(src, &spec.id) {
         diags.push(d);
     }
     // A broken catalogue is reported on its own; checking models against it would only add noise.

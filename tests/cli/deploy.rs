@@ -92,14 +92,23 @@ fn update_shows_fields_and_the_prompt_word_by_word() {
         .iter()
         .filter_map(|c| c["field"].as_str())
         .collect();
-    assert_eq!(fields, ["params.system", "meta.tags", "spec.version"]);
-    let words = &item["changes"][0]["words"];
+    assert_eq!(
+        fields,
+        ["meta.tags", "spec.version"],
+        "the prompt is apart, as in `aispec diff`"
+    );
+    let prompt = &item["prompt"];
+    assert_eq!(
+        (prompt["words_added"].as_u64(), prompt["words_removed"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let segments = &prompt["hunks"][0]["segments"];
     assert!(
-        words
+        segments
             .as_array()
-            .expect("words")
-            .contains(&json!({"op": "insert", "text": "og venlig "})),
-        "{words}"
+            .expect("segments")
+            .contains(&json!({"kind": "added", "text": "og venlig "})),
+        "{segments}"
     );
 
     let human = r.run(&["plan", "--target", "test"]);
@@ -112,6 +121,59 @@ fn update_shows_fields_and_the_prompt_word_by_word() {
     assert!(live["params"]["system"].as_str().expect("system").contains("og venlig"));
     assert_eq!(live["meta"]["aispec"]["spec_version"], "1.1.0");
     assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "unchanged");
+}
+
+/// The lines of the `system prompt` block (its heading and the regions indented below it), unindented.
+fn prompt_block(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(start) = lines.iter().position(|l| l.trim_start().starts_with("system prompt (")) else {
+        return Vec::new();
+    };
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let heading = indent(lines[start]);
+    let body = lines[start + 1..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty() && indent(l) > heading);
+    std::iter::once(&lines[start])
+        .chain(body)
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn plan_shows_a_prompt_change_exactly_as_diff_does() {
+    let r = DeployRepo::new("samediff");
+    let id = r.add_approved("a", &Spec::default());
+    r.repo.commit_all("first version");
+    r.deploy(&[]);
+
+    r.add_approved(
+        "a",
+        &Spec {
+            version: "1.1.0",
+            prompt: "Du er en hjælpsom og venlig assistent for medarbejdere i Testkommune. Svar kort og præcist på dansk.\n",
+            ..Spec::default()
+        },
+    );
+    let plan = r.run(&["plan", "--target", "test"]);
+    plan.expect_code(0);
+    let diff = r.run(&["diff", "--base", "HEAD"]);
+    diff.expect_code(0);
+    let from_plan = prompt_block(&plan.stdout);
+    assert!(from_plan.len() >= 3, "heading, region and words: {}", plan.stdout);
+    assert!(
+        from_plan.iter().any(|l| l.contains("{+og venlig +}")),
+        "{}",
+        plan.stdout
+    );
+    assert_eq!(
+        from_plan,
+        prompt_block(&diff.stdout),
+        "plan:\n{}\ndiff:\n{}",
+        plan.stdout,
+        diff.stdout
+    );
+    assert!(plan.stdout.contains(&id));
 }
 
 #[test]
@@ -217,8 +279,8 @@ fn hand_edits_are_drift_and_need_force() {
 
     let plan = r.plan(&[]);
     assert_eq!(DeployRepo::action(&plan, &id), "drift");
-    let change = &plan["items"][0]["changes"][0];
-    assert_eq!(change["field"], "params.system");
+    let prompt = &plan["items"][0]["prompt"];
+    assert!(prompt["hunks"].as_array().is_some_and(|h| !h.is_empty()), "{prompt}");
 
     let run = r.run(&["deploy", "--target", "test", "--yes"]);
     run.expect_code(1);
@@ -652,12 +714,7 @@ fn a_specialist_is_blocked_until_its_screening_is_signed() {
     );
     let human = r.run(&["plan", "--target", "test"]);
     human.expect_code(0);
-    assert!(human.stdout.contains("blocked"), "{}", human.stdout);
-    assert!(
-        human.stdout.contains("1 blocked by their screening"),
-        "{}",
-        human.stdout
-    );
+    insta::assert_snapshot!("plan_blocked", human.stdout.replace(&server().url, "[URL]"));
     r.deploy(&[]);
     assert!(r.api().model(&id).is_none(), "a blocked specialist is never deployed");
     let export = r.run(&["export"]);

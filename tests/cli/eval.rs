@@ -3,98 +3,9 @@
 use serde_json::Value;
 
 use crate::assert_run_snapshot;
+use crate::eval_repo::{EvalRepo, PROMPT, result};
 use crate::support::TestRepo;
 use crate::support::stub::StubLlm;
-
-const PLATFORM_KEY: (&str, &str) = ("AISPEC_TEST_PLATFORM_KEY", "sk-test");
-
-/// The `hjaelper` specialist used by eval tests (also by the key-leak tests).
-pub(crate) const SPECIALIST: &str = r#"id = "hjaelper"
-name = "Hjælper"
-kind = "assistent"
-version = "1.0.0"
-description = "En lille hjælper til test."
-base_model = "mistral-small-3.2-24b"
-notice = "Kun til test."
-
-[owner]
-department = "Test"
-contact = "Test"
-
-[params]
-temperature = 0.2
-"#;
-
-const PROMPT: &str = "Du er Hjælper, kommunens testassistent.\nSvar kort.\n";
-
-/// A workspace with the `hjaelper` specialist and providers `model-a`, `model-b`, `judge` on the stub, and the
-/// target `staging` (the stub standing in for Open WebUI).
-fn workspace(stub: &StubLlm, tests_toml: &str, extra_config: &str) -> TestRepo {
-    let repo = TestRepo::init();
-    repo.remove("specialists/korrekturlaeser");
-    repo.write("aispec.toml", config(stub, extra_config));
-    repo.write("specialists/hjaelper/specialist.toml", SPECIALIST);
-    repo.write("specialists/hjaelper/system-prompt.md", PROMPT);
-    repo.write("specialists/hjaelper/tests.toml", tests_toml);
-    repo
-}
-
-fn config(stub: &StubLlm, extra: &str) -> String {
-    format!(
-        r#"[workspace]
-name = "Testkommune"
-
-[targets.staging]
-url = "{origin}"
-api_key_env = "AISPEC_TEST_PLATFORM_KEY"
-
-[providers.model-a]
-base_url = "{base}"
-model = "model-a"
-price_input_per_1k = 0.5
-price_output_per_1k = 1.0
-
-[providers.model-b]
-base_url = "{base}"
-model = "model-b"
-
-[providers.judge]
-base_url = "{base}"
-model = "judge-model"
-
-[eval]
-judge = "judge"
-default_providers = ["model-a"]
-max_retries = 2
-{extra}
-"#,
-        origin = stub.origin,
-        base = stub.base_url()
-    )
-}
-
-fn eval(repo: &TestRepo, args: &[&str]) -> crate::support::Run {
-    let mut all = vec!["eval"];
-    all.extend_from_slice(args);
-    repo.run_with(&all, &[PLATFORM_KEY])
-}
-
-fn eval_json(repo: &TestRepo, args: &[&str]) -> (i32, Value) {
-    let mut all = args.to_vec();
-    all.extend(["--format", "json"]);
-    let run = eval(repo, &all);
-    let json = run.json();
-    (run.code, json)
-}
-
-fn result<'a>(json: &'a Value, case: &str) -> &'a Value {
-    json["results"]["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .find(|r| r["case"] == case)
-        .unwrap_or_else(|| panic!("no result for {case}"))
-}
 
 const ONE_CASE: &str = r#"
 [[cases]]
@@ -241,10 +152,8 @@ answer = '{"pass": false, "score": 0.2, "reason": "Svaret er ikke høfligt."}'
             ));
         }
     }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let stub = StubLlm::with_answers(dir.path(), &answers, &[]);
-    let repo = workspace(&stub, &tests, "");
-    let (code, json) = eval_json(&repo, &["--concurrency", "16"]);
+    let repo = EvalRepo::build(&tests).answers(&answers).start();
+    let (code, json) = repo.eval_json(&["--concurrency", "16"]);
     assert_eq!(code, 0, "{json:#}");
     for (i, (fields, ..)) in table.iter().enumerate() {
         let pass = result(&json, &format!("t{i:02}-pass"));
@@ -263,16 +172,11 @@ answer = '{"pass": false, "score": 0.2, "reason": "Svaret er ikke høfligt."}'
 
 #[test]
 fn unreadable_judge_output_fails_and_is_not_cached() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let stub = StubLlm::with_answers(
-        dir.path(),
-        r#"
+    let judge = r#"
 [[answers]]
 model = "judge-model"
 answer = "Ja, det synes jeg bestemt."
-"#,
-        &[],
-    );
+"#;
     let tests = r#"
 [[cases]]
 id = "rubrik"
@@ -282,8 +186,8 @@ prompt = "Skriv noget pænt"
 type = "not-llm-rubric"
 value = "Svaret er uhøfligt."
 "#;
-    let repo = workspace(&stub, tests, "");
-    let (code, json) = eval_json(&repo, &[]);
+    let repo = EvalRepo::build(tests).answers(judge).start();
+    let (code, json) = repo.eval_json(&[]);
     assert_eq!(code, 0);
     let r = result(&json, "rubrik");
     assert_eq!(r["pass"], false, "an unreadable verdict never passes, even negated");
@@ -294,7 +198,7 @@ value = "Svaret er uhøfligt."
             .contains("dommerens svar kunne ikke læses"),
         "{r:#}"
     );
-    let (_, again) = eval_json(&repo, &[]);
+    let (_, again) = repo.eval_json(&[]);
     assert_eq!(
         again["results"]["stats"]["from_cache"], 1,
         "the answer is cached, the verdict is not"
@@ -304,11 +208,10 @@ value = "Svaret er uhøfligt."
 
 #[test]
 fn raw_models_get_the_specialists_system_prompt_and_params() {
-    let stub = StubLlm::start(&[]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    let (code, json) = eval_json(&repo, &["hjaelper", "--providers", "model-a,model-b"]);
+    let repo = EvalRepo::build(ONE_CASE).start();
+    let (code, json) = repo.eval_json(&["hjaelper", "--providers", "model-a,model-b"]);
     assert_eq!(code, 0, "{json:#}");
-    let requests = stub.requests();
+    let requests = repo.stub().requests();
     assert_eq!(requests.len(), 2);
     for req in &requests {
         let body = &req["body"];
@@ -336,11 +239,12 @@ fn raw_models_get_the_specialists_system_prompt_and_params() {
 
 #[test]
 fn platform_provider_chats_with_the_deployed_specialist() {
-    let stub = StubLlm::start(&["--models", "hjaelper,andet", "--api-key", "sk-test"]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    let (code, json) = eval_json(&repo, &["--providers", "platform:staging"]);
+    let repo = EvalRepo::build(ONE_CASE)
+        .stub_args(&["--models", "hjaelper,andet", "--api-key", "sk-test"])
+        .start();
+    let (code, json) = repo.eval_json(&["--providers", "platform:staging"]);
     assert_eq!(code, 0, "{json:#}");
-    let requests = stub.requests();
+    let requests = repo.stub().requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0]["path"], "/api/chat/completions");
     let body = &requests[0]["body"];
@@ -355,22 +259,21 @@ fn platform_provider_chats_with_the_deployed_specialist() {
         "the platform applies the specialist's params"
     );
     assert_eq!(
-        stub.stats()["models"],
+        repo.stub().stats()["models"],
         1,
         "GET /api/models is called once before chatting"
     );
     assert_eq!(json["results"]["providers"][0]["kind"], "platform");
     // Platform answers are never cached: a release changes them without changing the request.
-    let (_, again) = eval_json(&repo, &["--providers", "platform:staging"]);
+    let (_, again) = repo.eval_json(&["--providers", "platform:staging"]);
     assert_eq!(again["results"]["stats"]["from_cache"], 0);
-    assert_eq!(stub.chat_count(), 2);
+    assert_eq!(repo.stub().chat_count(), 2);
 }
 
 #[test]
 fn a_specialist_missing_on_the_platform_is_reported() {
-    let stub = StubLlm::start(&["--models", "andet"]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    let run = eval(&repo, &["--providers", "platform:staging"]);
+    let repo = EvalRepo::build(ONE_CASE).stub_args(&["--models", "andet"]).start();
+    let run = repo.eval(&["--providers", "platform:staging"]);
     run.expect_code(2);
     assert!(
         run.stdout.contains("`hjaelper` is not on platform:staging"),
@@ -378,54 +281,48 @@ fn a_specialist_missing_on_the_platform_is_reported() {
         run.stdout
     );
     assert!(run.stderr.contains("every request failed"), "{}", run.stderr);
-    assert_eq!(stub.chat_count(), 0);
+    assert_eq!(repo.stub().chat_count(), 0);
 }
 
 #[test]
 fn cached_rerun_sends_nothing_and_says_so() {
-    let stub = StubLlm::start(&[]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    eval(&repo, &[]).expect_code(0);
-    assert_eq!(stub.chat_count(), 1);
-    let again = eval(&repo, &[]);
+    let repo = EvalRepo::build(ONE_CASE).start();
+    repo.eval(&[]).expect_code(0);
+    assert_eq!(repo.stub().chat_count(), 1);
+    let again = repo.eval(&[]);
     again.expect_code(0);
     assert!(
         again.stdout.contains("1 answers (1 from cache), 0 requests"),
         "{}",
         again.stdout
     );
-    assert_eq!(stub.chat_count(), 1);
+    assert_eq!(repo.stub().chat_count(), 1);
 
-    eval(&repo, &["--refresh"]).expect_code(0);
-    assert_eq!(stub.chat_count(), 2, "--refresh asks again");
+    repo.eval(&["--refresh"]).expect_code(0);
+    assert_eq!(repo.stub().chat_count(), 2, "--refresh asks again");
 
     repo.remove(".aispec/cache");
-    eval(&repo, &["--no-cache"]).expect_code(0);
-    assert_eq!(stub.chat_count(), 3);
-    eval(&repo, &[]).expect_code(0);
-    assert_eq!(stub.chat_count(), 4, "--no-cache wrote nothing");
+    repo.eval(&["--no-cache"]).expect_code(0);
+    assert_eq!(repo.stub().chat_count(), 3);
+    repo.eval(&[]).expect_code(0);
+    assert_eq!(repo.stub().chat_count(), 4, "--no-cache wrote nothing");
 
     // A changed system prompt is a different request.
     repo.write("specialists/hjaelper/system-prompt.md", "Du er en anden assistent.\n");
-    eval(&repo, &[]).expect_code(0);
-    assert_eq!(stub.chat_count(), 5);
+    repo.eval(&[]).expect_code(0);
+    assert_eq!(repo.stub().chat_count(), 5);
 }
 
 #[test]
 fn repeats_are_real_repeats_each_cached_on_its_own() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let stub = StubLlm::with_answers(
-        dir.path(),
-        r#"
+    let cycle = r#"
 [[answers]]
 contains = "[hilsen]"
 cycle = ["goddag 1", "goddag 2", "goddag 3"]
-"#,
-        &[],
-    );
-    let repo = workspace(&stub, ONE_CASE, "");
-    let (_, json) = eval_json(&repo, &["--repeat", "3"]);
-    assert_eq!(stub.chat_count(), 3);
+"#;
+    let repo = EvalRepo::build(ONE_CASE).answers(cycle).start();
+    let (_, json) = repo.eval_json(&["--repeat", "3"]);
+    assert_eq!(repo.stub().chat_count(), 3);
     let mut answers: Vec<&str> = json["results"]["results"]
         .as_array()
         .expect("results")
@@ -434,20 +331,19 @@ cycle = ["goddag 1", "goddag 2", "goddag 3"]
         .collect();
     answers.sort_unstable();
     assert_eq!(answers, ["goddag 1", "goddag 2", "goddag 3"]);
-    let (_, again) = eval_json(&repo, &["--repeat", "3"]);
+    let (_, again) = repo.eval_json(&["--repeat", "3"]);
     assert_eq!(again["results"]["stats"]["from_cache"], 3);
-    assert_eq!(stub.chat_count(), 3);
-    let (_, more) = eval_json(&repo, &["--repeat", "4"]);
+    assert_eq!(repo.stub().chat_count(), 3);
+    let (_, more) = repo.eval_json(&["--repeat", "4"]);
     assert_eq!(
         more["results"]["stats"]["from_cache"], 3,
         "only the fourth repeat is new"
     );
-    assert_eq!(stub.chat_count(), 4);
+    assert_eq!(repo.stub().chat_count(), 4);
 }
 
 #[test]
 fn retries_honour_retry_after_and_errors_are_not_cached() {
-    let stub = StubLlm::start(&["--retry-after", "0"]);
     let tests = r#"
 [[cases]]
 id = "travl"
@@ -465,8 +361,8 @@ prompt = "goddag [[stub:503:always]]"
 type = "icontains"
 value = "goddag"
 "#;
-    let repo = workspace(&stub, tests, "");
-    let (code, json) = eval_json(&repo, &[]);
+    let repo = EvalRepo::build(tests).stub_args(&["--retry-after", "0"]).start();
+    let (code, json) = repo.eval_json(&[]);
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(result(&json, "travl")["pass"], true);
     let down = result(&json, "nede");
@@ -481,14 +377,13 @@ value = "goddag"
     assert_eq!(stats["retries"], 4, "{stats}");
     assert_eq!(stats["errors"], 1);
 
-    let (_, again) = eval_json(&repo, &[]);
+    let (_, again) = repo.eval_json(&[]);
     assert_eq!(again["results"]["stats"]["from_cache"], 1, "the error was not cached");
     assert_eq!(again["results"]["stats"]["requests"], 3);
 }
 
 #[test]
 fn timeouts_are_retried() {
-    let stub = StubLlm::start(&[]);
     let tests = r#"
 [[cases]]
 id = "haenger"
@@ -498,8 +393,8 @@ prompt = "goddag [[stub:hang:1]]"
 type = "icontains"
 value = "goddag"
 "#;
-    let repo = workspace(&stub, tests, "");
-    let (code, json) = eval_json(&repo, &["--timeout", "1"]);
+    let repo = EvalRepo::build(tests).start();
+    let (code, json) = repo.eval_json(&["--timeout", "1"]);
     assert_eq!(code, 0, "{json:#}");
     assert_eq!(result(&json, "haenger")["pass"], true);
     assert_eq!(json["results"]["stats"]["retries"], 1);
@@ -507,16 +402,15 @@ value = "goddag"
 
 #[test]
 fn concurrency_is_bounded() {
-    let stub = StubLlm::start(&["--latency-ms", "40"]);
     let mut tests = String::new();
     for i in 0..12 {
         tests.push_str(&format!(
             "[[cases]]\nid = \"c{i}\"\nprompt = \"goddag {i}\"\n[[cases.assert]]\ntype = \"icontains\"\nvalue = \"goddag\"\n"
         ));
     }
-    let repo = workspace(&stub, &tests, "");
-    eval(&repo, &["--concurrency", "3"]).expect_code(0);
-    let max = stub.stats()["max_in_flight"].as_u64().expect("max_in_flight");
+    let repo = EvalRepo::build(&tests).stub_args(&["--latency-ms", "40"]).start();
+    repo.eval(&["--concurrency", "3"]).expect_code(0);
+    let max = repo.stub().stats()["max_in_flight"].as_u64().expect("max_in_flight");
     assert!(
         (2..=3).contains(&max),
         "at most 3 requests in flight, and more than one: {max}"
@@ -525,13 +419,12 @@ fn concurrency_is_bounded() {
 
 #[test]
 fn min_pass_rate_sets_the_exit_code() {
-    let stub = StubLlm::start(&[]);
     let tests = format!(
         "{ONE_CASE}\n[[cases]]\nid = \"umulig\"\nprompt = \"x\"\n[[cases.assert]]\ntype = \"contains\"\nvalue = \"findes ikke\"\n"
     );
-    let repo = workspace(&stub, &tests, "");
-    eval(&repo, &["--min-pass-rate", "0.5"]).expect_code(0);
-    let run = eval(&repo, &["--min-pass-rate", "0.6"]);
+    let repo = EvalRepo::build(&tests).start();
+    repo.eval(&["--min-pass-rate", "0.5"]).expect_code(0);
+    let run = repo.eval(&["--min-pass-rate", "0.6"]);
     run.expect_code(1);
     assert!(
         run.stderr
@@ -539,7 +432,7 @@ fn min_pass_rate_sets_the_exit_code() {
         "{}",
         run.stderr
     );
-    let bad = eval(&repo, &["--min-pass-rate", "60"]);
+    let bad = repo.eval(&["--min-pass-rate", "60"]);
     bad.expect_code(2);
     assert!(bad.stderr.contains("between 0 and 1"), "{}", bad.stderr);
 }
@@ -572,30 +465,26 @@ fn answers(en: &str, to: &str) -> String {
 
 #[test]
 fn compare_flags_regressions_and_improvements() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let before = StubLlm::with_answers(dir.path(), &answers("godt svar", "dårligt svar"), &[]);
-    let repo = workspace(&before, TWO_CASES, "");
-    let saved = eval(&repo, &["--save=base"]);
+    let mut repo = EvalRepo::build(TWO_CASES)
+        .answers(&answers("godt svar", "dårligt svar"))
+        .start();
+    let saved = repo.eval(&["--save=base"]);
     saved.expect_code(0);
     assert!(
         saved.stderr.contains("Saved the results to evals/base.json"),
         "{}",
         saved.stderr
     );
-    drop(before);
 
     // The same endpoint URL would hit the cache; a new stub has a new port, like a changed model.
-    let dir2 = tempfile::tempdir().expect("tempdir");
-    let after = StubLlm::with_answers(
-        dir2.path(),
+    repo.restub(
         &answers(
             "nu dårligt",
             "nu er det godt, og et langt svar med mange flere ord end før",
         ),
         &[],
     );
-    repo.write("aispec.toml", config(&after, ""));
-    let (code, json) = eval_json(&repo, &["--compare", "base"]);
+    let (code, json) = repo.eval_json(&["--compare", "base"]);
     assert_eq!(code, 1, "{json:#}");
     let c = &json["comparison"];
     assert_eq!(c["failed"], true);
@@ -612,8 +501,8 @@ fn compare_flags_regressions_and_improvements() {
         "{c:#}"
     );
 
-    eval(&repo, &["--compare", "base", "--tolerance", "0.5"]).expect_code(0);
-    let human = eval(&repo, &["--compare", "evals/base.json"]);
+    repo.eval(&["--compare", "base", "--tolerance", "0.5"]).expect_code(0);
+    let human = repo.eval(&["--compare", "evals/base.json"]);
     human.expect_code(1);
     assert!(
         human.stdout.contains("Compared with evals/base.json"),
@@ -625,20 +514,14 @@ fn compare_flags_regressions_and_improvements() {
 
 #[test]
 fn repeated_runs_call_small_moves_flaky_not_regressed() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let before = StubLlm::with_answers(dir.path(), &answers("godt", "godt"), &[]);
-    let repo = workspace(&before, TWO_CASES, "");
-    eval(&repo, &["--repeat", "3", "--save"]).expect_code(0);
-    drop(before);
-    let dir2 = tempfile::tempdir().expect("tempdir");
-    let after = StubLlm::with_answers(
-        dir2.path(),
+    let mut repo = EvalRepo::build(TWO_CASES).answers(&answers("godt", "godt")).start();
+    repo.eval(&["--repeat", "3", "--save"]).expect_code(0);
+    repo.restub(
         "[[answers]]\ncontains = \"[en]\"\ncycle = [\"godt\", \"skidt\", \"godt\"]\n\n\
          [[answers]]\ncontains = \"[to]\"\nanswer = \"skidt\"\n",
         &[],
     );
-    repo.write("aispec.toml", config(&after, ""));
-    let (code, json) = eval_json(&repo, &["--repeat", "3", "--compare", "latest"]);
+    let (code, json) = repo.eval_json(&["--repeat", "3", "--compare", "latest"]);
     assert_eq!(code, 1, "case `to` failed every time: a real regression");
     let changes = json["comparison"]["changes"].as_array().expect("changes");
     let status = |case: &str| {
@@ -653,26 +536,22 @@ fn repeated_runs_call_small_moves_flaky_not_regressed() {
 
 #[test]
 fn release_regression_compares_staging_with_the_production_baseline() {
+    // Production is a second stub of its own; the workspace's stub stands in for staging.
     let dir = tempfile::tempdir().expect("tempdir");
     let production = StubLlm::with_answers(dir.path(), &answers("godt", "godt"), &["--models", "hjaelper"]);
-    let staging_dir = tempfile::tempdir().expect("tempdir");
-    let staging = StubLlm::with_answers(staging_dir.path(), &answers("godt", "skidt"), &["--models", "hjaelper"]);
-    let repo = workspace(&staging, TWO_CASES, "");
+    let repo = EvalRepo::build(TWO_CASES)
+        .answers(&answers("godt", "skidt"))
+        .stub_args(&["--models", "hjaelper"])
+        .start();
     let targets = format!(
         "{}\n[targets.production]\nurl = \"{}\"\napi_key_env = \"AISPEC_TEST_PLATFORM_KEY\"\n",
-        config(&staging, ""),
+        repo.config(""),
         production.origin
     );
     repo.write("aispec.toml", targets);
-    eval(
-        &repo,
-        &["--providers", "platform:production", "--save=baseline-production"],
-    )
-    .expect_code(0);
-    let run = eval(
-        &repo,
-        &["--providers", "platform:staging", "--compare", "baseline-production"],
-    );
+    repo.eval(&["--providers", "platform:production", "--save=baseline-production"])
+        .expect_code(0);
+    let run = repo.eval(&["--providers", "platform:staging", "--compare", "baseline-production"]);
     run.expect_code(1);
     assert!(
         run.stdout.contains("platform:staging ┆ platform:production"),
@@ -684,10 +563,10 @@ fn release_regression_compares_staging_with_the_production_baseline() {
 
 #[test]
 fn junit_html_and_out_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let stub = StubLlm::with_answers(dir.path(), &answers("godt <b>svar</b>", "skidt & dårligt"), &[]);
-    let repo = workspace(&stub, TWO_CASES, "");
-    let junit = eval(&repo, &["--format", "junit"]);
+    let repo = EvalRepo::build(TWO_CASES)
+        .answers(&answers("godt <b>svar</b>", "skidt & dårligt"))
+        .start();
+    let junit = repo.eval(&["--format", "junit"]);
     junit.expect_code(0);
     assert!(junit.stdout.starts_with("<?xml"), "{}", junit.stdout);
     assert!(
@@ -717,7 +596,7 @@ fn junit_html_and_out_file() {
         "--out",
         "rapport.html",
     ];
-    eval(&repo, &args).expect_code(0);
+    repo.eval(&args).expect_code(0);
     let html = repo.read("rapport.html");
     assert!(html.contains("Intet svar: HTTP 500"), "{html}");
     assert!(html.contains("<html lang=\"da\">"));
@@ -732,10 +611,8 @@ fn junit_html_and_out_file() {
 
 #[test]
 fn human_report_shows_matrix_and_failures() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let stub = StubLlm::with_answers(dir.path(), &answers("godt", "skidt"), &[]);
-    let repo = workspace(&stub, TWO_CASES, "");
-    let run = eval(&repo, &["--providers", "model-a,model-b"]);
+    let repo = EvalRepo::build(TWO_CASES).answers(&answers("godt", "skidt")).start();
+    let run = repo.eval(&["--providers", "model-a,model-b"]);
     // Latency, tokens and timing vary; keep the deterministic blocks (matrix, failures).
     let blocks: Vec<&str> = run
         .stdout
@@ -752,16 +629,15 @@ fn human_report_shows_matrix_and_failures() {
 
 #[test]
 fn models_shows_the_latest_scores_per_suite() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let stub = StubLlm::with_answers(dir.path(), &answers("godt", "skidt"), &[]);
-    let repo = workspace(&stub, TWO_CASES, "");
+    let repo = EvalRepo::build(TWO_CASES).answers(&answers("godt", "skidt")).start();
     let extra = format!(
         "\n[providers.mistral]\nbase_url = \"{}\"\nmodel = \"mistral-small-3.2-24b\"\nprice_output_per_1k = 2.0\n",
-        stub.base_url()
+        repo.stub().base_url()
     );
-    repo.write("aispec.toml", config(&stub, "") + &extra);
+    repo.write("aispec.toml", repo.config("") + &extra);
     repo.write("suites/mini.toml", format!("[suite]\nname = \"mini\"\n{TWO_CASES}"));
-    eval(&repo, &["--suite", "mini", "--providers", "mistral", "--save"]).expect_code(0);
+    repo.eval(&["--suite", "mini", "--providers", "mistral", "--save"])
+        .expect_code(0);
     let run = repo.run(&["models", "--format", "json"]);
     run.expect_code(0);
     let json = run.json();
@@ -782,9 +658,8 @@ fn models_shows_the_latest_scores_per_suite() {
 
 #[test]
 fn the_shipped_danish_suite_runs_and_is_valid() {
-    let stub = StubLlm::start(&[]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    let (code, json) = eval_json(&repo, &["--suite", "dansk"]);
+    let repo = EvalRepo::build(ONE_CASE).start();
+    let (code, json) = repo.eval_json(&["--suite", "dansk"]);
     assert_eq!(code, 0, "{json:#}");
     let cases = json["results"]["cases"].as_array().expect("cases");
     assert!(cases.len() >= 32, "{}", cases.len());
@@ -804,7 +679,7 @@ fn the_shipped_danish_suite_runs_and_is_valid() {
         ]
     );
     assert!(
-        stub.requests()[0]["body"]["messages"][0]["content"]
+        repo.stub().requests()[0]["body"]["messages"][0]["content"]
             .as_str()
             .is_some_and(|s| s.starts_with("Du er en hjælpsom assistent"))
     );
@@ -814,21 +689,13 @@ fn the_shipped_danish_suite_runs_and_is_valid() {
         "suites/dansk.toml",
         std::fs::read(crate::support::repo_root().join("suites/dansk.toml")).expect("suite"),
     );
-    let run = copy.run(&["validate", "--format", "json"]);
-    run.expect_code(0);
-    assert_eq!(
-        run.json()["diagnostics"].as_array().map(Vec::len),
-        Some(0),
-        "{}",
-        run.stdout
-    );
+    copy.expect_no_diagnostics();
 }
 
 #[test]
 fn configuration_problems_exit_2_with_a_hint() {
-    let stub = StubLlm::start(&[]);
     let rubric = "[[cases]]\nid = \"r\"\nprompt = \"x\"\n[[cases.assert]]\ntype = \"llm-rubric\"\nvalue = \"God.\"\n";
-    let repo = workspace(&stub, rubric, "");
+    let repo = EvalRepo::build(rubric).start();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["--providers", "nope"], "no provider named `nope`"),
         (vec!["--suite", "findes-ikke"], "no suite `findes-ikke`"),
@@ -837,7 +704,7 @@ fn configuration_problems_exit_2_with_a_hint() {
         (vec!["--save=../x"], "cannot name a saved run"),
     ];
     for (args, message) in cases {
-        let run = eval(&repo, &args);
+        let run = repo.eval(&args);
         run.expect_code(2);
         assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
         assert!(run.stderr.contains("hint:"), "{args:?}: {}", run.stderr);
@@ -845,28 +712,27 @@ fn configuration_problems_exit_2_with_a_hint() {
     // A key named but not set.
     let keyed = format!(
         "{}\n[providers.locked]\nbase_url = \"{}\"\napi_key_env = \"AISPEC_TEST_UNSET_KEY\"\n",
-        config(&stub, ""),
-        stub.base_url()
+        repo.config(""),
+        repo.stub().base_url()
     );
     repo.write("aispec.toml", keyed);
-    let run = eval(&repo, &["--providers", "locked"]);
+    let run = repo.eval(&["--providers", "locked"]);
     run.expect_code(2);
     assert!(run.stderr.contains("$AISPEC_TEST_UNSET_KEY"), "{}", run.stderr);
     // llm-rubric without a judge.
-    repo.write("aispec.toml", config(&stub, "").replace("judge = \"judge\"\n", ""));
-    let run = eval(&repo, &[]);
+    repo.write("aispec.toml", repo.config("").replace("judge = \"judge\"\n", ""));
+    let run = repo.eval(&[]);
     run.expect_code(2);
     assert!(run.stderr.contains("no judge model is configured"), "{}", run.stderr);
-    assert_eq!(stub.chat_count(), 0);
+    assert_eq!(repo.stub().chat_count(), 0);
 }
 
 #[test]
 fn unreachable_provider_is_a_network_error() {
-    let stub = StubLlm::start(&[]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    let port = stub.port();
-    drop(stub);
-    let run = eval(&repo, &["--retries", "0"]);
+    let mut repo = EvalRepo::build(ONE_CASE).start();
+    let port = repo.stub().port();
+    repo.stop_stub();
+    let run = repo.eval(&["--retries", "0"]);
     run.expect_code(2);
     assert!(run.stderr.contains("every request failed"), "{}", run.stderr);
     assert!(run.stderr.contains(&format!("127.0.0.1:{port}")) || run.stderr.contains("network error"));
@@ -874,19 +740,20 @@ fn unreachable_provider_is_a_network_error() {
 
 #[test]
 fn a_wrong_platform_key_stops_before_any_chat() {
-    let stub = StubLlm::start(&["--models", "hjaelper", "--api-key", "sk-rigtig"]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    let run = eval(&repo, &["--providers", "platform:staging"]);
+    let repo = EvalRepo::build(ONE_CASE)
+        .stub_args(&["--models", "hjaelper", "--api-key", "sk-rigtig"])
+        .start();
+    let run = repo.eval(&["--providers", "platform:staging"]);
     run.expect_code(2);
     assert!(
         run.stderr.contains(&format!(
             "cannot list the models on platform:staging ({}/api/models): HTTP 401",
-            stub.origin
+            repo.stub().origin
         )),
         "{}",
         run.stderr
     );
-    assert_eq!(stub.chat_count(), 0);
+    assert_eq!(repo.stub().chat_count(), 0);
 }
 
 /// The JSON report's shape, pinned: unknown or missing keys fail the test.
@@ -943,9 +810,8 @@ struct ResultShape {
 
 #[test]
 fn json_report_shape_is_pinned_and_can_serve_as_a_baseline() {
-    let stub = StubLlm::start(&[]);
-    let repo = workspace(&stub, ONE_CASE, "");
-    let run = eval(&repo, &["--format", "json", "--out", "run.json", "--save=navngivet"]);
+    let repo = EvalRepo::build(ONE_CASE).start();
+    let run = repo.eval(&["--format", "json", "--out", "run.json", "--save=navngivet"]);
     run.expect_code(0);
     let text = repo.read("run.json");
     let shape: ReportShape = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -953,7 +819,7 @@ fn json_report_shape_is_pinned_and_can_serve_as_a_baseline() {
     assert_eq!(shape.results.label.as_deref(), Some("navngivet"));
     assert!(shape.results.commit.is_some(), "the workspace is a git repo");
     assert_eq!(shape.results.results[0].case, "hilsen");
-    let compared = eval(&repo, &["--compare", "run.json"]);
+    let compared = repo.eval(&["--compare", "run.json"]);
     compared.expect_code(0);
     assert!(
         compared.stdout.contains("Compared with run.json"),

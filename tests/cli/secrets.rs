@@ -150,7 +150,7 @@ fn eval_workspace(base_url: &str) -> TestRepo {
             "[workspace]\nname = \"Testkommune\"\n\n[providers.echo]\nbase_url = \"{base_url}\"\nmodel = \"m\"\napi_key_env = \"AISPEC_TEST_ECHO_KEY\"\n"
         ),
     );
-    repo.write("specialists/hjaelper/specialist.toml", crate::eval::SPECIALIST);
+    repo.write("specialists/hjaelper/specialist.toml", crate::eval_repo::SPECIALIST);
     repo.write("specialists/hjaelper/system-prompt.md", "Du er en hjælper.\n");
     repo.write("specialists/hjaelper/tests.toml", CASES);
     repo

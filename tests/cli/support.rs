@@ -54,6 +54,17 @@ impl TestRepo {
         }
     }
 
+    /// Runs `aispec validate --format json` and asserts that it passes without a single finding (not even a
+    /// warning); returns the report.
+    #[track_caller]
+    pub fn expect_no_diagnostics(&self) -> serde_json::Value {
+        let run = self.run(&["validate", "--format", "json"]);
+        run.expect_code(0);
+        let json = run.json();
+        assert_eq!(json["diagnostics"], serde_json::json!([]), "{}", run.stdout);
+        json
+    }
+
     /// A fresh workspace made by `aispec init` (git repo, settings, catalogue, example specialist).
     pub fn init() -> Self {
         let repo = Self::empty();

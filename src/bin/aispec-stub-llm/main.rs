@@ -292,28 +292,13 @@ async fn chat(body: &Value, path: &str, state: &State) -> Reply {
         .map(|m| content_text(m.get("content").unwrap_or(&Value::Null)))
         .unwrap_or_default();
     let request_key = format!("{model}\u{0}{}", Value::Array(messages.clone()));
-    let (seen, global) = {
-        let mut c = state.counters();
-        c.chat += 1;
-        let global = c.chat;
-        let seen = {
-            let n = c.by_request.entry(request_key).or_insert(0);
-            *n += 1;
-            *n - 1
-        };
-        if c.log.len() >= LOG_CAPACITY {
-            c.log.pop_front();
-        }
-        c.log.push_back(json!({"endpoint": "chat", "path": path, "body": body}));
-        (seen, global)
-    };
+    let (seen, global) = record_chat(state, path, body, request_key);
     if messages.is_empty() {
         return error(400, "messages must be a non-empty list");
     }
     if state.args.strict_models && !state.args.models.contains(&model) {
         return error(404, &format!("model {model:?} not found"));
     }
-
     let (marker_fault, marker_sleep) = markers(&user);
     let fault = if global <= state.args.fail_first {
         Some(if state.args.fail_with == "hang" {
@@ -327,29 +312,9 @@ async fn chat(body: &Value, path: &str, state: &State) -> Reply {
     let rule = state.rules.iter().find(|r| rule_matches(r, &model, &system, &user));
     let latency = state.args.latency_ms + marker_sleep + rule.and_then(|r| r.rule.latency_ms).unwrap_or(0);
     if let Some(fault) = fault {
-        state.counters().injected_faults += 1;
-        return match fault {
-            Fault::Hang => {
-                tokio::time::sleep(Duration::from_secs(state.args.hang_secs)).await;
-                error(504, "the stub hung on purpose")
-            }
-            Fault::Status(code) => {
-                sleep_ms(latency).await;
-                let extra = if code == 429 || code == 503 {
-                    vec![("Retry-After".to_owned(), state.args.retry_after.to_string())]
-                } else {
-                    Vec::new()
-                };
-                Reply::Json(
-                    code,
-                    json!({"error": {"message": format!("injected fault {code}"), "type": "stub_fault", "code": code}}),
-                    extra,
-                )
-            }
-        };
+        return injected(state, fault, latency).await;
     }
     sleep_ms(latency).await;
-
     let answer = match rule {
         Some(r) => {
             let text = match &r.rule.cycle {
@@ -370,14 +335,56 @@ async fn chat(body: &Value, path: &str, state: &State) -> Reply {
             estimate_tokens(&answer),
         ),
     };
+    completion(global, &model, &answer, [prompt_tokens, completion_tokens], stream)
+}
+
+/// Counts the chat and logs it; returns how often this exact request was seen before and the chat's number.
+fn record_chat(state: &State, path: &str, body: &Value, request_key: String) -> (u64, u64) {
+    let mut c = state.counters();
+    c.chat += 1;
+    let global = c.chat;
+    let n = c.by_request.entry(request_key).or_insert(0);
+    *n += 1;
+    let seen = *n - 1;
+    if c.log.len() >= LOG_CAPACITY {
+        c.log.pop_front();
+    }
+    c.log.push_back(json!({"endpoint": "chat", "path": path, "body": body}));
+    (seen, global)
+}
+
+/// An injected fault: a hang, or an error status (with `Retry-After` for 429 and 503) after the latency.
+async fn injected(state: &State, fault: Fault, latency: u64) -> Reply {
+    state.counters().injected_faults += 1;
+    match fault {
+        Fault::Hang => {
+            tokio::time::sleep(Duration::from_secs(state.args.hang_secs)).await;
+            error(504, "the stub hung on purpose")
+        }
+        Fault::Status(code) => {
+            sleep_ms(latency).await;
+            let extra = if code == 429 || code == 503 {
+                vec![("Retry-After".to_owned(), state.args.retry_after.to_string())]
+            } else {
+                Vec::new()
+            };
+            let body =
+                json!({"error": {"message": format!("injected fault {code}"), "type": "stub_fault", "code": code}});
+            Reply::Json(code, body, extra)
+        }
+    }
+}
+
+/// The answer as a chat completion, streamed or whole, with its token usage.
+fn completion(number: u64, model: &str, answer: &str, [prompt, completion]: [u64; 2], stream: bool) -> Reply {
     let usage = json!({
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens,
-        "total_tokens": prompt_tokens + completion_tokens,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
     });
-    let id = format!("chatcmpl-stub-{global}");
+    let id = format!("chatcmpl-stub-{number}");
     if stream {
-        return Reply::Stream(stream_events(&id, &model, &answer, usage));
+        return Reply::Stream(stream_events(&id, model, answer, usage));
     }
     Reply::Json(
         200,

@@ -2,16 +2,16 @@
 
 use std::fmt::Write as _;
 
-use super::{Piece, pieces, short, size, summary_line, versions};
+use super::shared::{Piece, pieces, short, sizes, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
+use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Risk, Side, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind, TextDiff};
-use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
 use crate::output::Style;
 
 /// The report as terminal text.
 pub fn human(r: &DiffReport, style: &Style) -> String {
     let mut out = String::new();
-    let side = |s: &crate::diff::Side| match &s.commit {
+    let side = |s: &Side| match &s.commit {
         Some(c) if s.name != short(c) => format!("{} ({})", s.name, short(c)),
         _ => s.name.clone(),
     };
@@ -60,15 +60,7 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     for p in &d.problems {
         let _ = writeln!(out, "  {} {p}", style.red("problem:"));
     }
-    for r in &d.risks {
-        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
-    }
-    if !d.fields.is_empty() {
-        let _ = writeln!(out, "  {}", style.dim("fields"));
-        for f in &d.fields {
-            field(out, f, style);
-        }
-    }
+    risks_and_fields(out, &d.risks, &d.fields, style);
     match &d.prompt {
         Some(p) if d.change == ChangeKind::Added => {
             let lines = p
@@ -84,7 +76,7 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
                 p.words_added
             );
         }
-        Some(p) => prompt(out, p, style),
+        Some(p) => prompt(out, p, style, "  "),
         None => {}
     }
     files(out, "knowledge", &d.knowledge, style);
@@ -94,6 +86,25 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     if d.only_formatting() {
         let _ = writeln!(out, "  {}", style.dim("formatting or comments only"));
     }
+    signoffs(out, d, style);
+    version(out, d, style);
+}
+
+/// The risky changes, then every changed field.
+fn risks_and_fields(out: &mut String, risks: &[Risk], fields: &[FieldChange], style: &Style) {
+    for r in risks {
+        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
+    }
+    if !fields.is_empty() {
+        let _ = writeln!(out, "  {}", style.dim("fields"));
+        for f in fields {
+            field(out, f, style, "    ");
+        }
+    }
+}
+
+/// Sign-offs voided and added by the change, and the state after it.
+fn signoffs(out: &mut String, d: &SpecialistDiff, style: &Style) {
     for s in &d.signoffs.voided {
         let _ = writeln!(
             out,
@@ -110,33 +121,36 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     if let Some(state) = d.signoffs.state.filter(|_| d.change != ChangeKind::Removed) {
         let _ = writeln!(out, "  {} {}", style.dim("state"), state.as_str());
     }
-    if let Some(v) = &d.version_check {
-        let why = v.reasons.join(", ");
-        let current = d.new_version.as_deref().unwrap_or_default();
-        if v.ok {
-            let _ = writeln!(
-                out,
-                "  {} {} ✓ ({} bump needed: {why})",
-                style.dim("version"),
-                versions(d),
-                v.required.as_str()
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "  {} {current} ✗ needs a {} bump ({why}): run `aispec bump {} {}` → {}",
-                style.red("version"),
-                v.required.as_str(),
-                d.id,
-                v.required.as_str(),
-                v.suggested
-            );
-        }
+}
+
+/// Whether the version was bumped as far as the change needs, and the command that does it when not.
+fn version(out: &mut String, d: &SpecialistDiff, style: &Style) {
+    let Some(v) = &d.version_check else { return };
+    let why = v.reasons.join(", ");
+    let current = d.new_version.as_deref().unwrap_or_default();
+    let level = v.required.as_str();
+    if v.ok {
+        let _ = writeln!(
+            out,
+            "  {} {} ✓ ({level} bump needed: {why})",
+            style.dim("version"),
+            versions(d)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  {} {current} ✗ needs a {level} bump ({why}): run `aispec bump {} {level}` → {}",
+            style.red("version"),
+            d.id,
+            v.suggested
+        );
     }
 }
 
-fn field(out: &mut String, f: &FieldChange, style: &Style) {
-    let name = format!("    {}: ", f.field);
+/// One changed field on a line (`name: old → new`, list items as `+ a, - b`), long texts word by word on the
+/// lines below; `indent` goes before the field name.
+pub fn field(out: &mut String, f: &FieldChange, style: &Style, indent: &str) {
+    let name = format!("{indent}{}: ", f.field);
     if !f.added.is_empty() || !f.removed.is_empty() {
         let mut parts: Vec<String> = f.added.iter().map(|v| style.green(&format!("+ {}", show(v)))).collect();
         parts.extend(f.removed.iter().map(|v| style.red(&format!("- {}", show(v)))));
@@ -145,7 +159,7 @@ fn field(out: &mut String, f: &FieldChange, style: &Style) {
     }
     if let Some(words) = &f.words {
         let _ = writeln!(out, "{name}");
-        inline(out, words, style, "      ");
+        inline(out, words, style, &format!("{indent}  "));
         return;
     }
     let old = f.old.as_ref().map_or("(none)".to_owned(), show);
@@ -153,17 +167,20 @@ fn field(out: &mut String, f: &FieldChange, style: &Style) {
     let _ = writeln!(out, "{name}{} → {}", style.red(&old), style.green(&new));
 }
 
-fn prompt(out: &mut String, p: &TextDiff, style: &Style) {
+/// A changed system prompt: the count of words added and removed, then each changed region with its line
+/// number, word by word; `indent` goes before the heading, two more spaces before the regions.
+pub fn prompt(out: &mut String, p: &TextDiff, style: &Style, indent: &str) {
     let _ = writeln!(
         out,
-        "  {} (+{} −{} words)",
+        "{indent}{} (+{} −{} words)",
         style.dim("system prompt"),
         p.words_added,
         p.words_removed
     );
+    let inner = format!("{indent}  ");
     for h in &p.hunks {
-        let _ = writeln!(out, "    {}", style.cyan(&format!("@@ line {} @@", h.new_line)));
-        inline(out, &h.segments, style, "    ");
+        let _ = writeln!(out, "{inner}{}", style.cyan(&format!("@@ line {} @@", h.new_line)));
+        inline(out, &h.segments, style, &inner);
     }
 }
 
@@ -207,13 +224,7 @@ fn files(out: &mut String, title: &str, files: &[FileChange], style: &Style) {
     }
     let _ = writeln!(out, "  {}", style.dim(title));
     for f in files {
-        let sizes = match (f.old_size, f.new_size) {
-            (Some(a), Some(b)) => format!(" ({} → {})", size(a), size(b)),
-            (None, Some(b)) => format!(" ({})", size(b)),
-            (Some(a), None) => format!(" ({})", size(a)),
-            (None, None) => String::new(),
-        };
-        let _ = writeln!(out, "    {} {}{sizes}", mark(f.change, style), f.file);
+        let _ = writeln!(out, "    {} {}{}", mark(f.change, style), f.file, sizes(f));
     }
 }
 
@@ -230,14 +241,6 @@ fn item(out: &mut String, what: &str, d: &ItemDiff, style: &Style) {
         style.bold(&path),
         d.change.as_str()
     );
-    for r in &d.risks {
-        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
-    }
-    if !d.fields.is_empty() {
-        let _ = writeln!(out, "  {}", style.dim("fields"));
-        for f in &d.fields {
-            field(out, f, style);
-        }
-    }
+    risks_and_fields(out, &d.risks, &d.fields, style);
     files(out, "files", &d.files, style);
 }

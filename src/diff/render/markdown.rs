@@ -4,15 +4,15 @@
 
 use std::fmt::Write as _;
 
-use super::{Piece, pieces, plural, short, size, summary_line, versions};
+use super::shared::{Piece, pieces, plural, short, sizes, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
-use crate::diff::words::{Segment, SegmentKind};
-use crate::diff::{ChangeKind, DiffReport, FileChange, ItemDiff, SpecialistDiff};
+use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Side, SpecialistDiff};
+use crate::diff::words::{Segment, SegmentKind, TextDiff};
 
 /// The report as GitHub-flavoured Markdown.
 pub fn markdown(r: &DiffReport) -> String {
     let mut out = String::from("## aispec diff\n\n");
-    let side = |s: &crate::diff::Side| match &s.commit {
+    let side = |s: &Side| match &s.commit {
         Some(c) => format!("{} (`{}`)", esc(&s.name), short(c)),
         None => esc(&s.name),
     };
@@ -114,37 +114,8 @@ fn specialist(out: &mut String, d: &SpecialistDiff) {
         );
     }
     fields_table(out, &d.fields);
-    if let (Some(p), ChangeKind::Added) = (&d.prompt, d.change) {
-        let text: String = p
-            .hunks
-            .iter()
-            .flat_map(|h| &h.segments)
-            .map(|s| s.text.as_str())
-            .collect();
-        let _ = writeln!(
-            out,
-            "<details>\n<summary>System prompt ({} words)</summary>\n\n<pre>\n{}\n</pre>\n\n</details>\n",
-            p.words_added,
-            html(text.trim_end())
-        );
-    } else if let Some(p) = &d.prompt {
-        let _ = writeln!(
-            out,
-            "**System prompt** (+{} −{} words; <del>removed</del>, <ins>added</ins>)\n",
-            p.words_added, p.words_removed
-        );
-        out.push_str("<pre>\n");
-        for (i, h) in p.hunks.iter().enumerate() {
-            if i > 0 {
-                out.push('\n');
-            }
-            let _ = writeln!(out, "<b>@@ line {} @@</b>", h.new_line);
-            out.push_str(&inline(&h.segments));
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-        }
-        out.push_str("</pre>\n\n");
+    if let Some(p) = &d.prompt {
+        prompt(out, p, d.change == ChangeKind::Added);
     }
     files_list(out, "Knowledge", &d.knowledge);
     if d.tests_changed {
@@ -169,6 +140,42 @@ fn specialist(out: &mut String, d: &SpecialistDiff) {
         out.push('\n');
     }
     out.push_str("</details>\n\n");
+}
+
+/// A new prompt whole and folded; a changed one region by region, word by word.
+fn prompt(out: &mut String, p: &TextDiff, new: bool) {
+    if new {
+        let text: String = p
+            .hunks
+            .iter()
+            .flat_map(|h| &h.segments)
+            .map(|s| s.text.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "<details>\n<summary>System prompt ({} words)</summary>\n\n<pre>\n{}\n</pre>\n\n</details>\n",
+            p.words_added,
+            html(text.trim_end())
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "**System prompt** (+{} −{} words; <del>removed</del>, <ins>added</ins>)\n",
+        p.words_added, p.words_removed
+    );
+    out.push_str("<pre>\n");
+    for (i, h) in p.hunks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "<b>@@ line {} @@</b>", h.new_line);
+        out.push_str(&inline(&h.segments));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.push_str("</pre>\n\n");
 }
 
 fn fields_table(out: &mut String, fields: &[FieldChange]) {
@@ -216,13 +223,7 @@ fn files_list(out: &mut String, title: &str, files: &[FileChange]) {
     }
     let _ = writeln!(out, "**{title}**\n");
     for f in files {
-        let sizes = match (f.old_size, f.new_size) {
-            (Some(a), Some(b)) => format!(" ({} → {})", size(a), size(b)),
-            (None, Some(b)) => format!(" ({})", size(b)),
-            (Some(a), None) => format!(" ({})", size(a)),
-            (None, None) => String::new(),
-        };
-        let _ = writeln!(out, "- {} `{}`{sizes}", f.change.as_str(), f.file);
+        let _ = writeln!(out, "- {} `{}`{}", f.change.as_str(), f.file, sizes(f));
     }
     out.push('\n');
 }
