@@ -40,7 +40,8 @@ pub fn check_selector(selector: &str) -> Result<(), HtmlError> {
 fn parse_selector(selector: &str) -> Result<Selector, HtmlError> {
     Selector::parse(selector).map_err(|e| HtmlError::BadSelector {
         selector: selector.to_owned(),
-        reason: e.to_string(),
+        // The parser's message starts with a generic sentence; its last line names the problem.
+        reason: e.to_string().lines().last().unwrap_or_default().trim().to_owned(),
     })
 }
 
