@@ -31,6 +31,9 @@ pub enum SourceProblem {
     /// Plain http to another machine.
     #[error("the source uses plain http:// to {0}, which is not this machine")]
     InsecureHttp(String),
+    /// A path that climbs out of the workspace with `..`.
+    #[error("the source path `{0}` leads outside the workspace")]
+    Outside(String),
     /// `/etc/…` or `C:\…`: a path must be relative.
     #[error("the source path `{0}` is absolute")]
     Absolute(String),
@@ -47,6 +50,9 @@ impl SourceProblem {
                 "remove the part before `@` and send the credential as a header instead: headers_env = { Authorization = \"ENV_VAR\" }"
             }
             SourceProblem::InsecureHttp(_) => "use https:// (plain http is only allowed to this machine, as in tests)",
+            SourceProblem::Outside(_) => {
+                "copy the file into the workspace (for example into the specialist's sources/ folder) and point source at the copy"
+            }
             SourceProblem::Absolute(_) => {
                 "give the path relative to the specialist's folder, for example `sources/vejledning.html`"
             }
@@ -76,7 +82,11 @@ pub fn parse(raw: &str, spec_dir: &Path) -> Result<Source, SourceProblem> {
     if path.is_absolute() || path.has_root() || windows_drive {
         return Err(SourceProblem::Absolute(raw.to_owned()));
     }
-    Ok(Source::Path(tidy(&spec_dir.join(path))))
+    let tidy = tidy(&spec_dir.join(path));
+    if tidy.starts_with("..") {
+        return Err(SourceProblem::Outside(raw.to_owned()));
+    }
+    Ok(Source::Path(tidy))
 }
 
 /// `a/b/../c` as `a/c` (the workspace reader still resolves links and refuses what leads outside).
@@ -85,8 +95,10 @@ fn tidy(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::ParentDir => {
-                if !out.pop() {
+                if matches!(out.components().next_back(), None | Some(Component::ParentDir)) {
                     out.push("..");
+                } else {
+                    out.pop();
                 }
             }
             Component::CurDir => {}
@@ -192,6 +204,8 @@ mod tests {
             Ok(Source::Path(PathBuf::from("docs/guide.pdf")))
         );
         assert!(matches!(parse("/etc/passwd", dir), Err(SourceProblem::Absolute(_))));
+        assert!(matches!(parse("../../../x.pdf", dir), Err(SourceProblem::Outside(_))));
+        assert_eq!(tidy(Path::new("../../a/../b")), PathBuf::from("../../b"));
     }
 
     #[test]
