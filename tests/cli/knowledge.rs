@@ -570,3 +570,28 @@ fn the_new_fields_are_optional_and_keep_the_content_hash_of_existing_specialists
 /// The content hash of `tests/fixtures/knowledge/aarhusai-start-before-sources`, computed before the knowledge
 /// fields were added.
 const BEFORE_SOURCES_HASH: &str = "sha256:70cccd5dbd89e46bec5e20a297bdf736f1a0d832bdfd3a59325dfc51fde4fbdb";
+
+#[test]
+fn the_shipped_guide_is_what_its_html_version_in_the_repo_gives() {
+    let repo = TestRepo::init();
+    repo.add_shipped_specialist("aarhusai-start");
+    let lock: toml::Value =
+        toml::from_str(&repo.read("specialists/aarhusai-start/knowledge.lock")).expect("knowledge.lock");
+    let entry = &lock["source"][0];
+    assert_eq!(entry["source"].as_str(), Some("sources/brug-af-aarhusai.html"));
+    let fetched = entry["fetched_at"].as_str().expect("fetched_at");
+    let epoch = chrono::DateTime::parse_from_rfc3339(fetched)
+        .expect("time")
+        .timestamp()
+        .to_string();
+    let check = run(
+        &repo,
+        &["knowledge", "check", "aarhusai-start", "--format", "json"],
+        &[("SOURCE_DATE_EPOCH", &epoch)],
+    );
+    check.expect_code(0);
+    let json = check.json();
+    assert_eq!(json["sources"][0]["state"], "unchanged", "{json}");
+    assert_eq!(json["sources"][0]["max_age"], "180d");
+    assert_eq!(json["sources"][0]["owner"], "AarhusAI Builder-gruppen");
+}
