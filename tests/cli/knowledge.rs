@@ -595,3 +595,39 @@ fn the_shipped_guide_is_what_its_html_version_in_the_repo_gives() {
     assert_eq!(json["sources"][0]["max_age"], "180d");
     assert_eq!(json["sources"][0]["owner"], "AarhusAI Builder-gruppen");
 }
+
+#[test]
+fn the_weekly_workflow_checks_fetches_on_a_branch_and_opens_a_pull_request_with_the_diff() {
+    let path = crate::support::repo_root().join(".github/workflows/aispec-knowledge.yml");
+    let text = std::fs::read_to_string(&path).expect("workflow");
+    let wf: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("the workflow is YAML");
+    let cron = wf["on"]["schedule"][0]["cron"].as_str().expect("a schedule");
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    assert_eq!(fields.len(), 5, "{cron}");
+    assert!(
+        fields[2] == "*" && fields[3] == "*" && fields[4].len() == 1,
+        "once a week: {cron}"
+    );
+    let steps = wf["jobs"]["knowledge"]["steps"].as_sequence().expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let installs = steps
+        .iter()
+        .filter(|s| s["uses"].as_str() == Some("./.github/actions/install-aispec"))
+        .count();
+    assert_eq!(installs, 1, "installs the pinned release once, never compiles");
+    assert!(runs.iter().all(|r| !r.contains("cargo")));
+    let check = runs
+        .iter()
+        .position(|r| r.contains("aispec knowledge check --format markdown"));
+    let fetch = runs
+        .iter()
+        .position(|r| r.contains("aispec knowledge fetch") && r.contains("git push"));
+    let pr = runs
+        .iter()
+        .position(|r| r.contains("gh pr create") && r.contains("knowledge.md"));
+    assert!(
+        check < fetch && fetch < pr && check.is_some(),
+        "check, then fetch on a branch, then the PR"
+    );
+    assert_eq!(wf["permissions"]["pull-requests"].as_str(), Some("write"));
+}
