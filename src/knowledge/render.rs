@@ -18,10 +18,7 @@ pub fn fetch_human(r: &FetchReport, style: &Style) -> String {
     }
     let mut current = "";
     for s in &r.sources {
-        if s.specialist != current {
-            let _ = writeln!(out, "{}", style.bold(&format!("specialists/{}", s.specialist)));
-            current = &s.specialist;
-        }
+        group(&mut out, &mut current, &s.specialist, style);
         let word = match s.outcome {
             FetchOutcome::Written => style.green("written  "),
             FetchOutcome::Unchanged => style.dim("unchanged"),
@@ -67,10 +64,7 @@ pub fn check_human(r: &CheckReport, style: &Style) -> String {
     let mut out = String::new();
     let mut current = "";
     for s in &r.sources {
-        if s.specialist != current {
-            let _ = writeln!(out, "{}", style.bold(&format!("specialists/{}", s.specialist)));
-            current = &s.specialist;
-        }
+        group(&mut out, &mut current, &s.specialist, style);
         let state = match s.state {
             State::Unchanged => style.green(s.state.as_str()),
             State::Changed | State::NotFetched => style.yellow(s.state.as_str()),
@@ -136,10 +130,8 @@ pub fn check_markdown(r: &CheckReport) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "### `{}` · `{}`: {}\n\nSource: {}{owner} (+{} −{} words; <del>removed</del>, <ins>added</ins>)\n",
-                s.specialist,
-                s.file,
-                s.state.as_str(),
+                "{}Source: {}{owner} (+{} −{} words; <del>removed</del>, <ins>added</ins>)\n",
+                heading(s),
                 cell(&s.source),
                 d.words_added,
                 d.words_removed
@@ -149,10 +141,8 @@ pub fn check_markdown(r: &CheckReport) -> String {
         if let Some(p) = &s.problem {
             let _ = writeln!(
                 out,
-                "### `{}` · `{}`: {}\n\n{} ({})\n\nHow to fix: {}\n",
-                s.specialist,
-                s.file,
-                s.state.as_str(),
+                "{}{} ({})\n\nHow to fix: {}\n",
+                heading(s),
                 cell(&p.message),
                 p.at,
                 cell(&p.hint)
@@ -160,6 +150,19 @@ pub fn check_markdown(r: &CheckReport) -> String {
         }
     }
     out
+}
+
+/// The specialist's folder as a heading, when its sources start.
+fn group<'a>(out: &mut String, current: &mut &'a str, specialist: &'a str, style: &Style) {
+    if specialist != *current {
+        let _ = writeln!(out, "{}", style.bold(&format!("specialists/{specialist}")));
+        *current = specialist;
+    }
+}
+
+/// The Markdown heading of one source's section, with the blank line after it.
+fn heading(s: &CheckedSource) -> String {
+    format!("### `{}` · `{}`: {}\n\n", s.specialist, s.file, s.state.as_str())
 }
 
 fn no_sources() -> String {

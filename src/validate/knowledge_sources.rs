@@ -92,34 +92,23 @@ fn usable(
 fn headers(entry: &KnowledgeFile, src: &SourceFile, at: &dyn Fn(&str) -> String, diags: &mut Vec<Diagnostic>) {
     for (header, var) in &entry.headers_env {
         let pointer = format!("{}/{}", at("headers_env"), header.replace('~', "~0").replace('/', "~1"));
+        let problem = |message: String, hint: &str| {
+            Diagnostic::at_pointer(src, &pointer, Severity::Error, "headers-env", message).with_hint(hint)
+        };
         if reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err() {
-            diags.push(
-                Diagnostic::at_pointer(
-                    src,
-                    &pointer,
-                    Severity::Error,
-                    "headers-env",
-                    format!("`{header}` is not an HTTP header name"),
-                )
-                .with_hint("use letters, digits and `-`, such as Authorization or X-Api-Key"),
-            );
+            diags.push(problem(
+                format!("`{header}` is not an HTTP header name"),
+                "use letters, digits and `-`, such as Authorization or X-Api-Key",
+            ));
         }
         let is_name = !var.is_empty()
             && !var.starts_with(|c: char| c.is_ascii_digit())
             && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !is_name {
-            diags.push(
-                Diagnostic::at_pointer(
-                    src,
-                    &pointer,
-                    Severity::Error,
-                    "headers-env",
-                    format!("the value for `{header}` is not the name of an environment variable"),
-                )
-                .with_hint(
-                    "write the variable's name (such as INTRANET_TOKEN) and put the secret in it; if a credential was written here, remove it and rotate it: it is in git history",
-                ),
-            );
+            diags.push(problem(
+                format!("the value for `{header}` is not the name of an environment variable"),
+                "write the variable's name (such as INTRANET_TOKEN) and put the secret in it; if a credential was written here, remove it and rotate it: it is in git history",
+            ));
         }
     }
 }

@@ -31,6 +31,14 @@ fn repo_with(entries: &str) -> TestRepo {
     repo
 }
 
+/// A server with `page` on `path`, and a workspace whose `file` is fetched from it (with `extra` fields).
+fn one_source(file: &str, path: &str, page: Page, extra: &str) -> (SourceServer, TestRepo) {
+    let server = SourceServer::start();
+    server.set(path, page);
+    let repo = repo_with(&entry(file, &server.url(path), extra));
+    (server, repo)
+}
+
 fn entry(file: &str, source: &str, extra: &str) -> String {
     format!("[[knowledge]]\nfile = \"{file}\"\ndescription = \"Fra kilden\"\nsource = \"{source}\"\n{extra}\n")
 }
@@ -64,16 +72,12 @@ fn snapshot_text(repo: &TestRepo, server: &SourceServer, run: &Run) -> String {
 
 #[test]
 fn fetch_writes_clean_markdown_and_records_the_source_in_the_lock() {
-    let server = SourceServer::start();
-    server.set(
+    let (server, repo) = one_source(
+        "storskrald.md",
         "/storskrald",
         Page::html(PAGE_V1).validated("\"v1\"", "Thu, 01 Jan 2026 08:00:00 GMT"),
-    );
-    let repo = repo_with(&entry(
-        "storskrald.md",
-        &server.url("/storskrald"),
         "owner = \"Affaldsteamet\"\nmax_age = \"180d\"",
-    ));
+    );
     let fetched = run(&repo, &["knowledge", "fetch"], &[]);
     fetched.expect_code(0);
     insta::assert_snapshot!(snapshot_text(&repo, &server, &fetched));
@@ -98,12 +102,12 @@ fn fetch_writes_clean_markdown_and_records_the_source_in_the_lock() {
 
 #[test]
 fn a_second_fetch_is_conditional_and_a_304_keeps_the_file() {
-    let server = SourceServer::start();
-    server.set(
+    let (server, repo) = one_source(
+        "side.md",
         "/side",
         Page::html(PAGE_V1).validated("\"v1\"", "Thu, 01 Jan 2026 08:00:00 GMT"),
+        "",
     );
-    let repo = repo_with(&entry("side.md", &server.url("/side"), ""));
     run(&repo, &["knowledge", "fetch"], &[]).expect_code(0);
     let before = repo.read(&format!("{KDIR}/side.md"));
     let again = run(
@@ -129,16 +133,12 @@ fn a_second_fetch_is_conditional_and_a_304_keeps_the_file() {
 
 #[test]
 fn check_finds_an_unchanged_source_then_a_change_with_its_word_diff() {
-    let server = SourceServer::start();
-    server.set(
+    let (server, repo) = one_source(
+        "storskrald.md",
         "/storskrald",
         Page::html(PAGE_V1).validated("\"v1\"", "Thu, 01 Jan 2026 08:00:00 GMT"),
-    );
-    let repo = repo_with(&entry(
-        "storskrald.md",
-        &server.url("/storskrald"),
         "owner = \"Affaldsteamet\"",
-    ));
+    );
     let fresh = run(&repo, &["knowledge", "check"], &[]);
     fresh.expect_code(2);
     assert!(fresh.stdout.contains("not fetched yet"), "{}", fresh.stdout);
@@ -171,12 +171,12 @@ fn check_finds_an_unchanged_source_then_a_change_with_its_word_diff() {
 
 #[test]
 fn a_changed_etag_with_the_same_text_is_unchanged() {
-    let server = SourceServer::start();
-    server.set(
+    let (server, repo) = one_source(
+        "s.md",
         "/s",
         Page::html(PAGE_V1).validated("\"a\"", "Thu, 01 Jan 2026 08:00:00 GMT"),
+        "",
     );
-    let repo = repo_with(&entry("s.md", &server.url("/s"), ""));
     run(&repo, &["knowledge", "fetch"], &[]).expect_code(0);
     // Only the footer differs, and it is dropped: nothing for the owner to review.
     let footer = PAGE_V1.replace("Cookies", "Cookiepolitik");
@@ -189,9 +189,7 @@ fn a_changed_etag_with_the_same_text_is_unchanged() {
 
 #[test]
 fn a_selector_picks_the_content_and_one_that_matches_nothing_is_refused() {
-    let server = SourceServer::start();
-    server.set("/s", Page::html(PAGE_V1));
-    let repo = repo_with(&entry("s.md", &server.url("/s"), "selector = \"main ul\""));
+    let (_server, repo) = one_source("s.md", "/s", Page::html(PAGE_V1), "selector = \"main ul\"");
     run(&repo, &["knowledge", "fetch"], &[]).expect_code(0);
     assert_eq!(repo.read(&format!("{KDIR}/s.md")), "- Møbler\n- Hvidevarer\n");
     let spec = repo.read(SPEC).replace("main ul", "#indhold");
@@ -215,9 +213,7 @@ fn a_selector_picks_the_content_and_one_that_matches_nothing_is_refused() {
 
 #[test]
 fn an_unreachable_source_fails_without_touching_the_file() {
-    let server = SourceServer::start();
-    server.set("/s", Page::html(PAGE_V1));
-    let repo = repo_with(&entry("s.md", &server.url("/s"), ""));
+    let (server, repo) = one_source("s.md", "/s", Page::html(PAGE_V1), "");
     run(&repo, &["knowledge", "fetch"], &[]).expect_code(0);
     let before = repo.read(&format!("{KDIR}/s.md"));
     server.set("/s", Page::Status(404));
@@ -310,13 +306,12 @@ fn a_same_site_redirect_is_followed_and_the_header_stays_with_its_origin() {
 
 #[test]
 fn a_missing_header_variable_is_named() {
-    let server = SourceServer::start();
-    server.set("/s", Page::html(PAGE_V1));
-    let repo = repo_with(&entry(
+    let (server, repo) = one_source(
         "s.md",
-        &server.url("/s"),
+        "/s",
+        Page::html(PAGE_V1),
         "headers_env = { Authorization = \"INTRANET_TOKEN\" }",
-    ));
+    );
     let fetch = run(&repo, &["knowledge", "fetch"], &[]);
     fetch.expect_code(2);
     assert!(
@@ -432,9 +427,12 @@ fn a_page_with_a_cpr_number_is_never_written_and_contacts_become_placeholders() 
 
 #[test]
 fn a_source_of_another_type_is_refused() {
-    let server = SourceServer::start();
-    server.set("/logo", Page::typed("image/png", b"\x89PNG\r\n\x1a\n".to_vec()));
-    let repo = repo_with(&entry("logo.md", &server.url("/logo"), ""));
+    let (_server, repo) = one_source(
+        "logo.md",
+        "/logo",
+        Page::typed("image/png", b"\x89PNG\r\n\x1a\n".to_vec()),
+        "",
+    );
     let fetch = run(&repo, &["knowledge", "fetch"], &[]);
     fetch.expect_code(2);
     assert!(
