@@ -4,7 +4,7 @@
 
 use reqwest::{Method, StatusCode, Url};
 
-use super::HttpError;
+use super::error::HttpError;
 use super::url::{is_loopback, same_origin, shown};
 
 /// How far a redirect may lead.

@@ -8,7 +8,7 @@ use reqwest::{Method, Url};
 
 use super::Target;
 use super::convert;
-use super::problem::SourceError;
+use super::problem::{SourceError, TIMEOUT_ENV};
 use super::source::{self, Kind, Source};
 use crate::fsread::Limit;
 use crate::http::{self, Credential, Redirects, RetryPolicy, Transport};
@@ -18,8 +18,6 @@ use crate::personal_data::{self, FindingKind};
 use crate::secrets::Secret;
 use crate::workspace::Workspace;
 
-/// Environment variable with the seconds one source may take to answer (default 30).
-pub const TIMEOUT_ENV: &str = "AISPEC_KNOWLEDGE_TIMEOUT";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// What aispec asks servers for, best first.
 const ACCEPTED: &str = "text/html, application/xhtml+xml;q=0.9, application/pdf;q=0.9, \

@@ -7,6 +7,9 @@ use super::source::SourceProblem;
 use crate::fsread::FileError;
 use crate::http::HttpError;
 
+/// Environment variable with the seconds one source may take to answer (default 30).
+pub const TIMEOUT_ENV: &str = "AISPEC_KNOWLEDGE_TIMEOUT";
+
 /// Why one source was not fetched or checked.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -135,7 +138,7 @@ fn http_hint(e: &HttpError) -> String {
         }
         HttpError::Timeout(_) => format!(
             "try again later; a slow server may get more time with {} (seconds)",
-            super::fetcher::TIMEOUT_ENV
+            TIMEOUT_ENV
         ),
         HttpError::CrossSite { .. } | HttpError::CrossOrigin { .. } => {
             "if the new address is right, write it as the source".to_owned()
