@@ -32,14 +32,15 @@ Examples:
   aispec knowledge fetch affaldsguide      # one specialist's sources
   INTRANET_TOKEN=… aispec knowledge fetch  # a source with headers_env = { Authorization = \"INTRANET_TOKEN\" }
 
-Web pages become Markdown (navigation, header and footer dropped; `selector` picks the content); PDF and Word
-files give their text. Text with a CPR number is never written; other e-mail addresses and phone numbers than
-those in [privacy] allow are replaced by placeholders. A file is only rewritten when its content changed; the
-fetch time in knowledge.lock is renewed either way. Nothing is committed: review with `git diff`.
+Web pages become Markdown (navigation, header and footer dropped; `selector` picks the
+content); PDF and Word files give their text. Text with a CPR number is never written; e-mail
+addresses and phone numbers not in [privacy] allow are replaced by placeholders. A file is only
+rewritten when its content changed; the fetch time in knowledge.lock is renewed either way.
+Nothing is committed: review with `git diff`.
 Timeout per source: AISPEC_KNOWLEDGE_TIMEOUT seconds (default 30).
 
-Exit codes: 0 every source fetched, 2 a source failed (the others are still written) or a usage, settings or
-I/O error.")]
+Exit codes: 0 every source fetched; 2 a source failed (the others are still written), or a
+usage, settings or I/O error.")]
 pub struct FetchArgs {
     /// Only these specialists (ids); default every specialist with a source.
     pub ids: Vec<crate::id::Id>,
@@ -68,13 +69,13 @@ Examples:
   aispec knowledge check affaldsguide --format markdown > report.md
   aispec knowledge check --format json | jq '.sources[] | select(.state != \"unchanged\")'
 
-A server that answers 304 to the recorded ETag or Last-Modified is unchanged without a download; otherwise the
-source is downloaded and converted, and it changed when the text differs from what knowledge.lock records.
-Nothing is written.
+A server that answers 304 to the recorded ETag or Last-Modified is unchanged without a
+download; otherwise the source is downloaded and converted, and it changed when the text differs
+from what knowledge.lock records. Nothing is written.
 
-Exit codes (as `plan --detailed-exitcode`): 0 every source unchanged and within its max_age; 2 a source
-changed, was never fetched or is past its max_age (run `aispec knowledge fetch`); 1 a source is unreachable or
-refused, or any other error.")]
+Exit codes (as `plan --detailed-exitcode`): 0 every source unchanged and within its max_age;
+2 a source changed, was never fetched or is past its max_age (run `aispec knowledge fetch`);
+1 a source is unreachable or refused, or any other error.")]
 pub struct CheckArgs {
     /// Only these specialists (ids); default every specialist with a source.
     pub ids: Vec<crate::id::Id>,
