@@ -30,7 +30,7 @@ pub enum Command {
 Examples:
   aispec knowledge fetch                   # every [[knowledge]] entry with a source
   aispec knowledge fetch affaldsguide      # one specialist's sources
-  INTRANET_TOKEN=… aispec knowledge fetch  # a source with headers_env = { Authorization = \"INTRANET_TOKEN\" }
+  INTRANET_TOKEN=… aispec knowledge fetch  # for a headers_env that names INTRANET_TOKEN
 
 Web pages become Markdown (navigation, header and footer dropped; `selector` picks the
 content); PDF and Word files give their text. Text with a CPR number is never written; e-mail
