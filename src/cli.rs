@@ -31,6 +31,11 @@ pub struct Cli {
     /// Print only data and errors: no progress or status lines.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Language of messages, tables and hints (default: `AISPEC_LANG`, else `workspace.language` in
+    /// aispec.toml, else da); `screen` and `journey` also write their questions and report in it. JSON output
+    /// is always English.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::model::config::Language>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

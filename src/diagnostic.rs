@@ -183,8 +183,8 @@ pub fn render_human(
             current = Some(&d.file);
         }
         let severity = match d.severity {
-            Severity::Error => style.red(d.severity.as_str()),
-            Severity::Warning => style.yellow(d.severity.as_str()),
+            Severity::Error => style.red(crate::msg::t("validate.error")),
+            Severity::Warning => style.yellow(crate::msg::t("validate.warning")),
         };
         let place = format!("{}:{}", d.line, d.column);
         let field = d.field.as_deref().map(|f| format!("{f}: ")).unwrap_or_default();
@@ -211,7 +211,8 @@ pub fn render_human(
             let _ = writeln!(out, "  {:>7}  {}", "", style.dim(&format!("| {shown}{ellipsis}")));
         }
         if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "  {:>7}  {} {hint}", "", style.cyan("hint:"));
+            let label = format!("{}:", crate::msg::t("validate.hint"));
+            let _ = writeln!(out, "  {:>7}  {} {hint}", "", style.cyan(&label));
         }
     }
     out

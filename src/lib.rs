@@ -25,6 +25,7 @@ pub mod id;
 pub mod knowledge;
 pub mod lock;
 pub mod model;
+pub mod msg;
 pub mod output;
 pub mod personal_data;
 pub mod platform;
@@ -56,7 +57,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     if !cwd.is_dir() {
         return Err(error::UserError::new(format!("{} is not a folder", cwd.display())).into());
     }
+    let env_lang = std::env::var(msg::LANG_ENV).ok();
+    msg::set_language(msg::choose(
+        cli.lang,
+        env_lang.as_deref(),
+        msg::workspace_language(&cwd),
+    ));
     let ctx = Ctx {
+        lang: cli.lang,
         cwd,
         out: Output::new(cli.color, cli.quiet),
     };

@@ -13,9 +13,10 @@ fn main() -> ExitCode {
         Err(err) => {
             // The last line of defence: no key in use is ever printed, whatever a server or library said.
             let message = format!("{err:#}");
-            eprintln!("error: {}", aispec::secrets::redact(&message));
+            let (error, hint_label) = (aispec::msg::t("common.error"), aispec::msg::t("common.hint"));
+            eprintln!("{error} {}", aispec::secrets::redact(&message));
             if let Some(hint) = aispec::hint::of(&err) {
-                eprintln!("hint: {}", aispec::secrets::redact(&hint));
+                eprintln!("{hint_label} {}", aispec::secrets::redact(&hint));
             }
             ExitCode::from(aispec::error::status_of(&err).code())
         }

@@ -4,8 +4,13 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::ExitStatus;
+use comfy_table::Cell;
+
 use crate::model::screening::Outcome;
+use crate::msg;
 use crate::output::Format;
+use crate::output::{Color, colored};
+use crate::signoff::State;
 use crate::status::{NotDeployed, Row, RowKind};
 use crate::workspace::Workspace;
 
@@ -44,13 +49,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
     if let Err(e @ crate::git::GitError::UnsafeOwner { .. }) = crate::git::open(&ws.root) {
-        ctx.out
-            .warn(&format!("{e}; last changes are not shown ({})", e.hint_or("")));
+        ctx.out.warn(&msg::f(
+            "status.unsafe_owner",
+            &[("error", &e), ("hint", &e.hint_or(""))],
+        ));
     }
     let rows = if args.all_targets {
         let deployed = crate::platform::Deployed::read(&ws);
         for (target, why) in &deployed.unavailable {
-            ctx.out.warn(&format!("target {target} not shown: {why}"));
+            ctx.out.warn(&msg::f(
+                "status.target_unavailable",
+                &[("target", target), ("why", why)],
+            ));
         }
         crate::status::rows(&ws, &deployed)
     } else if !args.target.is_empty() {
@@ -67,80 +77,95 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
 fn human(rows: &[Row], style: &crate::output::Style) -> String {
     if rows.is_empty() {
-        return "no specialists or screenings yet; start with `aispec screen ID` or `aispec init`\n".to_owned();
+        return format!("{}\n", msg::t("status.empty"));
     }
     let targets: std::collections::BTreeSet<&String> = rows.iter().flat_map(|r| r.deployed.keys()).collect();
     let mut header: Vec<String> = [
-        "Use case",
-        "Screening",
-        "AI Act",
-        "Data",
-        "Version",
-        "Sign-off",
-        "Last change",
+        msg::t("status.use_case"),
+        msg::t("status.screening"),
+        msg::t("status.ai_act"),
+        msg::t("status.data"),
+        msg::t("status.version"),
+        msg::t("status.signoff"),
+        msg::t("status.last_change"),
     ]
     .iter()
     .map(|s| (*s).to_owned())
     .collect();
-    header.extend(targets.iter().map(|t| format!("Deployed {t}")));
-    let mut table = crate::output::table(header);
+    header.extend(targets.iter().map(|t| msg::f("status.deployed", &[("target", t)])));
+    let mut table = crate::output::styled_table(style, header);
     let mut notes = Vec::new();
-    let dash = || "—".to_owned();
+    let dash = || Cell::new("—");
     for r in rows {
-        if r.kind == RowKind::Screening {
-            notes.push(format!("{}: screened, no specialist yet", r.id));
-        }
-        if !r.missing_roles.is_empty() {
-            notes.push(format!(
-                "{}: waiting for sign-off from {}",
-                r.id,
-                r.missing_roles.join(", ")
-            ));
-        }
-        for b in &r.blocked {
-            notes.push(format!("{}: blocked: {b}", r.id));
-        }
-        if r.void_signoffs > 0 {
-            notes.push(format!(
-                "{}: {} sign-off(s) void since the content changed (see `aispec validate`)",
-                r.id, r.void_signoffs
-            ));
-        }
-        if let Some(p) = &r.problem {
-            notes.push(format!("{}: {p}", r.id));
-        }
+        notes.extend(row_notes(r));
         let state = match r.state {
-            Some(crate::signoff::State::Approved) => style.green("approved"),
-            Some(crate::signoff::State::Blocked) => style.red("blocked"),
-            Some(s) => style.yellow(s.as_str()),
-            None => style.red("?"),
+            Some(s @ State::Approved) => colored(msg::label("state", s.as_str()), Color::Green),
+            Some(s @ State::Blocked) => colored(msg::label("state", s.as_str()), Color::Red),
+            Some(s) => colored(msg::label("state", s.as_str()), Color::Yellow),
+            None => colored("?", Color::Red),
         };
         let outcome = match r.outcome {
-            Some(o @ Outcome::Refused) => style.red(o.as_str()),
-            Some(o @ Outcome::Undecided) => style.yellow(o.as_str()),
-            Some(o) => o.as_str().to_owned(),
+            Some(o @ Outcome::Refused) => colored(msg::label("outcome_word", o.as_str()), Color::Red),
+            Some(o @ Outcome::Undecided) => colored(msg::label("outcome_word", o.as_str()), Color::Yellow),
+            Some(o) => Cell::new(msg::label("outcome_word", o.as_str())),
             None => dash(),
         };
         let last = match &r.last_change {
-            Some(c) => format!("{} {}\n{}", c.short, c.date.get(..10).unwrap_or(&c.date), c.author),
-            None => "not committed".to_owned(),
+            Some(c) => format!("{} {} {}", c.short, c.date.get(..10).unwrap_or(&c.date), c.author),
+            None => msg::t("status.not_committed").to_owned(),
         };
-        let last = if r.uncommitted { format!("{last} *") } else { last };
+        // The marker goes first so that cutting a long author name never hides it.
+        let last = if r.uncommitted { format!("* {last}") } else { last };
         let mut cells = vec![
-            r.id.clone(),
+            Cell::new(&r.id),
             outcome,
-            r.ai_act_category.map_or_else(dash, |c| c.as_str().to_owned()),
-            r.data_class.map_or_else(dash, |c| c.as_str().to_owned()),
-            r.version.clone().unwrap_or_else(dash),
+            r.ai_act_category
+                .map_or_else(dash, |c| Cell::new(msg::label("category_word", c.as_str()))),
+            r.data_class
+                .map_or_else(dash, |c| Cell::new(msg::label("data_class_word", c.as_str()))),
+            r.version.as_ref().map_or_else(dash, Cell::new),
             state,
-            last,
+            Cell::new(last),
         ];
-        cells.extend(targets.iter().map(|t| r.deployed.get(*t).cloned().unwrap_or_else(dash)));
+        cells.extend(targets.iter().map(|t| r.deployed.get(*t).map_or_else(dash, Cell::new)));
         table.add_row(cells);
     }
+    // Under pressure the deployed versions and the last change go first; the sign-off state goes last.
+    let mut drop: Vec<usize> = (7..7 + targets.len()).rev().collect();
+    drop.extend([6, 4, 3, 2, 1, 5]);
+    let hidden = crate::output::fit(&mut table, &[0], &drop);
     let mut out = format!("{table}\n");
+    notes.extend(crate::output::hidden_note(&hidden));
+    let width = crate::output::term_width();
     for n in notes {
-        out.push_str(&format!("{} {n}\n", style.dim("·")));
+        let text = crate::output::wrap(&n, width.saturating_sub(2), "  ");
+        out.push_str(&format!("{} {text}\n", style.dim("·")));
     }
     out
+}
+
+/// The lines under the table that say what a row's cells cannot: why it waits, why it is blocked.
+fn row_notes(r: &Row) -> Vec<String> {
+    let id = &r.id;
+    let mut notes = Vec::new();
+    if r.kind == RowKind::Screening {
+        notes.push(msg::f("status.note_screened", &[("id", id)]));
+    }
+    if !r.missing_roles.is_empty() {
+        let roles: Vec<String> = r.missing_roles.iter().map(|x| msg::label("role_word", x)).collect();
+        notes.push(msg::f(
+            "status.note_waiting",
+            &[("id", id), ("roles", &roles.join(", "))],
+        ));
+    }
+    for b in &r.blocked {
+        notes.push(msg::f("status.note_blocked", &[("id", id), ("why", b)]));
+    }
+    if r.void_signoffs > 0 {
+        notes.push(msg::f("status.note_void", &[("id", id), ("count", &r.void_signoffs)]));
+    }
+    if let Some(p) = &r.problem {
+        notes.push(format!("{id}: {p}"));
+    }
+    notes
 }

@@ -20,6 +20,7 @@ mod screen_pty;
 mod screen_scenarios;
 mod status;
 mod stub_llm;
+mod tables;
 mod validate;
 mod validate_corpus;
 
