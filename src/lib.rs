@@ -87,6 +87,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Approve(args) => commands::approve::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
         Command::Log(args) => commands::log::run(&ctx, args),
-        Command::Completions(args) => commands::completions::run(&ctx, args, <Cli as clap::CommandFactory>::command()),
+        Command::Completions(args) => commands::completions::run(&ctx, args, cli::command()),
     }
 }

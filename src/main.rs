@@ -3,10 +3,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = aispec::cli::Cli::parse();
+    let cli = aispec::cli::parse();
     match aispec::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(err) if aispec::error::is_broken_pipe(&err) => ExitCode::SUCCESS,

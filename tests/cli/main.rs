@@ -9,6 +9,7 @@ mod eval;
 mod eval_platform;
 mod eval_repo;
 mod git_edges;
+mod help;
 mod init;
 mod journey;
 mod knowledge;
