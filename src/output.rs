@@ -309,13 +309,18 @@ pub fn hidden_note(hidden: &[String]) -> Option<String> {
 const MIN_CELL: u16 = 8;
 
 /// `text` broken into lines of at most `width` characters at spaces; a word longer than a line is split.
-/// Lines after the first start with `indent`.
+/// Lines after the first start with `indent`; a line that already fits is kept as it is (spaces and all).
 pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let indent_len = indent.chars().count();
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
     let mut len = 0;
     for paragraph in text.split('\n') {
+        if paragraph.chars().count() <= width {
+            let start = if out.is_empty() { "" } else { indent };
+            out.push(format!("{start}{paragraph}"));
+            continue;
+        }
         for word in paragraph.split_whitespace() {
             let word_len = word.chars().count();
             if len > 0 && len + 1 + word_len > width {
@@ -376,5 +381,6 @@ mod tests {
         );
         assert_eq!(wrap("abcdefghij", 4, ""), "abcd\nefgh\nij");
         assert_eq!(wrap("kort", 80, "  "), "kort");
+        assert_eq!(wrap("  ⛔ to  mellemrum", 80, ""), "  ⛔ to  mellemrum");
     }
 }
