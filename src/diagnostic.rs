@@ -191,7 +191,7 @@ pub fn render_human(
         let _ = writeln!(
             out,
             "  {place:>7}  {severity}  {field}{}  {}",
-            d.message,
+            crate::msg::translate(d.code, &d.message),
             style.dim(&format!("[{}]", d.code))
         );
         // A finding at 1:1 is about the whole file; its first line would mislead.
@@ -211,6 +211,7 @@ pub fn render_human(
             let _ = writeln!(out, "  {:>7}  {}", "", style.dim(&format!("| {shown}{ellipsis}")));
         }
         if let Some(hint) = &d.hint {
+            let hint = crate::msg::translate(d.code, hint);
             let label = format!("{}:", crate::msg::t("validate.hint"));
             let _ = writeln!(out, "  {:>7}  {} {hint}", "", style.cyan(&label));
         }

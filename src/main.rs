@@ -10,10 +10,11 @@ fn main() -> ExitCode {
         Err(err) if aispec::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // The last line of defence: no key in use is ever printed, whatever a server or library said.
-            let message = format!("{err:#}");
+            let message = aispec::msg::error_chain(&err);
             let (error, hint_label) = (aispec::msg::t("common.error"), aispec::msg::t("common.hint"));
             eprintln!("{error} {}", aispec::secrets::redact(&message));
             if let Some(hint) = aispec::hint::of(&err) {
+                let hint = aispec::msg::translate("hint", &hint);
                 eprintln!("{hint_label} {}", aispec::secrets::redact(&hint));
             }
             ExitCode::from(aispec::error::status_of(&err).code())

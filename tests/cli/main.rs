@@ -4,6 +4,7 @@ mod support;
 
 mod approve;
 mod concurrency;
+mod danish;
 mod diff;
 mod eval;
 mod eval_platform;

@@ -10,6 +10,10 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use crate::model::config::Language;
 use crate::model::questionnaire::Text;
 
+mod translate;
+
+pub use translate::{error_chain, translate};
+
 /// Environment variable that picks the language of terminal messages when `--lang` is not given.
 pub const LANG_ENV: &str = "AISPEC_LANG";
 
