@@ -7,6 +7,7 @@ use super::Ctx;
 use crate::diff::{Level, Range};
 use crate::error::{ExitStatus, UserError};
 use crate::model::specialist::SPEC_FILE;
+use crate::msg;
 use crate::output::Format;
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
 
@@ -92,19 +93,20 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         } else {
             format!(" ({})", report.reasons.join(", "))
         };
-        ctx.out.print(&format!(
-            "{}: version {} → {} [{}]{why}",
-            report.file,
-            report.old,
-            report.new,
-            level.as_str()
-        ))?;
+        let bumped = msg::f(
+            "bump.bumped",
+            &[
+                ("file", &report.file),
+                ("old", &report.old),
+                ("new", &report.new),
+                ("level", &level.as_str()),
+            ],
+        );
+        ctx.out.print(&format!("{bumped}{why}"))?;
     } else {
-        ctx.out.print(&format!(
-            "{}: version {} already satisfies the {} bump the changes need",
-            report.file,
-            report.old,
-            level.as_str()
+        ctx.out.print(&msg::f(
+            "bump.enough",
+            &[("file", &report.file), ("old", &report.old), ("level", &level.as_str())],
         ))?;
     }
     Ok(ExitStatus::Success)

@@ -12,6 +12,9 @@ use crate::model::config::Language;
 
 /// One pattern: the English text as a regex with a group per placeholder, and the Danish text to fill in.
 struct Pattern {
+    /// Characters of literal text: a pattern with more is tried first, so "system prompt changed" wins over
+    /// "{field} changed".
+    literal: usize,
     regex: Regex,
     names: Vec<String>,
     da: &'static str,
@@ -31,6 +34,9 @@ fn patterns() -> &'static BTreeMap<String, Vec<Pattern>> {
                 map.entry(group.to_owned()).or_default().push(pattern);
             }
         }
+        for candidates in map.values_mut() {
+            candidates.sort_by_key(|p| std::cmp::Reverse(p.literal));
+        }
         map
     })
 }
@@ -41,16 +47,20 @@ fn compile(en: &str, da: &'static str) -> Option<Pattern> {
     let mut source = String::from("^");
     let mut names = Vec::new();
     let mut last = 0;
+    let mut literal = 0;
     for c in placeholder.captures_iter(en) {
         let whole = c.get(0)?;
+        literal += en[last..whole.start()].chars().count();
         source.push_str(&regex::escape(&en[last..whole.start()]));
         source.push_str("(.+?)");
         names.push(c[1].to_owned());
         last = whole.end();
     }
+    literal += en[last..].chars().count();
     source.push_str(&regex::escape(&en[last..]));
     source.push('$');
     Some(Pattern {
+        literal,
         regex: Regex::new(&source).ok()?,
         names,
         da,
