@@ -19,13 +19,17 @@ pub struct Content<'a> {
     pub prompt: &'a str,
     /// Knowledge files as (name relative to `knowledge/`, bytes), in any order.
     pub knowledge: Vec<(String, Vec<u8>)>,
+    /// The bytes of the profile image file, when `profile_image` names one.
+    pub profile_image: Option<Vec<u8>>,
 }
 
 /// Canonical `sha256:` hash of the deployable content. Formatting and comments in the TOML do not change it;
-/// any change to a field value, the prompt or a knowledge file does.
+/// any change to a field value, the prompt, a knowledge file or the profile image does. Sign-offs and the
+/// import record (`adopted`) are about the content, not part of it.
 pub fn content_hash(content: &Content<'_>) -> String {
     let mut spec = content.spec.clone();
     spec.signoffs.clear();
+    spec.adopted = None;
     let mut h = Sha256::new();
     h.update(b"aispec-content-v1\n");
     h.update(serde_json::to_vec(&spec).unwrap_or_default());
@@ -37,6 +41,11 @@ pub fn content_hash(content: &Content<'_>) -> String {
         h.update(b"\n--knowledge--\n");
         h.update(name.as_bytes());
         h.update(b"\n");
+        h.update(Sha256::digest(bytes));
+    }
+    // Only specialists with an image file hash it, so every other hash stays what it was.
+    if let Some(bytes) = &content.profile_image {
+        h.update(b"\n--profile-image--\n");
         h.update(Sha256::digest(bytes));
     }
     format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
@@ -53,10 +62,15 @@ pub fn hash_loaded(ws: &crate::workspace::Workspace, s: &crate::workspace::Loade
     for k in &s.knowledge {
         knowledge.push((k.name.clone(), ws.knowledge_bytes(k).ok()?));
     }
+    let profile_image = match ws.profile_image_path(s) {
+        Some(path) => Some(ws.files.read(&path, crate::fsread::Limit::KNOWLEDGE).ok()?),
+        None => None,
+    };
     Some(content_hash(&Content {
         spec,
         prompt: s.prompt.as_ref().map_or("", |p| p.text.as_str()),
         knowledge,
+        profile_image,
     }))
 }
 
@@ -223,6 +237,7 @@ contact = "C"
             spec: &s,
             prompt: "p",
             knowledge: vec![],
+            profile_image: None,
         });
         let mut signed = s.clone();
         signed.signoffs.push(signoff("r", &base));
@@ -231,7 +246,8 @@ contact = "C"
             content_hash(&Content {
                 spec: &signed,
                 prompt: "p",
-                knowledge: vec![]
+                knowledge: vec![],
+                profile_image: None,
             })
         );
         assert_ne!(
@@ -239,7 +255,8 @@ contact = "C"
             content_hash(&Content {
                 spec: &s,
                 prompt: "p ",
-                knowledge: vec![]
+                knowledge: vec![],
+                profile_image: None,
             })
         );
         let k1 = vec![("a.md".to_owned(), b"1".to_vec())];
@@ -248,12 +265,14 @@ contact = "C"
             content_hash(&Content {
                 spec: &s,
                 prompt: "p",
-                knowledge: k1
+                knowledge: k1,
+                profile_image: None,
             }),
             content_hash(&Content {
                 spec: &s,
                 prompt: "p",
-                knowledge: k2
+                knowledge: k2,
+                profile_image: None,
             })
         );
         assert!(base.starts_with(HASH_PREFIX));
