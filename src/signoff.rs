@@ -32,7 +32,7 @@ pub fn content_hash(content: &Content<'_>) -> String {
     spec.adopted = None;
     let mut h = Sha256::new();
     h.update(b"aispec-content-v1\n");
-    h.update(serde_json::to_vec(&spec).unwrap_or_default());
+    h.update(spec_bytes(&spec));
     h.update(b"\n--prompt--\n");
     h.update(content.prompt.as_bytes());
     let mut files: Vec<&(String, Vec<u8>)> = content.knowledge.iter().collect();
@@ -49,6 +49,31 @@ pub fn content_hash(content: &Content<'_>) -> String {
         h.update(Sha256::digest(bytes));
     }
     format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
+}
+
+/// The specialist as hashed. `[platform]` holds free-form tables whose key order TOML does not keep (plain keys
+/// are written before tables), so its keys are sorted; without it the bytes are exactly what they always were.
+fn spec_bytes(spec: &Specialist) -> Vec<u8> {
+    if spec.platform.is_empty() {
+        return serde_json::to_vec(spec).unwrap_or_default();
+    }
+    let mut v = serde_json::to_value(spec).unwrap_or_default();
+    if let Some(p) = v.get_mut("platform") {
+        *p = sorted(p);
+    }
+    serde_json::to_vec(&v).unwrap_or_default()
+}
+
+fn sorted(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            serde_json::Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&o[k]))).collect())
+        }
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
 }
 
 /// The content hash of a specialist as loaded from the workspace (knowledge bytes read from disk); `None` when
@@ -276,6 +301,24 @@ contact = "C"
             })
         );
         assert!(base.starts_with(HASH_PREFIX));
+    }
+
+    #[test]
+    fn platform_keys_hash_alike_in_any_order() {
+        let with = |text: &str| {
+            let mut s = spec();
+            s.platform = toml::from_str(text).expect("platform");
+            content_hash(&Content {
+                spec: &s,
+                prompt: "p",
+                knowledge: vec![],
+                profile_image: None,
+            })
+        };
+        let a = with("[meta]\nhidden = false\n[meta.i18n.en]\ndescription = \"x\"\nname = \"y\"\n");
+        let b = with("[meta.i18n.en]\nname = \"y\"\ndescription = \"x\"\n[meta]\nhidden = false\n");
+        assert_eq!(a, b);
+        assert_ne!(a, with("[meta]\nhidden = true\n"));
     }
 
     #[test]

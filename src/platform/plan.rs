@@ -685,6 +685,98 @@ mod tests {
     }
 
     #[test]
+    fn an_unchanged_adoption_may_only_take_over_the_live_model_as_it_is() {
+        let groups = vec![Group {
+            id: "g1".into(),
+            name: "Alle".into(),
+        }];
+        let aliases = BTreeMap::from([("alle".to_owned(), "Alle".to_owned())]);
+        let none = BTreeMap::new();
+        let resolver = GroupResolver {
+            aliases: &aliases,
+            target_names: &none,
+            groups: &groups,
+        };
+        let only = AdoptionOnly {
+            from: "staging".into(),
+            reason: "not approved (draft)".into(),
+            blocked: false,
+        };
+        let adopted = |id: &str| {
+            let mut d = desired(id);
+            d.adoption_only = Some(only.clone());
+            d.spec.adopted = Some(crate::model::specialist::Adopted {
+                from: "staging".into(),
+                content_hash: d.content_hash.clone(),
+            });
+            d
+        };
+        let unmanaged = |d: &Desired| {
+            let mut m = deployed(d, "ws");
+            m.meta.remove(mapping::MARKER_KEY);
+            m
+        };
+        let (same, edited, missing) = (adopted("same"), adopted("edited"), adopted("missing"));
+        let mut edited_live = unmanaged(&edited);
+        edited_live
+            .params
+            .insert("system".into(), json!("Ændret på platformen efter import."));
+        let candidates = Candidates {
+            ready: vec![same.clone(), edited.clone(), missing],
+            refused: vec![],
+        };
+        let live = vec![unmanaged(&same), edited_live];
+        let plan = |adopt: bool| -> BTreeMap<String, PlanItem> {
+            let input = PlanInput {
+                workspace: "ws",
+                candidates: &candidates,
+                live: &live,
+                resolver: &resolver,
+                options: PlanOptions {
+                    adopt,
+                    ..PlanOptions::default()
+                },
+                partial: false,
+            };
+            compute(&input)
+                .expect("plan")
+                .into_iter()
+                .map(|i| (i.id.clone(), i))
+                .collect()
+        };
+        let without = plan(false);
+        assert_eq!(without["same"].action, Action::Conflict);
+        assert!(
+            without["same"]
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .contains("aispec deploy --adopt"),
+            "already imported: the hint is the deploy"
+        );
+        let with = plan(true);
+        assert_eq!(with["same"].action, Action::Update);
+        assert!(with["same"].unchanged_adoption && with["same"].writes());
+        let edited = &with["edited"];
+        assert_eq!(
+            edited.action,
+            Action::Skipped,
+            "a change to the platform needs sign-off"
+        );
+        assert!(
+            edited
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .contains("would change the live model (params.system)"),
+            "{:?}",
+            edited.reason
+        );
+        assert_eq!(with["missing"].action, Action::Skipped, "creating is a change");
+        assert!(!with["missing"].writes());
+    }
+
+    #[test]
     fn unknown_groups_fail_the_plan() {
         let none = BTreeMap::new();
         let resolver = GroupResolver {

@@ -18,7 +18,7 @@ use crate::platform::types::LiveModel;
 /// One entry of an export.
 #[derive(Debug, Clone)]
 pub enum Found {
-    /// A workspace model, with remarks made while reading it (a derived id).
+    /// A workspace model, with what reading it could not carry over (a derived id, a background image).
     Model(Box<LiveModel>, Vec<String>),
     /// Not a model aispec imports.
     Skipped(Skipped),
@@ -119,6 +119,13 @@ fn entry(n: usize, v: Value) -> Found {
             "the model has no id in the file; `{id}` was made from its name (a new model when deployed)"
         ));
         model.insert("id".into(), Value::String(id));
+    }
+    if outer.get("background_image_data").is_some_and(Value::is_string) {
+        notes.push(
+            "background_image_data: the background image in the file is not carried over (aispec leaves \
+             background images to the platform)"
+                .to_owned(),
+        );
     }
     grants_from_access_control(&mut model);
     match serde_json::from_value::<LiveModel>(Value::Object(model.clone())) {
