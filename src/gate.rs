@@ -149,3 +149,27 @@ pub fn adoption_note(spec: &Specialist, content_hash: &str) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_unchanged_import_is_an_adoption() {
+        let mut spec: Specialist = toml::from_str(
+            "id = \"x\"\nname = \"X\"\nkind = \"assistent\"\nversion = \"0.1.0\"\nbase_model = \"m\"\n\
+             [owner]\ndepartment = \"D\"\ncontact = \"C\"\n",
+        )
+        .expect("spec");
+        assert!(unchanged_adoption(&spec, "sha256:a").is_none(), "not imported");
+        assert!(adoption_note(&spec, "sha256:a").is_none());
+        spec.adopted = Some(Adopted {
+            from: "staging".into(),
+            content_hash: "sha256:a".into(),
+        });
+        assert!(unchanged_adoption(&spec, "sha256:a").is_some());
+        assert!(unchanged_adoption(&spec, "sha256:b").is_none(), "edited since");
+        assert!(adoption_note(&spec, "sha256:a").is_some_and(|n| n.contains("unchanged")));
+        assert!(adoption_note(&spec, "sha256:b").is_some_and(|n| n.contains("changed since")));
+    }
+}

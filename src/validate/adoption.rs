@@ -26,19 +26,24 @@ fn check_texts(spec: &Specialist, src: &SourceFile, diags: &mut Vec<Diagnostic>)
         (
             "description",
             spec.description.trim().is_empty(),
-            "write one or two sentences telling users what the specialist does",
+            "one or two sentences telling users what the specialist does",
         ),
         (
             "notice",
             spec.notice.trim().is_empty(),
-            "tell users what they may type and that answers must be checked",
+            "the data-protection and usage notice shown to users",
         ),
     ] {
         if empty {
             diags.push(
-                Diagnostic::at_pointer(src, "", severity, "missing-key", format!("`{field}` is missing"))
-                    .with_field(field)
-                    .with_hint(format!("add `{field} = \"…\"`: {hint}")),
+                Diagnostic::at_pointer(
+                    src,
+                    "",
+                    severity,
+                    "missing-key",
+                    format!("missing required key `{field}`"),
+                )
+                .with_hint(format!("add `{field} = …`: {hint}")),
             );
         }
     }

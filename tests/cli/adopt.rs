@@ -112,7 +112,10 @@ fn a_model_with_every_field_is_adopted_without_changing_it() {
         .as_str()
         .expect("knowledge id")
         .to_owned();
-    api.post("/api/v1/models/create", &every_field(&id, &kb));
+    {
+        let _sharing = crate::openwebui::everyone_lock();
+        api.post("/api/v1/models/create", &every_field(&id, &kb));
+    }
     let before = api.model(&id).expect("created");
 
     let run = r.run(&["import", "--from-target", "test", &id, "--strict", "--format", "json"]);

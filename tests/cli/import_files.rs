@@ -206,7 +206,7 @@ fn validate_knows_what_only_an_adoption_may_leave_out() {
     let adopted = repo.run(&["validate", "--format", "json"]);
     adopted.expect_code(0);
     assert!(
-        adopted.stdout.contains("`notice` is missing"),
+        adopted.stdout.contains("missing required key `notice`"),
         "a warning: {}",
         adopted.stdout
     );
@@ -224,7 +224,7 @@ fn validate_knows_what_only_an_adoption_may_leave_out() {
     let run = repo.run(&["validate"]);
     run.expect_code(1);
     for expected in [
-        "`notice` is missing",
+        "missing required key `notice`",
         "`platform.params.temperature` is set by aispec",
         "profile image specialists/byggesag/mangler.png",
     ] {
