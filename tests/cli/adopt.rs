@@ -51,9 +51,12 @@ fn every_field(id: &str, kb: &str) -> Value {
     })
 }
 
-/// Equal JSON, numbers by value (`1` and `1.0` are one number to Open WebUI and to the model).
+/// Equal JSON, numbers by value (`1` and `1.0` are one number to Open WebUI and to the model), and an absent
+/// key, `null` and an empty list alike (Open WebUI reads them alike; its own editor saves `toolIds: []`).
 fn same(a: &Value, b: &Value) -> bool {
+    let empty = |v: &Value| v.is_null() || v.as_array().is_some_and(Vec::is_empty);
     match (a, b) {
+        _ if empty(a) && empty(b) => true,
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
         (Value::Object(x), Value::Object(y)) => {
@@ -183,4 +186,73 @@ fn a_model_with_every_field_is_adopted_without_changing_it() {
     );
     let status = r.run(&["status"]);
     assert!(status.stdout.contains("changed since"), "{}", status.stdout);
+}
+
+/// The steps of issue 14 as a new user took them: a model made by an admin with vision, file upload, code
+/// interpreter, citations and usage on, a profile image, a suggestion prompt and a tag; `import`, `approve`,
+/// `deploy --adopt`. Here it is also switched off, private, and carries the editor's newer keys.
+#[test]
+fn an_imported_and_approved_web_ui_model_keeps_its_switches_when_adopted() {
+    let r = DeployRepo::with("haandlavet", &server().url, &server().admin_key);
+    let id = r.id("web");
+    let api = r.api();
+    let small_png = {
+        use base64::Engine as _;
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+        format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(png)
+        )
+    };
+    api.post(
+        "/api/v1/models/create",
+        &json!({
+            "id": id, "base_model_id": "mistral-small-3.2-24b", "name": "Håndlavet", "is_active": false,
+            "meta": {
+                "profile_image_url": small_png,
+                "description": "Lavet i hånden.",
+                "suggestion_prompts": [{"content": "Hvad må jeg skrive her?", "title": ["Hjælp", ""]}],
+                "tags": [{"name": "forsøg"}],
+                "capabilities": {"vision": true, "file_upload": true, "code_interpreter": true,
+                                 "citations": true, "usage": true},
+                "defaultFilterIds": ["sprogfilter"], "skillIds": ["opsummering"], "terminalId": "terminal-1",
+                "tts": {"voice": "nova"}
+            },
+            "params": {"system": "Du svarer kort og venligt.\n", "function_calling": "legacy",
+                       "reasoning_tags": true},
+            "access_grants": []
+        }),
+    );
+    let before = api.model(&id).expect("created");
+
+    let run = r.run(&["import", "--from-target", "test", &id, "--format", "json"]);
+    run.expect_code(0);
+    let rows = run.json();
+    assert_eq!(rows[0]["result"], "adopted", "{rows}");
+    assert_eq!(
+        rows[0]["lost"],
+        json!([]),
+        "nothing is lost, so nothing is noted: {rows}"
+    );
+    r.approve(&id);
+
+    // Approved, it takes the normal path; the plan still shows no field to change.
+    let plan = r.plan(&["--adopt"]);
+    let item = &plan["items"][0];
+    assert_eq!(
+        (&item["action"], &item["adopt"]),
+        (&json!("update"), &json!(true)),
+        "{item}"
+    );
+    for key in ["changes", "prompt", "grants", "knowledge"] {
+        assert!(item.get(key).is_none(), "{key}: {item}");
+    }
+    let report = r.deploy(&["--adopt"]);
+    assert_eq!(report["applied"], 1, "{report}");
+    let after = api.model(&id).expect("still there");
+    for switch in ["vision", "file_upload", "code_interpreter", "citations", "usage"] {
+        assert_eq!(after["meta"]["capabilities"][switch], true, "{switch} is still on");
+    }
+    assert_unchanged(&before, &after);
+    assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "unchanged");
 }
