@@ -585,19 +585,38 @@ mod tests {
         m
     }
 
+    /// One platform group, `Alle` (id `g1`), with the workspace alias `alle`.
+    struct Alle {
+        groups: Vec<Group>,
+        aliases: BTreeMap<String, String>,
+        none: BTreeMap<String, String>,
+    }
+
+    impl Alle {
+        fn new() -> Self {
+            Alle {
+                groups: vec![Group {
+                    id: "g1".into(),
+                    name: "Alle".into(),
+                }],
+                aliases: BTreeMap::from([("alle".to_owned(), "Alle".to_owned())]),
+                none: BTreeMap::new(),
+            }
+        }
+
+        fn resolver(&self) -> GroupResolver<'_> {
+            GroupResolver {
+                aliases: &self.aliases,
+                target_names: &self.none,
+                groups: &self.groups,
+            }
+        }
+    }
+
     #[test]
     fn every_action_has_its_case() {
-        let groups = vec![Group {
-            id: "g1".into(),
-            name: "Alle".into(),
-        }];
-        let aliases = BTreeMap::from([("alle".to_owned(), "Alle".to_owned())]);
-        let none = BTreeMap::new();
-        let resolver = GroupResolver {
-            aliases: &aliases,
-            target_names: &none,
-            groups: &groups,
-        };
+        let alle = Alle::new();
+        let resolver = alle.resolver();
         let same = desired("same");
         let changed = desired("changed");
         let mut changed_now = changed.clone();
@@ -686,17 +705,8 @@ mod tests {
 
     #[test]
     fn an_unchanged_adoption_may_only_take_over_the_live_model_as_it_is() {
-        let groups = vec![Group {
-            id: "g1".into(),
-            name: "Alle".into(),
-        }];
-        let aliases = BTreeMap::from([("alle".to_owned(), "Alle".to_owned())]);
-        let none = BTreeMap::new();
-        let resolver = GroupResolver {
-            aliases: &aliases,
-            target_names: &none,
-            groups: &groups,
-        };
+        let alle = Alle::new();
+        let resolver = alle.resolver();
         let only = AdoptionOnly {
             from: "staging".into(),
             reason: "not approved (draft)".into(),
