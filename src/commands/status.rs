@@ -161,6 +161,9 @@ fn row_notes(r: &Row) -> Vec<String> {
     for b in &r.blocked {
         notes.push(msg::f("status.note_blocked", &[("id", id), ("why", b)]));
     }
+    if let Some(a) = &r.adoption {
+        notes.push(format!("{id}: {}", msg::translate("adoption", a)));
+    }
     if r.void_signoffs > 0 {
         notes.push(msg::f("status.note_void", &[("id", id), ("count", &r.void_signoffs)]));
     }
