@@ -29,8 +29,14 @@ pub fn visible(text: &str) -> String {
 /// Checks what a table must do at any width: every line fits, and every id shows whole on one line.
 #[track_caller]
 pub fn check_layout(out: &str, width: u16, ids: &[&str]) {
+    check_lines(out, width, ids, |_| true);
+}
+
+/// [`check_layout`] for the table and the lines `which` picks (a word diff below a table keeps its lines).
+#[track_caller]
+pub fn check_lines(out: &str, width: u16, ids: &[&str], which: impl Fn(&str) -> bool) {
     let text = plain(out);
-    for line in text.lines() {
+    for line in text.lines().filter(|l| which(l)) {
         assert!(
             line.chars().count() <= usize::from(width),
             "a line is wider than {width} columns:\n{line}\n---\n{text}"
@@ -138,4 +144,50 @@ fn models_fit_every_terminal() {
         &["mistral-small-3.2-24b", "gpt-oss-120b"],
         &|repo, run| repo.render(run),
     );
+}
+
+#[test]
+fn plan_fits_every_terminal() {
+    use crate::deploy_repo::{DeployRepo, Spec};
+    use crate::openwebui::server;
+
+    let r = DeployRepo::new("tables");
+    let updated = r.add_approved("vejledning-om-affaldssortering", &Spec::default());
+    r.deploy(&[]);
+    r.add_approved(
+        "vejledning-om-affaldssortering",
+        &Spec {
+            version: "1.1.0",
+            tags: &["test", "ny"],
+            prompt: "Du er en hjælpsom og venlig assistent for medarbejdere i Testkommune.\n",
+            ..Spec::default()
+        },
+    );
+    let created = r.add_approved("b", &Spec::default());
+    let url = server().url.clone();
+    for lang in ["en", "da"] {
+        for width in WIDTHS {
+            for color in [false, true] {
+                let run = r.run_env(
+                    &[
+                        "plan",
+                        "--target",
+                        "test",
+                        "--color",
+                        if color { "always" } else { "never" },
+                    ],
+                    &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)],
+                );
+                run.expect_code(0);
+                // The table, the title and the summary fit; the word diff of the prompt keeps its lines.
+                let table_or_prose = |l: &str| !l.starts_with("    ");
+                check_lines(&run.stdout, width, &[&updated, &created], table_or_prose);
+                let suffix = if color { "color" } else { "plain" };
+                insta::assert_snapshot!(
+                    format!("plan_{lang}_{width}_{suffix}"),
+                    visible(&run.stdout.replace(&url, "[URL]"))
+                );
+            }
+        }
+    }
 }
