@@ -159,7 +159,10 @@ fn row_notes(r: &Row) -> Vec<String> {
         ));
     }
     for b in &r.blocked {
-        notes.push(msg::f("status.note_blocked", &[("id", id), ("why", b)]));
+        notes.push(msg::f(
+            "status.note_blocked",
+            &[("id", id), ("why", &msg::translate("gate", b))],
+        ));
     }
     if let Some(a) = &r.adoption {
         notes.push(format!("{id}: {}", msg::translate("adoption", a)));

@@ -41,7 +41,7 @@ fn patterns() -> &'static BTreeMap<String, Vec<Pattern>> {
     })
 }
 
-/// The regex for an English pattern: literal text, and `(.+?)` for each placeholder.
+/// The regex for an English pattern: literal text, and `(.*?)` for each placeholder.
 fn compile(en: &str, da: &'static str) -> Option<Pattern> {
     let placeholder = Regex::new(r"\{([a-z_]+)\}").ok()?;
     let mut source = String::from("^");
@@ -52,7 +52,7 @@ fn compile(en: &str, da: &'static str) -> Option<Pattern> {
         let whole = c.get(0)?;
         literal += en[last..whole.start()].chars().count();
         source.push_str(&regex::escape(&en[last..whole.start()]));
-        source.push_str("(.+?)");
+        source.push_str("(.*?)");
         names.push(c[1].to_owned());
         last = whole.end();
     }

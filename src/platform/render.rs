@@ -20,6 +20,7 @@ pub fn render(plan: &Plan, style: &Style) -> String {
         ],
     );
     let mut out = crate::output::wrap(&title, width, "  ");
+    let dot = style.dim("·");
     out.push_str("\n\n");
     if plan.items.is_empty() {
         out.push_str(msg::t("plan.empty"));
@@ -49,9 +50,18 @@ pub fn render(plan: &Plan, style: &Style) -> String {
     let hidden = fit(&mut t, &[0], &[4, 3, 2]);
     out.push_str(&t.to_string());
     out.push('\n');
-    if let Some(note) = hidden_note(&hidden) {
-        out.push_str(&crate::output::wrap(&note, width, ""));
-        out.push('\n');
+    // Why an item is blocked, skipped or in conflict, whole: a table cell would cut it.
+    let mut notes: Vec<String> = plan
+        .items
+        .iter()
+        .filter_map(|i| Some(format!("{}: {}", i.id, reason(i.reason.as_deref()?))))
+        .collect();
+    notes.extend(hidden_note(&hidden));
+    for n in notes {
+        out.push_str(&format!(
+            "{dot} {}\n",
+            crate::output::wrap(&n, width.saturating_sub(2), "  ")
+        ));
     }
     let changed: Vec<&PlanItem> = plan
         .items
@@ -71,6 +81,17 @@ pub fn render(plan: &Plan, style: &Style) -> String {
     out.push_str(&crate::output::wrap(&summary_line(plan, style), width, ""));
     out.push('\n');
     out
+}
+
+/// Why an item is not deployed as it is, in the current language.
+pub fn reason(reason: &str) -> String {
+    match reason.strip_prefix("blocked: ") {
+        Some(blocks) => {
+            let parts: Vec<String> = blocks.split("; ").map(|b| msg::translate("gate", b)).collect();
+            format!("{}: {}", msg::label("action", "blocked"), parts.join("; "))
+        }
+        None => msg::translate("plan-reason", reason),
+    }
 }
 
 /// The action, coloured through the table (so its width is measured without colour codes).
@@ -113,9 +134,6 @@ fn details(i: &PlanItem) -> String {
     }
     if i.grants.is_some() {
         parts.push(msg::t("plan.access").to_owned());
-    }
-    if let Some(r) = &i.reason {
-        parts.push(msg::translate("plan-reason", r));
     }
     parts.join("; ")
 }
