@@ -191,3 +191,16 @@ fn plan_fits_every_terminal() {
         }
     }
 }
+
+#[test]
+fn import_fits_every_terminal() {
+    let repo = crate::import_files::repo_with("export-0.5.json");
+    // `--force` so that every run writes the same drafts again and shows the same table.
+    snapshot_everywhere_with(
+        &repo,
+        "import",
+        &["import", "export.json", "--force"],
+        &["referat-hjaelper", "lukket-hjaelper"],
+        &|repo, run| repo.render(run),
+    );
+}
