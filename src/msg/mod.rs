@@ -56,7 +56,14 @@ pub fn workspace_language(start: &std::path::Path) -> Option<Language> {
         language: Option<Language>,
     }
     let root = crate::workspace::Workspace::find_root(start)?;
-    let text = std::fs::read_to_string(root.join(crate::model::config::CONFIG_FILE)).ok()?;
+    let path = root.join(crate::model::config::CONFIG_FILE);
+    // Only a regular file of a sensible size: a FIFO or a device named aispec.toml would block or never end
+    // (the command reports such a file itself).
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
     let settings: Settings = toml::from_str(&text).ok()?;
     settings.workspace?.language
 }
