@@ -26,6 +26,7 @@ pub mod lock;
 pub mod model;
 pub mod output;
 pub mod personal_data;
+pub mod placeholder;
 pub mod platform;
 pub mod prompt;
 pub mod questionnaire;

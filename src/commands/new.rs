@@ -57,6 +57,14 @@ struct Created {
     files: Vec<String>,
     warnings: Vec<String>,
     valid: bool,
+    /// What the screening and journey established; each conditional sentence rests on these.
+    facts: crate::scaffold::Facts,
+    /// Ids of the conditional sentences written (from the templates' sentences.toml).
+    sentences: Vec<String>,
+    /// Places left for a person to fill in (`UDFYLD:`/`TODO:`); approve and deploy refuse until none is left.
+    placeholders: usize,
+    /// Sources from the journey to bring in as knowledge files.
+    knowledge: Vec<crate::scaffold::KnowledgeTodo>,
 }
 
 /// Runs `new`.
@@ -103,6 +111,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         files,
         warnings: scaffold.warnings.clone(),
         valid: validated.report.ok,
+        facts: scaffold.facts,
+        sentences: scaffold.sentences.clone(),
+        placeholders: scaffold.placeholders,
+        knowledge: scaffold.knowledge.clone(),
     };
     match args.format {
         Format::Json => ctx.out.json(&created)?,
@@ -158,8 +170,23 @@ fn human(created: &Created, from: &str, style: &crate::output::Style) -> String 
     for f in &created.files {
         text.push_str(&format!("  {f}\n"));
     }
+    if created.placeholders > 0 {
+        text.push_str(&format!(
+            "{} place(s) are left to fill in (marked {} or {}); `aispec validate` lists them, and approve and deploy \
+             refuse until none is left\n",
+            created.placeholders,
+            crate::placeholder::MARKERS[0],
+            crate::placeholder::MARKERS[1]
+        ));
+    }
+    if !created.knowledge.is_empty() {
+        text.push_str("bring the journey's sources into knowledge/ (commented out at the end of specialist.toml):\n");
+        for k in &created.knowledge {
+            text.push_str(&format!("  {} ← {}\n", k.file, k.source));
+        }
+    }
     text.push_str(&format!(
-        "next: finish the system prompt, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
+        "next: review the files, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
         created.id
     ));
     text

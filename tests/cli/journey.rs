@@ -54,7 +54,7 @@ fn an_incomplete_or_broken_journey_file() {
     let run = repo.run(&["journey", "demo", "--answers", "j.toml", "--format", "json"]);
     run.expect_code(0);
     assert_eq!(run.json()["status"], "draft");
-    assert_eq!(run.json()["missing"][0], "personas");
+    assert_eq!(run.json()["missing"][0], "department");
     repo.write(
         "j.toml",
         "title = \"x\"\n[[sources]]\ntitle = \"a\"\nkind = \"paper\"\n",

@@ -77,7 +77,7 @@ fn undecided_warns_and_english_workspaces_get_english_templates() {
     assert!(run.stderr.contains("is undecided"), "{}", run.stderr);
     let prompt = repo.read("specialists/building/system-prompt.md");
     assert!(
-        prompt.starts_with("# Role\n\nYou are Byggesagshjælperen, an assistant"),
+        prompt.starts_with("# Role\n\nYour name is \"Byggesagshjælperen\". You help staff in Teknik og Miljø"),
         "{prompt}"
     );
     repo.run(&["validate"]).expect_code(0);
