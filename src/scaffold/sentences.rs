@@ -138,3 +138,62 @@ pub fn choose(name: &str, file: &SentenceFile, facts: &Facts, context: &Value) -
     }
     Ok(Chosen { texts })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SentenceFile {
+        toml::from_str(text).expect("sentences")
+    }
+
+    fn citizen() -> Facts {
+        Facts {
+            citizen_facing: true,
+            no_personal_data: true,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn a_sentence_is_rendered_only_when_its_condition_holds() {
+        let f = file(
+            r#"
+[[sentence]]
+id = "ai"
+when = "citizen_facing and no_personal_data"
+text = "Kontakt {{ department }}."
+[[sentence]]
+id = "staff"
+when = "staff_facing"
+text = "Kun for medarbejdere."
+"#,
+        );
+        let ctx = minijinja::context! { department => "Kredsløb" };
+        let chosen = choose("s", &f, &citizen(), &ctx).expect("chosen");
+        assert_eq!(chosen.ids(), ["ai"]);
+        let mut env = minijinja::Environment::new();
+        chosen.install(&mut env);
+        let out = env
+            .render_str(
+                r#"{{ say("ai") }}|{{ say("staff") }}|{{ said(["staff", "ai"]) | join(",") }}"#,
+                (),
+            )
+            .expect("render");
+        assert_eq!(out, "Kontakt Kredsløb.||Kontakt Kredsløb.");
+        let typo = env.render_str(r#"{{ say("ia") }}"#, ()).expect_err("unknown id");
+        assert!(typo.to_string().contains("no sentence `ia`"), "{typo}");
+    }
+
+    #[test]
+    fn a_condition_on_an_unknown_fact_or_a_repeated_id_is_an_error() {
+        let f = file("[[sentence]]\nid = \"x\"\nwhen = \"citizen_facng\"\ntext = \"t\"\n");
+        let e = choose("s", &f, &citizen(), &minijinja::context! {}).expect_err("unknown fact");
+        assert!(e.to_string().contains("`citizen_facng`, which is not a fact"), "{e}");
+        let f = file(
+            "[[sentence]]\nid = \"x\"\nwhen = \"true\"\ntext = \"a\"\n[[sentence]]\nid = \"x\"\nwhen = \"true\"\ntext = \"b\"\n",
+        );
+        let e = choose("s", &f, &citizen(), &minijinja::context! {}).expect_err("twice");
+        assert!(e.to_string().contains("used twice"), "{e}");
+    }
+}
