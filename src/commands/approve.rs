@@ -93,10 +93,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Err(ApproveError::Invalid { path, diagnostics }) => {
             let text = crate::diagnostic::render_human(&diagnostics, &ctx.out.out, &|_, _| None);
             ctx.out.print(&text)?;
-            ctx.out.warn(&format!(
+            ctx.out.refuse(&format!(
                 "not signed: {path} has {} error(s); fix them (see `aispec validate`) and approve again",
                 diagnostics.len()
             ));
+            return Ok(ExitStatus::Failure);
+        }
+        Err(ApproveError::Unfinished { path, blocks }) => {
+            for b in &blocks {
+                ctx.out.refuse(&format!("not signed: {path} has {}", b.message));
+                ctx.out.hint(&b.hint);
+            }
             return Ok(ExitStatus::Failure);
         }
         Err(e @ ApproveError::UnknownRole { .. }) => {

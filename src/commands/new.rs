@@ -122,7 +122,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     }
     if !validated.report.ok {
         let text = crate::diagnostic::render_human(&validated.report.diagnostics, &ctx.out.err, &|_, _| None);
-        ctx.out.warn(&format!(
+        ctx.out.refuse(&format!(
             "the generated files do not validate; check the templates:\n{text}"
         ));
         return Ok(ExitStatus::Failure);
@@ -135,18 +135,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 fn refused(ctx: &Ctx, e: NewError) -> anyhow::Result<ExitStatus> {
     match e {
         NewError::Refused { id, reasons } => {
-            ctx.out.warn(&format!(
-                "screening `{id}` refused the use case; no specialist was created"
+            let stops: String = reasons.iter().map(|r| format!("\n  stop: {r}")).collect();
+            ctx.out.refuse(&format!(
+                "screening `{id}` refused the use case; no specialist was created{stops}"
             ));
-            for r in reasons {
-                ctx.out.warn(&format!("  stop: {r}"));
-            }
             Ok(ExitStatus::Failure)
         }
         e @ NewError::NoModel { .. } => {
-            ctx.out.warn(&format!("{e}; no specialist was created"));
+            ctx.out.refuse(&format!("{e}; no specialist was created"));
             ctx.out
-                .warn("add or approve a suitable model in models.toml, or revisit the screening's data class");
+                .hint("add or approve a suitable model in models.toml, or revisit the screening's data class");
             Ok(ExitStatus::Failure)
         }
         NewError::Screening(e) => {

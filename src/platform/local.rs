@@ -96,9 +96,12 @@ fn source_path(loaded: &LoadedSpecialist) -> String {
 /// A deployable specialist, or the reason it is refused and whether its screening blocks it. The roles that
 /// must sign are the workspace's plus those its screening demands.
 fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Result<Desired, (String, bool)> {
-    judge_content(ws, loaded, diags)
-        .map_err(|reason| (reason, false))?
-        .check_gate(ws)
+    let checked = judge_content(ws, loaded, diags).map_err(|reason| (reason, false))?;
+    let unfinished = crate::gate::check_placeholders(loaded);
+    if !unfinished.is_empty() {
+        return Err((format!("blocked: {}", crate::gate::summary(&unfinished)), true));
+    }
+    checked.check_gate(ws)
 }
 
 /// A specialist whose files are valid, before the screening gate.

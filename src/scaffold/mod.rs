@@ -225,6 +225,9 @@ fn choose_model<'c>(
     Ok(model)
 }
 
+/// Workspace-relative path and text of each file to write.
+type Files = Vec<(PathBuf, String)>;
+
 /// The three files rendered from the workspace's (or the built-in) templates in the workspace language, with
 /// the conditional sentences chosen from the facts.
 fn render_files(
@@ -232,7 +235,7 @@ fn render_files(
     dir: &std::path::Path,
     context: Value,
     facts: &Facts,
-) -> Result<(Vec<(PathBuf, String)>, Vec<String>), NewError> {
+) -> Result<(Files, Vec<String>), NewError> {
     let lang = ws.config.workspace.language.code();
     let (name, file) = sentences::load(ws, lang)?;
     let chosen = sentences::choose(&name, &file, facts, &context)?;

@@ -7,6 +7,7 @@ mod ids;
 mod knowledge;
 pub mod limits;
 pub mod personal_data;
+pub mod placeholders;
 mod screening;
 mod signoffs;
 mod specialist;

@@ -350,3 +350,71 @@ fn starter_cases_have_distinct_prompts_and_the_description_is_a_sentence() {
         "{description}"
     );
 }
+
+/// Without a journey, `new` leaves placeholders: validate warns about each, approve refuses to sign until none
+/// is left.
+#[test]
+fn placeholders_are_reported_and_block_sign_off() {
+    let repo = crate::new::with_screenings();
+    repo.remove("screenings/byggesager/journey.toml");
+    let run = repo.run(&[
+        "new",
+        "byggesag",
+        "--from",
+        "byggesager",
+        "--contact",
+        "A",
+        "--format",
+        "json",
+    ]);
+    run.expect_code(0);
+    let left = run.json()["placeholders"].as_u64().expect("count");
+    assert!(left >= 4, "{}", run.stdout);
+    let validate = repo.run(&["validate", "specialists/byggesag", "--format", "json"]);
+    validate.expect_code(0);
+    let found: Vec<serde_json::Value> = validate.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "placeholder")
+        .cloned()
+        .collect();
+    assert_eq!(found.len() as u64, left, "{}", validate.stdout);
+    assert!(found.iter().all(|d| d["severity"] == "warning"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|d| d["file"] == "specialists/byggesag/system-prompt.md"
+                && d["message"] == "left to fill in: UDFYLD: hvem bruger specialisten, og hvad har de brug for?"),
+        "{found:?}"
+    );
+    let sign = [
+        "approve",
+        "specialist",
+        "byggesag",
+        "--role",
+        "faglig-systemejer",
+        "--by",
+        "A",
+        "--no-commit",
+    ];
+    let refused = repo.run(&sign);
+    refused.expect_code(1);
+    assert!(
+        refused.stderr.contains(&format!(
+            "error: not signed: specialists/byggesag has {left} placeholder(s) left to fill in"
+        )),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        !repo
+            .read("specialists/byggesag/specialist.toml")
+            .contains("[[signoffs]]")
+    );
+    for file in ["specialist.toml", "system-prompt.md", "tests.toml"] {
+        let rel = format!("specialists/byggesag/{file}");
+        repo.write(&rel, repo.read(&rel).replace("UDFYLD: ", "Udfyldt: "));
+    }
+    repo.run(&sign).expect_code(0);
+}

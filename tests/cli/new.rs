@@ -36,7 +36,13 @@ fn a_refused_screening_creates_nothing() {
     let repo = with_screenings();
     let run = repo.run(&["new", "automatisk", "--from", "afvist"]);
     run.expect_code(1);
-    assert!(run.stderr.contains("refused the use case"), "{}", run.stderr);
+    // A refusal is an error, not a warning: the command's answer is no.
+    assert!(
+        run.stderr.starts_with("error: screening `afvist` refused the use case"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
     assert!(run.stderr.contains("GDPR art. 22"), "{}", run.stderr);
     assert!(!repo.path().join("specialists/automatisk").exists());
 }
@@ -132,7 +138,7 @@ fn no_allowed_model_is_a_no() {
     run.expect_code(1);
     assert!(
         run.stderr
-            .contains("no model in the catalogue may receive sensitive-personal data on internal or eu-cloud"),
+            .contains("error: no model in the catalogue may receive sensitive-personal data on internal or eu-cloud"),
         "{}",
         run.stderr
     );
