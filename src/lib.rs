@@ -36,6 +36,7 @@ pub mod secrets;
 pub mod signoff;
 pub mod source;
 pub mod status;
+pub mod suggest;
 pub mod tokens;
 pub mod validate;
 pub mod workspace;

@@ -106,10 +106,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             }
             return Ok(ExitStatus::Failure);
         }
-        Err(e @ ApproveError::UnknownRole { .. }) => {
-            return Err(UserError::new(e.to_string())
-                .hint("sign as one of the required roles, or add the role to signoff.required_roles in aispec.toml")
-                .into());
+        Err(ApproveError::UnknownRole { role, id, required }) => {
+            let message = format!(
+                "role `{role}` is not required for {id}; required: {}",
+                required.join(", ")
+            );
+            let hint = crate::suggest::hint(
+                &role,
+                &required,
+                "sign as one of the required roles, or add the role to signoff.required_roles in aispec.toml",
+            );
+            return Err(UserError::new(message).hint(hint).into());
         }
         Err(ApproveError::Git(e @ crate::git::GitError::NotARepo { .. })) => {
             return Err(UserError::new(format!("{e}; a sign-off is bound to a commit, so nothing was signed"))
@@ -117,9 +124,12 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 .into());
         }
         Err(e @ ApproveError::NotFound { .. }) => {
-            return Err(UserError::new(e.to_string())
-                .hint("give the folder name; `aispec status` lists them")
-                .into());
+            let known = match args.what {
+                What::Specialist => ws.specialist_dirs(),
+                What::Screening => ws.screening_ids(),
+            };
+            let hint = crate::suggest::hint(&args.id, &known, "give the folder name; `aispec status` lists them");
+            return Err(UserError::new(e.to_string()).hint(hint).into());
         }
         Err(e) => return Err(e.into()),
     };

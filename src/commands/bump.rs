@@ -51,8 +51,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let rel = std::path::Path::new(SPECIALISTS_DIR).join(&args.id).join(SPEC_FILE);
     let file = crate::diagnostic::display_path(&rel);
     let text = std::fs::read_to_string(ws.path(&rel)).map_err(|_| {
-        UserError::new(format!("no specialist `{}` ({file} not found)", args.id))
-            .hint("give the folder name of a specialist under specialists/")
+        UserError::new(format!("no specialist `{}` ({file} not found)", args.id)).hint(crate::suggest::hint(
+            &args.id,
+            &ws.specialist_dirs(),
+            "give the folder name of a specialist under specialists/",
+        ))
     })?;
     let current = current_version(&text).ok_or_else(|| {
         UserError::new(format!(

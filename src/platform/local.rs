@@ -81,8 +81,13 @@ pub fn candidates(ws: &Workspace, only: &[String]) -> anyhow::Result<Candidates>
     }
     for name in only {
         if !out.all_ids().contains(name.as_str()) {
+            let hint = crate::suggest::hint(
+                name,
+                &ws.specialist_dirs(),
+                "give the id of a folder under specialists/",
+            );
             return Err(UserError::new(format!("no specialist `{name}` in {SPECIALISTS_DIR}/"))
-                .hint("give the id of a folder under specialists/")
+                .hint(hint)
                 .into());
         }
     }

@@ -400,18 +400,7 @@ fn groups_for(ws: &Workspace, department: &str) -> Vec<String> {
 
 /// `Borgerservice og Biblioteker` → `borgerservice-og-biblioteker` (æ → ae, ø → oe, å → aa).
 fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.to_lowercase().chars() {
-        match c {
-            'æ' => out.push_str("ae"),
-            'ø' => out.push_str("oe"),
-            'å' => out.push_str("aa"),
-            c if c.is_ascii_alphanumeric() => out.push(c),
-            _ if !out.ends_with('-') && !out.is_empty() => out.push('-'),
-            _ => {}
-        }
-    }
-    out.trim_end_matches('-').to_owned()
+    crate::id::transliterate(s)
 }
 
 fn environment() -> minijinja::Environment<'static> {
