@@ -143,3 +143,98 @@ fn no_allowed_model_is_a_no() {
         run.stderr
     );
 }
+
+/// Every command that takes an id, and `--role`, answers a typo with the name it probably meant.
+#[test]
+fn typos_in_ids_and_roles_get_a_suggestion() {
+    let repo = with_screenings();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["new", "byggesag", "--from", "byggesagr"],
+            "did you mean `byggesager`?",
+        ),
+        (&["journey", "byggesagr"], "did you mean `byggesager`?"),
+        (
+            &[
+                "approve",
+                "specialist",
+                "korrekturlaser",
+                "--role",
+                "faglig-systemejer",
+                "--by",
+                "A",
+            ],
+            "did you mean `korrekturlaeser`?",
+        ),
+        (
+            &["approve", "screening", "byggesagr", "--role", "legal", "--by", "A"],
+            "did you mean `byggesager`?",
+        ),
+        (
+            &[
+                "approve",
+                "specialist",
+                "korrekturlaeser",
+                "--role",
+                "Faglig-Systemejer",
+                "--by",
+                "A",
+            ],
+            "did you mean `faglig-systemejer`?",
+        ),
+        (&["bump", "korrekturlaser", "patch"], "did you mean `korrekturlaeser`?"),
+        (&["export", "korektur-laeser"], "did you mean `korrekturlaeser`?"),
+        (&["log", "korrekturlaser"], "did you mean `korrekturlaeser`?"),
+        (&["screen", "--rescreen", "byggesagr"], "did you mean `byggesager`?"),
+    ];
+    for (args, hint) in cases {
+        let run = repo.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("hint: {hint}")),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!repo.path().join("screenings/byggesagr").exists());
+    // A capital letter is caught where the id is parsed, with the same suggestion.
+    let run = repo.run(&["journey", "Byggesager"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("did you mean `byggesager`?"), "{}", run.stderr);
+}
+
+/// An id with æ, ø or å is answered with its transliteration.
+#[test]
+fn danish_letters_in_an_id_get_the_transliteration() {
+    let repo = with_screenings();
+    let run = repo.run(&["new", "affaldshåndtering", "--from", "byggesager"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("did you mean `affaldshaandtering`? (æ, ø and å are written ae, oe and aa)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `bump` on a specialist added since the main branch says its version is its first instead of failing.
+#[test]
+fn bump_on_a_specialist_added_since_main_keeps_its_first_version() {
+    let repo = with_screenings();
+    repo.run(&["new", "byggesag", "--from", "byggesager", "--contact", "A"])
+        .expect_code(0);
+    let run = repo.run(&["bump", "byggesag"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout.trim(),
+        "specialists/byggesag/specialist.toml: new since the main branch, so 0.1.0 is its first version; nothing to raise"
+    );
+    let json = repo.run(&["bump", "byggesag", "--format", "json"]);
+    json.expect_code(0);
+    assert_eq!(json.json()["first"], true);
+    assert_eq!(json.json()["level"], serde_json::Value::Null);
+    assert!(
+        repo.read("specialists/byggesag/specialist.toml")
+            .contains("version = \"0.1.0\"")
+    );
+}
