@@ -212,6 +212,40 @@ fn answers(base: &str, changes: &[(&str, Option<&str>)]) -> String {
     toml::to_string(&file).expect("toml")
 }
 
+/// What `new` wrote, by reader: the notice users see, the prompt the model gets, the starter tests.
+struct Written {
+    notice: String,
+    prompt: String,
+    tests: String,
+}
+
+impl Written {
+    /// Where a sentence belongs, by its id's prefix: rules for users in the notice, instructions for the model
+    /// in the prompt, rubrics in the tests.
+    fn part(&self, id: &str) -> &str {
+        match id.split('_').next() {
+            Some("notice") => &self.notice,
+            Some("prompt") => &self.prompt,
+            _ => &self.tests,
+        }
+    }
+
+    fn all(&self) -> String {
+        format!("{}\n{}\n{}", self.notice, self.prompt, self.tests)
+    }
+}
+
+/// Screens `id` from an answers text, captures its journey and runs `new`.
+fn written(repo: &TestRepo, id: &str, base: &str, answers_text: &str) -> Written {
+    generate(repo, id, base, answers_text);
+    let spec: toml::Table = toml::from_str(&repo.read(&format!("specialists/{id}/specialist.toml"))).expect("spec");
+    Written {
+        notice: spec["notice"].as_str().expect("notice").to_owned(),
+        prompt: repo.read(&format!("specialists/{id}/system-prompt.md")),
+        tests: repo.read(&format!("specialists/{id}/tests.toml")),
+    }
+}
+
 /// Screens `id` from an answers text, captures its journey and runs `new`; the three generated files together.
 fn generate(repo: &TestRepo, id: &str, base: &str, answers_text: &str) -> String {
     repo.write(&format!("{id}.answers.toml"), answers_text);
@@ -260,13 +294,17 @@ fn each_conditional_sentence_is_written_exactly_when_its_condition_holds() {
     let mut problems = Vec::new();
     for (n, (v, expect)) in variants().into_iter().enumerate() {
         let id = format!("variante-{n}");
-        let files = generate(&repo, &id, v.base, &answers(v.base, v.answers));
+        let w = written(&repo, &id, v.base, &answers(v.base, v.answers));
+        let everything = w.all();
         for e in &expect {
             assert!(known.contains(e), "{}: no sentence `{e}` in sentences.toml", v.name);
         }
         for s in &all {
             let text = s.text.replace("{{ department }}", v.department);
-            let present = files.contains(&text);
+            let present = w.part(&s.id).contains(&text);
+            if everything.matches(&text).count() > usize::from(present) {
+                problems.push(format!("{}: `{}` is written where its reader is not", v.name, s.id));
+            }
             let wanted = expect.contains(&s.id.as_str());
             if wanted {
                 covered.insert(s.id.clone());
