@@ -39,7 +39,10 @@ branch (--allow-detached commits on a detached HEAD; --no-commit only writes the
 is checked before the file is written. Two approvals at the same moment take turns (the workspace
 lock) and both land.
 
-Exit codes: 0 signed (or already signed), 1 the content has validation errors,
+A specialist with text left to fill in (UDFYLD: or TODO:, as `aispec new` writes it) is not signed;
+`aispec validate` lists each placeholder. A typo in the id or the role gets a \"did you mean\".
+
+Exit codes: 0 signed (or already signed), 1 the content has validation errors or placeholders,
 2 unknown id or role, not a git repository, I/O or git error (nothing written).")]
 pub struct Args {
     /// `specialist` or `screening`.

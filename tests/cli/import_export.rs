@@ -141,6 +141,18 @@ fn a_model_made_in_the_web_ui_is_adopted_as_a_draft() {
     assert_eq!(r.repo.read(&format!("specialists/{id}/system-prompt.md")), prompt);
     r.run(&["validate"]).expect_code(0);
 
+    // The import leaves the department for a person to fill in: validate warns, the gate blocks it.
+    let validate = r.run(&["validate"]);
+    assert!(validate.stdout.contains("[placeholder]"), "{}", validate.stdout);
+    assert_eq!(
+        DeployRepo::action(&r.plan(&[]), &id),
+        "blocked",
+        "a placeholder is not deployed"
+    );
+    let path = format!("specialists/{id}/specialist.toml");
+    let filled = fill_placeholders(&r.repo.read(&path));
+    r.repo.write(&path, filled);
+    r.repo.commit_all("department filled in");
     let plan = r.plan(&[]);
     assert_eq!(DeployRepo::action(&plan, &id), "skipped", "a draft is not deployed");
     r.approve(&id);
@@ -152,4 +164,16 @@ fn a_model_made_in_the_web_ui_is_adopted_as_a_draft() {
     let again = r.run(&["import", "--from-target", "test", &id]);
     again.expect_code(1);
     assert!(again.stdout.contains("exists"), "{}", again.stdout);
+}
+
+/// `specialist.toml` with every `UDFYLD: …` string value replaced by a real one.
+fn fill_placeholders(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.split_once("\"UDFYLD:") {
+            Some((head, _)) => format!("{head}\"Byggeri\""),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }
