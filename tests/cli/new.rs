@@ -184,6 +184,12 @@ fn typos_in_ids_and_roles_get_a_suggestion() {
         ),
         (&["bump", "korrekturlaser", "patch"], "did you mean `korrekturlaeser`?"),
         (&["export", "korektur-laeser"], "did you mean `korrekturlaeser`?"),
+        (&["plan", "korrekturlaser"], "did you mean `korrekturlaeser`?"),
+        (&["deploy", "korrekturlaser"], "did you mean `korrekturlaeser`?"),
+        (
+            &["eval", "korrekturlaser", "--providers", "platform:test"],
+            "did you mean `korrekturlaeser`?",
+        ),
         (&["log", "korrekturlaser"], "did you mean `korrekturlaeser`?"),
         (&["screen", "--rescreen", "byggesagr"], "did you mean `byggesager`?"),
     ];
