@@ -22,6 +22,7 @@ pub mod hint;
 pub mod history;
 pub mod http;
 pub mod id;
+pub mod knowledge;
 pub mod lock;
 pub mod model;
 pub mod output;
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Import(args) => commands::import::run(&ctx, args),
         Command::Export(args) => commands::export::run(&ctx, args),
         Command::Eval(args) => commands::eval::run(&ctx, args),
+        Command::Knowledge(args) => commands::knowledge::run(&ctx, args),
         Command::Models(args) => commands::models::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),
         Command::Journey(args) => commands::journey::run(&ctx, args),

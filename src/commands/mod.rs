@@ -10,6 +10,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod journey;
+pub mod knowledge;
 pub mod log;
 pub mod models;
 pub mod new;

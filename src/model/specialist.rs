@@ -1,5 +1,7 @@
 //! `specialists/<id>/specialist.toml`: one specialist or assistent as the builder writes it.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +13,8 @@ pub const PROMPT_FILE: &str = "system-prompt.md";
 pub const TESTS_FILE: &str = "tests.toml";
 /// Folder of a specialist's knowledge source files.
 pub const KNOWLEDGE_DIR: &str = "knowledge";
+/// File beside `specialist.toml` recording where fetched knowledge files came from.
+pub const KNOWLEDGE_LOCK_FILE: &str = "knowledge.lock";
 
 /// A specialist (knowledge-backed assistant) or assistent (general helper) deployed to Open WebUI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -155,8 +159,8 @@ pub struct Access {
     pub groups: Vec<String>,
 }
 
-/// One knowledge source file in the specialist's `knowledge/` folder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// One knowledge source file in the specialist's `knowledge/` folder, optionally fetched from a source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KnowledgeFile {
     /// Path relative to `knowledge/`.
@@ -165,6 +169,29 @@ pub struct KnowledgeFile {
     /// What the file contains and where it comes from.
     #[schemars(length(min = 1))]
     pub description: String,
+    /// Where `aispec knowledge fetch` gets the file from: an https URL (plain http only to this machine), or a
+    /// path from the specialist's folder to an HTML, Markdown, text, PDF or Word file inside the workspace.
+    /// The file is then written by aispec (as Markdown or text): change the source, not the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub source: Option<String>,
+    /// Who keeps the source current and reviews its changes (name, role or e-mail).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub owner: Option<String>,
+    /// How old the fetched copy may get before it must be fetched again, in days or weeks (`180d`, `26w`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[1-9][0-9]{0,4}[dw]$"))]
+    pub max_age: Option<String>,
+    /// CSS selector of the page's main content (for example `main article`); default: `main`, `article` or
+    /// `[role=main]`, else the whole body. Navigation, headers and footers are always dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub selector: Option<String>,
+    /// Headers sent with the request, each naming the environment variable that holds its value (never the
+    /// value itself): `{ Authorization = "INTRANET_TOKEN" }`. Sent only to the source's own origin.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers_env: BTreeMap<String, String>,
 }
 
 /// Allow-list for the personal-data scan, for deliberate public contact details.

@@ -334,6 +334,7 @@ pub fn add_knowledge(d: &mut Draft, path: &str, bytes: Vec<u8>, base_name: &str,
         d.spec.knowledge.push(KnowledgeFile {
             file: path.clone(),
             description: texts.knowledge_description.replace("{name}", base_name),
+            ..KnowledgeFile::default()
         });
     }
     d.knowledge.push((path, bytes));

@@ -5,6 +5,7 @@ mod catalog;
 mod config;
 mod ids;
 mod knowledge;
+mod knowledge_sources;
 pub mod limits;
 pub mod personal_data;
 pub mod placeholders;
