@@ -183,9 +183,20 @@ fn human(created: &Created, from: &str, style: &crate::output::Style) -> String 
         ));
     }
     if !created.knowledge.is_empty() {
-        text.push_str("bring the journey's sources into knowledge/ (commented out at the end of specialist.toml):\n");
+        text.push_str(&format!(
+            "the journey's sources are commented out at the end of specialist.toml: remove the comment signs, then \
+             `aispec knowledge fetch {}`\n",
+            created.id
+        ));
         for k in &created.knowledge {
-            text.push_str(&format!("  {} ← {}\n", k.file, k.source));
+            if k.copy_first {
+                text.push_str(&format!(
+                    "  {} ← {} (first save a copy of {} there)\n",
+                    k.file, k.source, k.location
+                ));
+            } else {
+                text.push_str(&format!("  {} ← {}\n", k.file, k.source));
+            }
         }
     }
     text.push_str(&format!(

@@ -332,47 +332,83 @@ fn context(
 }
 
 /// A source from the journey as a knowledge entry still to be brought in (written commented out in
-/// `specialist.toml`).
+/// `specialist.toml`, in the form `aispec knowledge fetch` reads once the comment signs are removed).
 #[derive(Debug, Clone, Serialize)]
 pub struct KnowledgeTodo {
-    /// The file name under `knowledge/` it is to get.
+    /// The file name under `knowledge/` it is to get (always Markdown: fetched text is written as Markdown).
     pub file: String,
     /// The source's title.
     pub title: String,
     /// Who keeps it up to date.
     pub owner: String,
-    /// When it was last updated.
+    /// When it was last updated, as the journey says.
     pub updated: Option<String>,
-    /// Where it comes from (URL or location).
+    /// Where the journey says it is.
+    pub location: String,
+    /// The entry's `source`: the location when it is an address aispec can fetch, else a path under the
+    /// specialist's `sources/` where a person puts a copy.
     pub source: String,
+    /// Whether a person must first put a copy at `source` (the location is not a fetchable address).
+    pub copy_first: bool,
 }
 
-/// One knowledge entry per source, with a file name from its title (PDFs keep `.pdf`, pages become Markdown).
+/// One knowledge entry per source, with a file name from its title.
 fn knowledge_todos(j: &Journey) -> Vec<KnowledgeTodo> {
     let mut seen = std::collections::HashSet::new();
     j.sources
         .iter()
         .map(|s| {
-            let ext = if s.kind == SourceKind::Pdf { "pdf" } else { "md" };
             let stem = match slug(&s.title) {
                 t if t.is_empty() => "kilde".to_owned(),
                 t => t,
             };
-            let mut file = format!("{stem}.{ext}");
+            let mut unique = stem.clone();
             let mut n = 2;
-            while !seen.insert(file.clone()) {
-                file = format!("{stem}-{n}.{ext}");
+            while !seen.insert(unique.clone()) {
+                unique = format!("{stem}-{n}");
                 n += 1;
             }
+            let location = s.location.trim().to_owned();
+            let fetchable = matches!(
+                crate::knowledge::source::parse(&location, std::path::Path::new(SPECIALISTS_DIR)),
+                Ok(crate::knowledge::source::Source::Url(_))
+            );
+            let source = if fetchable {
+                location.clone()
+            } else {
+                format!("sources/{unique}.{}", copy_extension(s.kind, &location))
+            };
             KnowledgeTodo {
-                file,
-                title: s.title.trim().to_owned(),
-                owner: s.owner.trim().to_owned(),
-                updated: s.last_updated.clone(),
-                source: s.location.trim().to_owned(),
+                file: format!("{unique}.md"),
+                title: one_line(&s.title),
+                owner: one_line(&s.owner),
+                updated: s.last_updated.as_deref().map(one_line),
+                location: one_line(&location),
+                source,
+                copy_first: !fetchable,
             }
         })
         .collect()
+}
+
+/// `text` on one line (it is written in a TOML comment), with runs of whitespace as one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The extension of the copy a person saves of a source that cannot be fetched: the location's own when aispec
+/// reads it, else what the kind suggests (a PDF, or a page saved as HTML).
+fn copy_extension(kind: SourceKind, location: &str) -> &'static str {
+    use crate::knowledge::source::Kind;
+    match Kind::from_name(location) {
+        Some(Kind::Pdf) => "pdf",
+        Some(Kind::Docx) => "docx",
+        Some(Kind::Markdown) => "md",
+        Some(Kind::Text) => "txt",
+        Some(Kind::Html) => "html",
+        None if kind == SourceKind::Pdf => "pdf",
+        None => "html",
+    }
 }
 
 #[derive(Default, Serialize)]

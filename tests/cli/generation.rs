@@ -456,3 +456,69 @@ fn placeholders_are_reported_and_block_sign_off() {
     }
     repo.run(&sign).expect_code(0);
 }
+
+/// `specialist.toml` with the commented-out `[[knowledge]]` entries that `new` writes turned on.
+fn knowledge_turned_on(text: &str) -> String {
+    let keys = ["[[knowledge]]", "file = ", "description = ", "source = ", "owner = "];
+    text.lines()
+        .map(|line| match line.strip_prefix("# ") {
+            Some(rest) if keys.iter().any(|k| rest.starts_with(k)) => rest,
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// The journey's sources become to-dos in the form `aispec knowledge fetch` reads: with the comment signs
+/// removed, a web address is a source still to fetch, and an intranet page saved where the comment says is
+/// fetched into knowledge/ and validates.
+#[test]
+fn the_journeys_sources_turn_into_knowledge_sources() {
+    let repo = TestRepo::init();
+    generate(
+        &repo,
+        "affaldsguide",
+        "affaldsguide",
+        &fixture("affaldsguide.answers.toml"),
+    );
+    generate(&repo, "hr-breve", "hr-breve", &fixture("hr-breve.answers.toml"));
+    for id in ["affaldsguide", "hr-breve"] {
+        let path = format!("specialists/{id}/specialist.toml");
+        repo.write(&path, knowledge_turned_on(&repo.read(&path)));
+    }
+    let spec = repo.read("specialists/hr-breve/specialist.toml");
+    assert!(spec.contains("\n[[knowledge]]\n"), "{spec}");
+    assert!(
+        spec.contains("gem først en kopi som specialists/hr-breve/sources/personalehaandbogen.html"),
+        "{spec}"
+    );
+    repo.write(
+        "specialists/hr-breve/sources/personalehaandbogen.html",
+        "<html><body><nav>Menu</nav><main><h1>Personalehåndbog</h1><p>Ferie skal varsles tre måneder før.</p>\
+         </main></body></html>",
+    );
+    let fetch = repo.run(&["knowledge", "fetch", "hr-breve"]);
+    fetch.expect_code(0);
+    let knowledge = repo.read("specialists/hr-breve/knowledge/personalehaandbogen.md");
+    assert!(knowledge.contains("Ferie skal varsles tre måneder før."), "{knowledge}");
+
+    let clean = repo.run(&["validate", "specialists/hr-breve", "--format", "json"]);
+    clean.expect_code(0);
+    assert_eq!(clean.json()["diagnostics"], serde_json::json!([]), "{}", clean.stdout);
+
+    // The web pages are sources to fetch (which this test cannot reach): only that is left.
+    let run = repo.run(&["validate", "specialists/affaldsguide", "--format", "json"]);
+    let codes: BTreeSet<String> = run.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        codes,
+        BTreeSet::from(["knowledge-not-fetched".to_owned(), "missing-knowledge".to_owned()]),
+        "{}",
+        run.stdout
+    );
+}
