@@ -243,13 +243,7 @@ fn render_files(
     chosen.install(&mut env);
     let render = |file: &str, ctx: &Value| -> Result<String, NewError> {
         let name = format!("{TEMPLATE_DIR}/{lang}/{file}");
-        let source = ws
-            .resource(&name)
-            .map(|(s, _)| s.text)
-            .ok_or_else(|| NewError::Template {
-                name: name.clone(),
-                message: "not found".to_owned(),
-            })?;
+        let source = template_source(ws, &name)?;
         env.render_str(&source, ctx).map_err(|e| NewError::Template {
             name,
             message: format!("{e:#}"),
@@ -389,6 +383,16 @@ fn knowledge_todos(j: &Journey) -> Vec<KnowledgeTodo> {
             }
         })
         .collect()
+}
+
+/// The text of template `name`: the workspace's own copy, else the built-in one.
+fn template_source(ws: &Workspace, name: &str) -> Result<String, NewError> {
+    ws.resource(name)
+        .map(|(s, _)| s.text)
+        .ok_or_else(|| NewError::Template {
+            name: name.to_owned(),
+            message: "not found".to_owned(),
+        })
 }
 
 /// `text` on one line (it is written in a TOML comment), with runs of whitespace as one space.

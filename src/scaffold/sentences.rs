@@ -88,13 +88,7 @@ impl Chosen {
 /// Loads the workspace's (or the built-in) sentences for `lang`.
 pub fn load(ws: &Workspace, lang: &str) -> Result<(String, SentenceFile), NewError> {
     let name = format!("{TEMPLATE_DIR}/{lang}/{SENTENCES_FILE}");
-    let source = ws
-        .resource(&name)
-        .map(|(s, _)| s.text)
-        .ok_or_else(|| NewError::Template {
-            name: name.clone(),
-            message: "not found".to_owned(),
-        })?;
+    let source = super::template_source(ws, &name)?;
     let file: SentenceFile = toml::from_str(&source).map_err(|e| NewError::Template {
         name: name.clone(),
         message: e.to_string(),
