@@ -63,11 +63,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             "give the folder name of a specialist under specialists/",
         ))
     })?;
-    let current = current_version(&text).ok_or_else(|| {
-        UserError::new(format!(
-            "{file}: `version` is missing or not semver (MAJOR.MINOR.PATCH)"
-        ))
-    })?;
+    let current = current_version(&file, &text)?;
     let derived = match args.level {
         Some(level) => Derived::Bump(level, crate::diff::version::bump(&current, level), Vec::new()),
         None => suggested(&ws, &args.id)?,
@@ -143,9 +139,28 @@ fn args_format_json(format: Format) -> bool {
     format == Format::Json
 }
 
-fn current_version(text: &str) -> Option<semver::Version> {
-    let table: toml::Table = toml::from_str(text).ok()?;
-    semver::Version::parse(table.get("version")?.as_str()?).ok()
+fn current_version(file: &str, text: &str) -> Result<semver::Version, UserError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .and_then(|s| text.get(..s.start))
+            .map(|before| before.matches('\n').count() + 1);
+        UserError::new(format!(
+            "{file}{} is not valid TOML, so its version cannot be read",
+            line.map(|l| format!(":{l}")).unwrap_or_default()
+        ))
+        .hint("`aispec validate` shows what is wrong; fix it and bump again")
+    })?;
+    table
+        .get("version")
+        .and_then(toml::Value::as_str)
+        .and_then(|v| semver::Version::parse(v).ok())
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "{file}: `version` is missing or not semver (MAJOR.MINOR.PATCH)"
+            ))
+            .hint("write it as version = \"0.1.0\"")
+        })
 }
 
 /// The bump the specialist's changes since the main branch need, or that it is new since then.

@@ -244,3 +244,28 @@ fn bump_on_a_specialist_added_since_main_keeps_its_first_version() {
             .contains("version = \"0.1.0\"")
     );
 }
+
+/// A `specialist.toml` that is not TOML is named with its line, not reported as a missing version.
+#[test]
+fn bump_on_broken_toml_names_the_line() {
+    let repo = with_screenings();
+    repo.run(&["new", "byggesag", "--from", "byggesager", "--contact", "A"])
+        .expect_code(0);
+    let path = "specialists/byggesag/specialist.toml";
+    repo.write(path, repo.read(path).replacen("\nname = ", "\nname = = ", 1));
+    let line = repo
+        .read(path)
+        .lines()
+        .position(|l| l.starts_with("name = ="))
+        .expect("line")
+        + 1;
+    let run = repo.run(&["bump", "byggesag", "patch"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: specialists/byggesag/specialist.toml:{line} is not valid TOML, so its version cannot be read"
+        )),
+        "{}",
+        run.stderr
+    );
+}
