@@ -56,13 +56,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let _lock = super::lock_workspace(ctx, &ws)?;
     let rel = std::path::Path::new(SPECIALISTS_DIR).join(&args.id).join(SPEC_FILE);
     let file = crate::diagnostic::display_path(&rel);
-    let text = std::fs::read_to_string(ws.path(&rel)).map_err(|_| {
-        UserError::new(format!("no specialist `{}` ({file} not found)", args.id)).hint(crate::suggest::hint(
-            &args.id,
-            &ws.specialist_dirs(),
-            "give the folder name of a specialist under specialists/",
-        ))
-    })?;
+    let text = ws
+        .files
+        .read_text(&rel, crate::fsread::Limit::TEXT)
+        .map_err(|e| match e.code() {
+            "missing-file" => {
+                UserError::new(format!("no specialist `{}` ({file} not found)", args.id)).hint(crate::suggest::hint(
+                    &args.id,
+                    &ws.specialist_dirs(),
+                    "give the folder name of a specialist under specialists/",
+                ))
+            }
+            _ => UserError::new(format!("{file}: {e}")).hint(e.hint()),
+        })?;
     let current = current_version(&file, &text)?;
     let derived = match args.level {
         Some(level) => Derived::Bump(level, crate::diff::version::bump(&current, level), Vec::new()),
