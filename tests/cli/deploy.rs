@@ -749,6 +749,15 @@ fn a_specialist_is_blocked_until_its_screening_is_signed() {
         "{}",
         export.stderr
     );
+    let named = r.run(&["export", &id]);
+    named.expect_code(1);
+    assert!(
+        named.stderr.contains(&format!(
+            "error: {id} is not exported: blocked: screening `klarsprog` lacks sign-off"
+        )),
+        "{}",
+        named.stderr
+    );
 
     for role in ["faglig-systemejer", "legal", "dpo"] {
         r.run(&[
