@@ -25,15 +25,16 @@ use crate::workspace::screenings::LoadError;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  aispec journey klarsprog                          # interactive; run it again to go on, or to edit a section
-  aispec journey klarsprog --answers journey.toml   # from a file in the journey format (id may be left out)
-  aispec journey klarsprog --no-commit              # write the files, commit them yourself
+  aispec journey klarsprog                         # interactive; again: go on, or edit a section
+  aispec journey klarsprog --answers journey.toml  # from a file in the journey format
+  aispec journey klarsprog --no-commit             # write the files, commit them yourself
 
 The journey is stored in screenings/<ID>/journey.toml and included in the screening's report.md.
+In an --answers file the id may be left out.
 
-At every line: ? shows help, < goes back to the previous section, ! saves and stops (run it again to go on).
-On a complete journey it asks which section to edit. The screening must exist (`aispec screen ID` first); a
-typo in the id gets a suggestion.
+At every line: ? shows help, < goes back to the previous section, ! saves and stops (run it again
+to go on). On a complete journey it asks which section to edit. The screening must exist
+(`aispec screen ID` first); a typo in the id gets a suggestion.
 
 Exit codes: 0 saved, 2 unknown screening, usage, file, I/O or git error.")]
 pub struct Args {

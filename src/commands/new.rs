@@ -27,14 +27,15 @@ Examples:
   aispec new byggesag-hjaelper --from byggesager
   aispec new referat --from moedereferater --kind assistent --contact \"Anne Jensen\"
 
-The base model is the best one the catalogue allows for the screening's data class and hosting: approved
-before trial, internal before cloud, then the largest context. The notice, the prompt and the starter tests
-write what the screening and the journey established: each sentence that depends on them is an entry of
-templates/specialist/<da|en>/sentences.toml with its condition. With a complete screening and journey
-nothing is left to fill in; otherwise the gaps are marked UDFYLD: (TODO: in English), which validate
-lists and approve and deploy refuse. The journey's sources are written as commented-out [[knowledge]]
-entries to bring in. Templates in the workspace override the built-in ones. The result passes
-`aispec validate` as generated.
+The base model is the best one the catalogue allows for the screening's data class and hosting:
+approved before trial, internal before cloud, then the largest context. The notice, the prompt and
+the starter tests write what the screening and the journey established: each sentence that depends
+on them is an entry of templates/specialist/<da|en>/sentences.toml with its condition. With a
+complete screening and journey nothing is left to fill in; otherwise the gaps are marked UDFYLD:
+(TODO: in English), which validate lists and approve and deploy refuse. The journey's sources are
+written as commented-out [[knowledge]] entries: remove the comment signs and run `aispec knowledge
+fetch ID`. Templates in the workspace override the built-in ones. The result passes `aispec
+validate` as generated.
 
 Exit codes: 0 created, 1 the screening refused the use case (or no model is allowed),
 2 unknown screening, existing folder, bad id or I/O error.")]
