@@ -24,12 +24,14 @@ mod stub_llm;
 mod validate;
 mod validate_corpus;
 
+mod adopt;
 mod deploy;
 mod deploy_faults;
 mod deploy_repo;
 mod deploy_scale;
 mod fault_proxy;
 mod import_export;
+mod import_files;
 mod openwebui;
 mod secrets;
 mod source_server;
