@@ -2,11 +2,11 @@
 //! assertions and the judge.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 use super::assertions::{self, Answer};
 use super::cache::{self, Cache, CacheMode};
@@ -58,6 +58,7 @@ struct Counters {
     /// Chat requests sent and retried (the preflight model listing is not counted).
     http: http::Counters,
     judge_calls: AtomicU64,
+    judge_from_cache: AtomicU64,
 }
 
 struct Shared {
@@ -69,6 +70,8 @@ struct Shared {
     counters: Counters,
     /// Per platform provider: specialist ids it does not offer.
     missing: HashMap<usize, BTreeSet<String>>,
+    /// Gradings of this run by verdict key, so one answer is graded once however many repeats share it.
+    verdicts: Mutex<HashMap<String, Arc<OnceCell<Result<rubric::Verdict, Failure>>>>>,
 }
 
 /// Runs every job of the plan; `on_done` is called once per finished job (for a progress bar).
@@ -115,6 +118,7 @@ async fn run_async(
         permits: Semaphore::new(opts.concurrency.max(1)),
         counters: Counters::default(),
         missing,
+        verdicts: Mutex::default(),
     });
     let mut set = tokio::task::JoinSet::new();
     for (i, job) in plan.jobs.iter().copied().enumerate() {
@@ -142,6 +146,7 @@ async fn run_async(
         retries,
         errors: results.iter().filter(|r| r.answer.is_none()).count() as u64,
         judge_calls: c.judge_calls.load(Ordering::Relaxed),
+        judge_from_cache: c.judge_from_cache.load(Ordering::Relaxed),
         cache_write_errors: unwritten as u64,
     };
     Ok((results, stats))
@@ -240,7 +245,7 @@ async fn run_job(shared: &Shared, job: Job) -> CaseResult {
     for a in &case.case.asserts {
         let r = match assertions::evaluate(a, view, lang) {
             Some(r) => r,
-            None => judge(shared, a, &case.prompt, &answer.text, job.repeat).await,
+            None => judge(shared, a, &case.prompt, &answer.text).await,
         };
         result.assertions.push(r);
     }
@@ -251,45 +256,107 @@ async fn run_job(shared: &Shared, job: Job) -> CaseResult {
     result
 }
 
-async fn judge(
-    shared: &Shared,
-    a: &crate::model::cases::Assertion,
-    question: &str,
-    answer: &str,
-    repeat: u32,
-) -> AssertionResult {
+async fn judge(shared: &Shared, a: &crate::model::cases::Assertion, question: &str, answer: &str) -> AssertionResult {
     let lang = shared.opts.language;
+    let failed = |error: String| assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", error)]));
     let rubric_text = a.value.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
     let Some(judge) = &shared.plan.judge else {
-        let reason = text(lang, "rubric-failed", &[("error", "no judge configured".to_owned())]);
-        return assertions::result(a, false, 0.0, reason);
+        return failed("no judge configured".to_owned());
     };
     let model = judge.model_for(None).unwrap_or_default();
-    let request = match rubric::judge_request(&shared.plan.judge_template, &model, question, answer, rubric_text) {
-        Ok(r) => r,
-        Err(e) => return assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", e)])),
-    };
-    shared.counters.judge_calls.fetch_add(1, Ordering::Relaxed);
-    let (reply, cached, key) = match ask(shared, judge, &request, repeat).await {
-        Ok(r) => r,
-        Err(e) => {
-            return assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", e.to_string())]));
-        }
-    };
-    match rubric::parse_verdict(&reply.text) {
-        Ok(verdict) => {
-            if let Some(key) = key.filter(|_| !cached) {
-                store(shared, key, &reply);
+    let template = &shared.plan.judge_template;
+    let key = (shared.opts.cache != CacheMode::Off)
+        .then(|| cache::verdict_key(&judge.endpoint(), &model, template, rubric_text, question, answer));
+    let verdict = match key {
+        Some(k) => {
+            // One grading per key and run: repeats with the same answer wait for the first instead of asking too.
+            let cell = Arc::clone(
+                shared
+                    .verdicts
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry(k.clone())
+                    .or_default(),
+            );
+            let mut fresh = false;
+            let outcome = cell
+                .get_or_init(|| {
+                    fresh = true;
+                    grade(shared, judge, &model, question, answer, rubric_text, Some(&k))
+                })
+                .await
+                .clone();
+            if !fresh && outcome.is_ok() {
+                shared.counters.judge_from_cache.fetch_add(1, Ordering::Relaxed);
             }
-            let meets = verdict.pass && a.threshold.is_none_or(|t| verdict.score >= t);
-            let (_, negated) = a.base_kind();
-            let pass = meets != negated;
-            let score = if negated { 1.0 - verdict.score } else { verdict.score };
-            assertions::result(a, pass, score, verdict.reason)
+            outcome
         }
+        None => grade(shared, judge, &model, question, answer, rubric_text, None).await,
+    };
+    let verdict = match verdict {
+        Ok(v) => v,
+        Err(Failure::Call(e)) => return failed(e),
         // An unreadable verdict is never cached and never a pass, negated or not.
-        Err(e) => assertions::result(a, false, 0.0, text(lang, "rubric-unreadable", &[("error", e)])),
+        Err(Failure::Unreadable(e)) => {
+            return assertions::result(a, false, 0.0, text(lang, "rubric-unreadable", &[("error", e)]));
+        }
+    };
+    let meets = verdict.pass && a.threshold.is_none_or(|t| verdict.score >= t);
+    let (_, negated) = a.base_kind();
+    let pass = meets != negated;
+    let score = if negated { 1.0 - verdict.score } else { verdict.score };
+    assertions::result(a, pass, score, verdict.reason)
+}
+
+/// Why a grading has no verdict.
+#[derive(Debug, Clone)]
+enum Failure {
+    /// The judge could not be asked.
+    Call(String),
+    /// The judge's answer was not a verdict.
+    Unreadable(String),
+}
+
+/// A verdict from the cache, else from the judge (then stored under `key`).
+async fn grade(
+    shared: &Shared,
+    judge: &ResolvedProvider,
+    model: &str,
+    question: &str,
+    answer: &str,
+    rubric_text: &str,
+    key: Option<&str>,
+) -> Result<rubric::Verdict, Failure> {
+    let mode = shared.opts.cache;
+    if mode.reads()
+        && let Some(v) = key.and_then(|k| shared.cache.verdict(k))
+    {
+        shared.counters.judge_from_cache.fetch_add(1, Ordering::Relaxed);
+        return Ok(v);
     }
+    let request = rubric::judge_request(&shared.plan.judge_template, model, question, answer, rubric_text)
+        .map_err(Failure::Call)?;
+    shared.counters.judge_calls.fetch_add(1, Ordering::Relaxed);
+    let reply = send(shared, judge, &request)
+        .await
+        .map_err(|e| Failure::Call(e.to_string()))?;
+    let verdict = rubric::parse_verdict(&reply.text).map_err(Failure::Unreadable)?;
+    if let Some(k) = key.filter(|_| mode.writes()) {
+        shared
+            .cache
+            .put_entry(k.to_owned(), cache::Entry::Verdict(verdict.clone()));
+    }
+    Ok(verdict)
+}
+
+/// Sends one request within the concurrency limit, bypassing the answer cache.
+async fn send(shared: &Shared, provider: &ResolvedProvider, request: &ChatRequest) -> Result<ChatAnswer, CallError> {
+    let _permit = shared
+        .permits
+        .acquire()
+        .await
+        .map_err(|e| CallError::BadResponse(e.to_string()))?;
+    provider::chat(&shared.transport, provider, request, Some(&shared.counters.http)).await
 }
 
 /// An answer from the cache or the endpoint: (answer, from cache, cache key when cacheable).
@@ -309,12 +376,7 @@ async fn ask(
         shared.counters.from_cache.fetch_add(1, Ordering::Relaxed);
         return Ok((hit, true, key));
     }
-    let _permit = shared
-        .permits
-        .acquire()
-        .await
-        .map_err(|e| CallError::BadResponse(e.to_string()))?;
-    let answer = provider::chat(&shared.transport, provider, request, Some(&shared.counters.http)).await?;
+    let answer = send(shared, provider, request).await?;
     Ok((answer, false, key.filter(|_| mode.writes())))
 }
 

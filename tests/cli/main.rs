@@ -6,6 +6,7 @@ mod approve;
 mod concurrency;
 mod diff;
 mod eval;
+mod eval_judge;
 mod eval_platform;
 mod eval_repo;
 mod git_edges;
