@@ -71,7 +71,7 @@ struct Shared {
     /// Per platform provider: specialist ids it does not offer.
     missing: HashMap<usize, BTreeSet<String>>,
     /// Gradings of this run by verdict key, so one answer is graded once however many repeats share it.
-    verdicts: Mutex<HashMap<String, Arc<OnceCell<Result<rubric::Verdict, Failure>>>>>,
+    verdicts: Mutex<HashMap<String, Arc<Grading>>>,
 }
 
 /// Runs every job of the plan; `on_done` is called once per finished job (for a progress bar).
@@ -307,6 +307,9 @@ async fn judge(shared: &Shared, a: &crate::model::cases::Assertion, question: &s
     let score = if negated { 1.0 - verdict.score } else { verdict.score };
     assertions::result(a, pass, score, verdict.reason)
 }
+
+/// One grading, shared by the jobs that need it.
+type Grading = OnceCell<Result<rubric::Verdict, Failure>>;
 
 /// Why a grading has no verdict.
 #[derive(Debug, Clone)]
