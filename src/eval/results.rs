@@ -149,6 +149,12 @@ pub struct RunStats {
     /// Judge verdicts reused: read from the cache, or graded earlier in the same run for the same answer.
     #[serde(default)]
     pub judge_from_cache: u64,
+    /// Requests sent to the embedder (`similar`).
+    #[serde(default)]
+    pub embedding_calls: u64,
+    /// Embeddings reused: read from the cache, or fetched earlier in the same run.
+    #[serde(default)]
+    pub embeddings_from_cache: u64,
     /// Answers that could not be written to the cache.
     #[serde(default)]
     pub cache_write_errors: u64,

@@ -18,6 +18,7 @@ use super::rubric;
 use super::text as measure;
 use crate::error::UserError;
 use crate::http::{self, Transport};
+use crate::model::cases::AssertionKind;
 use crate::model::config::Language;
 
 /// Default number of requests in flight.
@@ -59,6 +60,8 @@ struct Counters {
     http: http::Counters,
     judge_calls: AtomicU64,
     judge_from_cache: AtomicU64,
+    embedding_calls: AtomicU64,
+    embeddings_from_cache: AtomicU64,
 }
 
 struct Shared {
@@ -71,7 +74,9 @@ struct Shared {
     /// Per platform provider: specialist ids it does not offer.
     missing: HashMap<usize, BTreeSet<String>>,
     /// Gradings of this run by verdict key, so one answer is graded once however many repeats share it.
-    verdicts: Mutex<HashMap<String, Arc<Grading>>>,
+    verdicts: Flights<Result<rubric::Verdict, Failure>>,
+    /// Embeddings of this run by key, so a text shared by many jobs is embedded once.
+    embeddings: Flights<Result<Vec<f32>, String>>,
 }
 
 /// Runs every job of the plan; `on_done` is called once per finished job (for a progress bar).
@@ -118,7 +123,8 @@ async fn run_async(
         permits: Semaphore::new(opts.concurrency.max(1)),
         counters: Counters::default(),
         missing,
-        verdicts: Mutex::default(),
+        verdicts: Flights::default(),
+        embeddings: Flights::default(),
     });
     let mut set = tokio::task::JoinSet::new();
     for (i, job) in plan.jobs.iter().copied().enumerate() {
@@ -147,6 +153,8 @@ async fn run_async(
         errors: results.iter().filter(|r| r.answer.is_none()).count() as u64,
         judge_calls: c.judge_calls.load(Ordering::Relaxed),
         judge_from_cache: c.judge_from_cache.load(Ordering::Relaxed),
+        embedding_calls: c.embedding_calls.load(Ordering::Relaxed),
+        embeddings_from_cache: c.embeddings_from_cache.load(Ordering::Relaxed),
         cache_write_errors: unwritten as u64,
     };
     Ok((results, stats))
@@ -241,10 +249,16 @@ async fn run_job(shared: &Shared, job: Job) -> CaseResult {
     let view = Answer {
         text: &answer.text,
         latency_ms: answer.latency_ms,
+        cost: result.cost,
+        prompt: &case.prompt,
+        vars: &case.case.vars,
     };
     for a in &case.case.asserts {
         let r = match assertions::evaluate(a, view, lang) {
             Some(r) => r,
+            None if a.typed().is_some_and(|(k, _)| k == AssertionKind::Similar) => {
+                similar(shared, a, &answer.text).await
+            }
             None => judge(shared, a, &case.prompt, &answer.text).await,
         };
         result.assertions.push(r);
@@ -270,22 +284,12 @@ async fn judge(shared: &Shared, a: &crate::model::cases::Assertion, question: &s
     let verdict = match key {
         Some(k) => {
             // One grading per key and run: repeats with the same answer wait for the first instead of asking too.
-            let cell = Arc::clone(
-                shared
-                    .verdicts
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .entry(k.clone())
-                    .or_default(),
-            );
-            let mut fresh = false;
-            let outcome = cell
-                .get_or_init(|| {
-                    fresh = true;
+            let (outcome, fresh) = shared
+                .verdicts
+                .once(&k, || {
                     grade(shared, judge, &model, question, answer, rubric_text, Some(&k))
                 })
-                .await
-                .clone();
+                .await;
             if !fresh && outcome.is_ok() {
                 shared.counters.judge_from_cache.fetch_add(1, Ordering::Relaxed);
             }
@@ -308,8 +312,41 @@ async fn judge(shared: &Shared, a: &crate::model::cases::Assertion, question: &s
     assertions::result(a, pass, score, verdict.reason)
 }
 
-/// One grading, shared by the jobs that need it.
-type Grading = OnceCell<Result<rubric::Verdict, Failure>>;
+/// Work done once per key and run, however many jobs need it at the same time.
+struct Flights<T>(Mutex<HashMap<String, Arc<OnceCell<T>>>>);
+
+impl<T> Default for Flights<T> {
+    fn default() -> Self {
+        Flights(Mutex::default())
+    }
+}
+
+impl<T: Clone> Flights<T> {
+    /// The value for `key`: computed by `work` for the first caller, awaited by the others. Returns whether this
+    /// caller computed it.
+    async fn once<F, Fut>(&self, key: &str, work: F) -> (T, bool)
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let cell = Arc::clone(
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key.to_owned())
+                .or_default(),
+        );
+        let mut fresh = false;
+        let value = cell
+            .get_or_init(|| {
+                fresh = true;
+                work()
+            })
+            .await
+            .clone();
+        (value, fresh)
+    }
+}
 
 /// Why a grading has no verdict.
 #[derive(Debug, Clone)]
@@ -350,6 +387,57 @@ async fn grade(
             .put_entry(k.to_owned(), cache::Entry::Verdict(verdict.clone()));
     }
     Ok(verdict)
+}
+
+/// `similar`: the cosine similarity of the answer's and the expected text's embeddings.
+async fn similar(shared: &Shared, a: &crate::model::cases::Assertion, answer: &str) -> AssertionResult {
+    let lang = shared.opts.language;
+    let failed = |error: String| assertions::result(a, false, 0.0, text(lang, "embedding-failed", &[("error", error)]));
+    let Some(expected) = a.value.as_ref().and_then(|v| v.as_str()) else {
+        let problem = "`value` must be the expected text".to_owned();
+        return assertions::result(a, false, 0.0, text(lang, "bad-value", &[("problem", problem)]));
+    };
+    let Some(embedder) = &shared.plan.embedder else {
+        return failed("no embedder configured".to_owned());
+    };
+    let got = match embedding(shared, embedder, answer).await {
+        Ok(v) => v,
+        Err(e) => return failed(e),
+    };
+    let want = match embedding(shared, embedder, expected).await {
+        Ok(v) => v,
+        Err(e) => return failed(e),
+    };
+    assertions::similarity_result(a, assertions::cosine(&got, &want), lang)
+}
+
+/// An embedding from the cache, from earlier in this run, or from the embedder (then cached).
+async fn embedding(shared: &Shared, embedder: &ResolvedProvider, input: &str) -> Result<Vec<f32>, String> {
+    let mode = shared.opts.cache;
+    let model = embedder.model_for(None).unwrap_or_default();
+    let key = cache::embedding_key(&provider::embeddings_url(embedder), &model, input);
+    if mode.reads()
+        && let Some(v) = shared.cache.embedding(&key)
+    {
+        shared.counters.embeddings_from_cache.fetch_add(1, Ordering::Relaxed);
+        return Ok(v);
+    }
+    let fetch = || async {
+        let _permit = shared.permits.acquire().await.map_err(|e| e.to_string())?;
+        shared.counters.embedding_calls.fetch_add(1, Ordering::Relaxed);
+        let v = provider::embed(&shared.transport, embedder, input, Some(&shared.counters.http))
+            .await
+            .map_err(|e| e.to_string())?;
+        if mode.writes() {
+            shared.cache.put_entry(key.clone(), cache::Entry::Embedding(v.clone()));
+        }
+        Ok(v)
+    };
+    let (value, fresh) = shared.embeddings.once(&key, fetch).await;
+    if !fresh && value.is_ok() {
+        shared.counters.embeddings_from_cache.fetch_add(1, Ordering::Relaxed);
+    }
+    value
 }
 
 /// Sends one request within the concurrency limit, bypassing the answer cache.
