@@ -7,6 +7,7 @@ mod concurrency;
 mod diff;
 mod eval;
 mod eval_judge;
+mod eval_parity;
 mod eval_platform;
 mod eval_repo;
 mod git_edges;
