@@ -25,6 +25,7 @@ Examples:
   aispec import --from-target staging --all               # every model the key can change
   aispec import models-export-1718000000.json             # Open WebUI's export file
   aispec import dist/open-webui-models.json klarsprog     # one model from a file
+  aispec import promptfoo evals/promptfooconfig.yaml --suite borgerservice   # a promptfoo config as a suite
 
 Models made in the web UI become drafts (owner and notice to fill in); models aispec deployed are restored
 exactly, sign-offs included. Review the files, then commit them. Existing folders are left alone unless
@@ -44,6 +45,12 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// With `promptfoo CONFIG`: the suite's name (default: the config's folder name).
+    #[arg(long, value_name = "NAME")]
+    pub suite: Option<String>,
+    /// With `promptfoo CONFIG`: write nothing and exit 1 when any part cannot be converted.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// One imported model.
@@ -63,6 +70,9 @@ struct Row {
 
 /// Runs `import`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    if let Some(("promptfoo", rest)) = args.args.split_first().map(|(a, r)| (a.as_str(), r)) {
+        return super::import_promptfoo::run(ctx, rest, args.suite.as_deref(), args.strict, args.force, args.format);
+    }
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
     let _lock = super::lock_workspace(ctx, &ws)?;

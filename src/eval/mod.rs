@@ -6,6 +6,7 @@ pub mod compare;
 pub mod javascript;
 pub mod messages;
 pub mod plan;
+pub mod promptfoo;
 pub mod provider;
 pub mod report;
 pub mod results;

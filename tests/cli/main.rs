@@ -9,6 +9,7 @@ mod eval;
 mod eval_judge;
 mod eval_parity;
 mod eval_platform;
+mod eval_promptfoo;
 mod eval_repo;
 mod git_edges;
 mod init;
