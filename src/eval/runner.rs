@@ -25,6 +25,8 @@ use crate::model::config::Language;
 pub const DEFAULT_CONCURRENCY: usize = 8;
 /// Default number of retries after the first attempt.
 pub const DEFAULT_RETRIES: u32 = 3;
+/// Tasks alive per request permit: enough that a freed permit always has a task waiting for it.
+const TASKS_PER_PERMIT: usize = 4;
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -126,16 +128,26 @@ async fn run_async(
         verdicts: Flights::default(),
         embeddings: Flights::default(),
     });
+    // Jobs are started as earlier ones finish, a window ahead of the permits: a task waiting for its turn costs
+    // kilobytes, and 40,000 of them at once cost more than everything else a large run holds.
+    let window = opts.concurrency.max(1).saturating_mul(TASKS_PER_PERMIT);
+    let mut waiting = plan.jobs.iter().copied().enumerate();
     let mut set = tokio::task::JoinSet::new();
-    for (i, job) in plan.jobs.iter().copied().enumerate() {
+    let start = |set: &mut tokio::task::JoinSet<(usize, CaseResult)>, (i, job): (usize, Job)| {
         let shared = Arc::clone(&shared);
         set.spawn(async move { (i, run_job(&shared, job).await) });
+    };
+    for next in waiting.by_ref().take(window) {
+        start(&mut set, next);
     }
     let mut results: Vec<Option<CaseResult>> = vec![None; plan.jobs.len()];
     let mut unwritten = 0;
     while let Some(joined) = set.join_next().await {
         let (i, result) = joined.map_err(|e| UserError::new(format!("an evaluation task failed: {e}")))?;
         results[i] = Some(result);
+        if let Some(next) = waiting.next() {
+            start(&mut set, next);
+        }
         on_done();
         if cache.pending_len() >= cache::FLUSH_EVERY {
             // A long run keeps its answers even when it is interrupted later.
