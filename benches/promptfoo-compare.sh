@@ -7,6 +7,7 @@
 #   benches/promptfoo-compare.sh                              # 10,000 cases × 4 providers, one run each
 #   CASES=1000 PROVIDERS=2 CONCURRENCY=32 benches/promptfoo-compare.sh
 #   PROMPTFOO_DIR=/tmp/pfbench benches/promptfoo-compare.sh   # reuse an installation
+#   STUB=/tmp/aispec-stub-llm benches/promptfoo-compare.sh     # a stub built earlier (no cargo build)
 #
 # Everything stays on this machine: promptfoo's telemetry, update check and sharing are switched off, and every
 # provider points at the stub on 127.0.0.1.
@@ -19,10 +20,13 @@ CONCURRENCY=${CONCURRENCY:-64}
 JUDGE_EVERY=${JUDGE_EVERY:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin aispec-stub-llm
-target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
-  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-stub="$target_dir/release/aispec-stub-llm"
+stub=${STUB:-}
+if [ -z "$stub" ]; then
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin aispec-stub-llm
+  target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+  stub="$target_dir/release/aispec-stub-llm"
+fi
 
 work=$(mktemp -d)
 stub_pid=""
