@@ -67,6 +67,8 @@ pub enum Command {
     Import(commands::import::Args),
     /// Write Open WebUI-importable JSON for the approved specialists.
     Export(commands::export::Args),
+    /// Fetch knowledge files from their sources (web pages, PDF, Word), and notice when a source changes.
+    Knowledge(commands::knowledge::Args),
     /// Run test cases against models or the deployed platform, and compare with a saved run.
     Eval(commands::eval::Args),
     /// Show the model catalogue with the latest evaluation scores.

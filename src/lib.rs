@@ -22,11 +22,13 @@ pub mod hint;
 pub mod history;
 pub mod http;
 pub mod id;
+pub mod knowledge;
 pub mod lock;
 pub mod model;
 pub mod output;
 pub mod personal_data;
 pub mod platform;
+pub mod profile_image;
 pub mod prompt;
 pub mod questionnaire;
 pub mod scaffold;
@@ -68,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Import(args) => commands::import::run(&ctx, args),
         Command::Export(args) => commands::export::run(&ctx, args),
         Command::Eval(args) => commands::eval::run(&ctx, args),
+        Command::Knowledge(args) => commands::knowledge::run(&ctx, args),
         Command::Models(args) => commands::models::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),
         Command::Journey(args) => commands::journey::run(&ctx, args),

@@ -11,6 +11,7 @@ pub mod import;
 pub mod import_promptfoo;
 pub mod init;
 pub mod journey;
+pub mod knowledge;
 pub mod log;
 pub mod models;
 pub mod new;

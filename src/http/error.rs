@@ -34,9 +34,25 @@ pub enum HttpError {
         /// Where the server wanted it to go.
         to: String,
     },
+    /// The server redirected to another site, or from https to plain http (knowledge sources).
+    #[error(
+        "{from} was redirected to {to}, which is not https on the same site; aispec follows a source's redirects only over https within its registrable domain (aarhus.dk → www.aarhus.dk)"
+    )]
+    CrossSite {
+        /// Where the request went (no credentials or query).
+        from: String,
+        /// Where the server wanted it to go.
+        to: String,
+    },
     /// More redirects than any sane server needs.
     #[error("the server redirected more than {0} times")]
     TooManyRedirects(usize),
+    /// The answer is larger than the caller accepts.
+    #[error("the answer is larger than {} MiB", .limit / 1024 / 1024)]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
 }
 
 impl HttpError {
@@ -45,7 +61,10 @@ impl HttpError {
         match self {
             HttpError::Status { code, .. } => is_retry_status(*code),
             HttpError::Timeout(_) | HttpError::Connect(_) | HttpError::Interrupted(_) => true,
-            HttpError::CrossOrigin { .. } | HttpError::TooManyRedirects(_) => false,
+            HttpError::CrossOrigin { .. }
+            | HttpError::CrossSite { .. }
+            | HttpError::TooManyRedirects(_)
+            | HttpError::TooLarge { .. } => false,
         }
     }
 

@@ -1,26 +1,30 @@
-//! The one HTTP transport every network caller uses (the Open WebUI client, eval providers, later knowledge
-//! fetching): timeouts, retries that honour `Retry-After`, a redirect policy that never leaves the origin,
-//! credentials bound to the origin they belong to, and server texts that are redacted and capped before anyone
-//! can print or save them.
+//! The one HTTP transport every network caller uses (the Open WebUI client, eval providers, knowledge
+//! fetching): timeouts, retries that honour `Retry-After`, redirects followed hop by hop under the caller's rule
+//! (the same origin by default, the same site for knowledge sources), credentials bound to the origin they
+//! belong to, a cap on the size of an answer, and server texts that are redacted and capped before anyone can
+//! print or save them.
 
 pub mod error;
+pub mod redirect;
+pub mod resolve;
 pub mod retry;
 pub mod url;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::{Method, Url};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
+use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
 pub use error::{HttpError, is_retry_status};
+pub use redirect::Redirects;
 pub use retry::RetryPolicy;
 pub use url::{UrlProblem, check_base_url};
 
 use crate::secrets::{self, Secret};
 
-/// Most redirects followed within one origin.
+/// Most redirects followed for one request.
 pub const MAX_REDIRECTS: usize = 5;
 
 /// A header sent only to one origin: the API key of a target or provider, or (later) an intranet's token.
@@ -120,6 +124,10 @@ pub struct Request<'a> {
     pub counters: Option<&'a Counters>,
     /// A credential for this request only (still sent only to its own origin).
     pub credential: Option<&'a Credential>,
+    /// Further headers that are no secret (`If-None-Match`, `Accept`), sent on every hop.
+    pub headers: &'a [(HeaderName, HeaderValue)],
+    /// The most bytes of body accepted; a longer answer is [`HttpError::TooLarge`] (no limit when `None`).
+    pub max_body: Option<u64>,
 }
 
 impl<'a> Request<'a> {
@@ -133,11 +141,13 @@ impl<'a> Request<'a> {
             timeout: None,
             counters: None,
             credential: None,
+            headers: &[],
+            max_body: None,
         }
     }
 }
 
-/// A 2xx answer.
+/// A 2xx answer, or a 304 (Not Modified) to a conditional request.
 #[derive(Debug, Clone)]
 pub struct Reply {
     /// Status code.
@@ -146,6 +156,22 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// From sending the last attempt to the full body.
     pub latency: Duration,
+    /// The answer's headers.
+    pub headers: HeaderMap,
+    /// Where the answer came from, after any redirects.
+    pub url: Url,
+}
+
+impl Reply {
+    /// True for a 304 answer: what the caller has is still current.
+    pub fn not_modified(&self) -> bool {
+        self.status == StatusCode::NOT_MODIFIED.as_u16()
+    }
+
+    /// A header's value as text, when present and readable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
 }
 
 /// Settings of a transport.
@@ -166,6 +192,7 @@ pub struct Transport {
     timeout: Duration,
     retry: RetryPolicy,
     credentials: Vec<Credential>,
+    redirects: Redirects,
 }
 
 impl Transport {
@@ -175,7 +202,9 @@ impl Transport {
             .user_agent(concat!("aispec/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
             .timeout(options.timeout)
-            .redirect(redirect_policy());
+            .dns_resolver(resolve::LoopbackFirst)
+            // Redirects are followed in `attempt`, where each hop is checked and credentials decided again.
+            .redirect(reqwest::redirect::Policy::none());
         if let Some(n) = options.idle_per_host {
             builder = builder.pool_max_idle_per_host(n);
         }
@@ -185,7 +214,14 @@ impl Transport {
             timeout: options.timeout,
             retry: options.retry,
             credentials,
+            redirects: Redirects::SameOrigin,
         })
+    }
+
+    /// The same transport following redirects under `rule` instead of only within the origin.
+    pub fn with_redirects(mut self, rule: Redirects) -> Self {
+        self.redirects = rule;
+        self
     }
 
     /// The per-request timeout.
@@ -223,20 +259,63 @@ impl Transport {
         }
     }
 
+    /// One attempt: the request and the redirects it leads to, each hop checked against the redirect rule.
     async fn attempt(&self, req: &Request<'_>) -> Result<Reply, HttpError> {
         let timeout = req.timeout.unwrap_or(self.timeout);
-        let mut builder = self
-            .client
-            .request(req.method.clone(), req.url.clone())
-            .timeout(timeout);
+        let mut url = req.url.clone();
+        let mut method = req.method.clone();
+        let mut with_body = true;
+        let mut hops = 0;
+        loop {
+            let started = Instant::now();
+            let resp = self
+                .hop(req, &method, &url, with_body, timeout)?
+                .send()
+                .await
+                .map_err(|e| transport_error(e, timeout))?;
+            let status = resp.status();
+            let location = resp.headers().get(LOCATION).and_then(|l| l.to_str().ok());
+            let next = location.and_then(|l| url.join(l).ok());
+            if let Some(next) = next.filter(|_| status.is_redirection() && status != StatusCode::NOT_MODIFIED) {
+                self.redirects.check(req.url, &url, &next)?;
+                hops += 1;
+                if hops > MAX_REDIRECTS {
+                    return Err(HttpError::TooManyRedirects(MAX_REDIRECTS));
+                }
+                let (m, keep) = redirect::next_method(status, &method);
+                method = m;
+                with_body = with_body && keep;
+                url = next;
+                continue;
+            }
+            return finish(resp, url, req.max_body, started, timeout).await;
+        }
+    }
+
+    /// The request for one hop: the credentials that belong to `url`'s origin, the caller's headers, the body.
+    fn hop(
+        &self,
+        req: &Request<'_>,
+        method: &Method,
+        url: &Url,
+        with_body: bool,
+        timeout: Duration,
+    ) -> Result<reqwest::RequestBuilder, HttpError> {
+        let mut builder = self.client.request(method.clone(), url.clone()).timeout(timeout);
+        for (name, value) in req.headers {
+            builder = builder.header(name.clone(), value.clone());
+        }
         let credentials = self.credentials.iter().chain(req.credential);
-        for c in credentials.filter(|c| c.applies_to(req.url)) {
+        for c in credentials.filter(|c| c.applies_to(url)) {
             let mut value = HeaderValue::from_str(c.value.expose())
                 .map_err(|_| HttpError::Connect("the credential is not a valid HTTP header value".to_owned()))?;
             value.set_sensitive(true);
             builder = builder.header(c.header.clone(), value);
         }
-        builder = match req.body {
+        if !with_body {
+            return Ok(builder);
+        }
+        Ok(match req.body {
             Body::None => builder,
             Body::Json(v) => builder.json(v),
             Body::File {
@@ -252,73 +331,54 @@ impl Transport {
                 }
                 builder.multipart(form)
             }
-        };
-        let started = Instant::now();
-        let resp = builder.send().await.map_err(|e| transport_error(e, timeout))?;
-        let status = resp.status();
-        let retry_after = retry::retry_after(resp.headers());
-        let body = resp.bytes().await.map_err(|e| transport_error(e, timeout))?;
-        if status.is_success() {
-            return Ok(Reply {
-                status: status.as_u16(),
-                body: body.to_vec(),
-                latency: started.elapsed(),
-            });
-        }
-        Err(HttpError::Status {
-            code: status.as_u16(),
-            detail: error_detail(&body, status.canonical_reason()),
-            retry_after,
         })
     }
 }
 
-/// Same-origin redirects are followed (a few); any other is an error naming both URLs.
-fn redirect_policy() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let Some(first) = attempt.previous().first() else {
-            return attempt.follow();
-        };
-        if !url::same_origin(first, attempt.url()) {
-            let err = CrossOrigin {
-                from: url::shown(first),
-                to: url::shown(attempt.url()),
-            };
-            return attempt.error(err);
+/// Reads the answer (at most `max_body` bytes) into a [`Reply`], or the error its status means.
+async fn finish(
+    mut resp: reqwest::Response,
+    url: Url,
+    max_body: Option<u64>,
+    started: Instant,
+    timeout: Duration,
+) -> Result<Reply, HttpError> {
+    let status = resp.status();
+    let retry_after = retry::retry_after(resp.headers());
+    let headers = resp.headers().clone();
+    let too_large = |len: u64| {
+        max_body
+            .filter(|limit| len > *limit)
+            .map(|limit| HttpError::TooLarge { limit })
+    };
+    if let Some(e) = resp.content_length().and_then(too_large) {
+        return Err(e);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(e, timeout))? {
+        body.extend_from_slice(&chunk);
+        if let Some(e) = too_large(body.len() as u64) {
+            return Err(e);
         }
-        if attempt.previous().len() > MAX_REDIRECTS {
-            return attempt.error(TooMany);
-        }
-        attempt.follow()
+    }
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        return Ok(Reply {
+            status: status.as_u16(),
+            body,
+            latency: started.elapsed(),
+            headers,
+            url,
+        });
+    }
+    Err(HttpError::Status {
+        code: status.as_u16(),
+        detail: error_detail(&body, status.canonical_reason()),
+        retry_after,
     })
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("redirect from {from} to {to}")]
-struct CrossOrigin {
-    from: String,
-    to: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("too many redirects")]
-struct TooMany;
-
 fn transport_error(e: reqwest::Error, timeout: Duration) -> HttpError {
     let e = e.without_url();
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-    while let Some(s) = source {
-        if let Some(c) = s.downcast_ref::<CrossOrigin>() {
-            return HttpError::CrossOrigin {
-                from: c.from.clone(),
-                to: c.to.clone(),
-            };
-        }
-        if s.downcast_ref::<TooMany>().is_some() {
-            return HttpError::TooManyRedirects(MAX_REDIRECTS);
-        }
-        source = s.source();
-    }
     let message = secrets::quote(&error_chain(&e));
     if e.is_timeout() {
         HttpError::Timeout(timeout)

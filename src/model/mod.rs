@@ -5,6 +5,7 @@ pub mod cases;
 pub mod catalog;
 pub mod config;
 pub mod journey;
+pub mod knowledge_lock;
 pub mod questionnaire;
 pub mod screening;
 pub mod specialist;

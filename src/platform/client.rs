@@ -218,7 +218,7 @@ impl Client {
             repeat: repeat.http(),
             timeout: repeat.slow().then(|| self.transport.timeout().max(SLOW_TIMEOUT)),
             counters: Some(counters),
-            credential: None,
+            ..http::Request::new(&method, &url)
         };
         self.transport
             .send(request)
@@ -299,8 +299,10 @@ fn api_error(method: &Method, path: &str, e: HttpError) -> ApiError {
         HttpError::Timeout(timeout) => ApiError::Timeout { method, path, timeout },
         HttpError::Connect(message) => ApiError::Connect { method, path, message },
         HttpError::Interrupted(message) => ApiError::Interrupted { method, path, message },
-        HttpError::CrossOrigin { from, to } => ApiError::Redirect { method, from, to },
-        e @ HttpError::TooManyRedirects(_) => ApiError::Decode {
+        HttpError::CrossOrigin { from, to } | HttpError::CrossSite { from, to } => {
+            ApiError::Redirect { method, from, to }
+        }
+        e @ (HttpError::TooManyRedirects(_) | HttpError::TooLarge { .. }) => ApiError::Decode {
             method,
             path,
             message: e.to_string(),

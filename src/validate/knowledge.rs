@@ -47,6 +47,7 @@ pub fn check(
         }
         scan(ws, file, shown, allow, diags);
     }
+    super::knowledge_sources::check(ws, s, spec, src, diags);
 }
 
 /// The listed entries: each once, inside `knowledge/`, of a supported type, present on disk. Returns the names

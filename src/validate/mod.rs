@@ -1,10 +1,12 @@
 //! `aispec validate`: every check on every file, collected as diagnostics.
 
+mod adoption;
 pub mod cases;
 mod catalog;
 mod config;
 mod ids;
 mod knowledge;
+mod knowledge_sources;
 pub mod limits;
 pub mod personal_data;
 mod screening;

@@ -7,7 +7,7 @@ mod files;
 
 /// The PDF and Word makers the library's unit tests use, so no binary fixture is committed.
 #[path = "../../src/extract/fixtures.rs"]
-mod documents;
+pub mod documents;
 
 const SPEC: &str = "specialists/demo/specialist.toml";
 const PROMPT: &str = "specialists/demo/system-prompt.md";

@@ -177,10 +177,15 @@ pub fn prompt(out: &mut String, p: &TextDiff, style: &Style, indent: &str) {
         p.words_added,
         p.words_removed
     );
-    let inner = format!("{indent}  ");
+    hunks(out, p, style, &format!("{indent}  "));
+}
+
+/// Each changed region of a text diff with its line number, word by word, every line after `indent` (the
+/// body of [`prompt`], also used for other texts such as fetched knowledge).
+pub fn hunks(out: &mut String, p: &TextDiff, style: &Style, indent: &str) {
     for h in &p.hunks {
-        let _ = writeln!(out, "{inner}{}", style.cyan(&format!("@@ line {} @@", h.new_line)));
-        inline(out, &h.segments, style, &inner);
+        let _ = writeln!(out, "{indent}{}", style.cyan(&format!("@@ line {} @@", h.new_line)));
+        inline(out, &h.segments, style, indent);
     }
 }
 

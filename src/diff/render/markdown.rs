@@ -164,6 +164,12 @@ fn prompt(out: &mut String, p: &TextDiff, new: bool) {
         "**System prompt** (+{} −{} words; <del>removed</del>, <ins>added</ins>)\n",
         p.words_added, p.words_removed
     );
+    hunks(out, p);
+}
+
+/// Each changed region of a text diff in a `<pre>` block, word by word with `<del>` and `<ins>` (the body of
+/// the prompt section, also used for other texts such as fetched knowledge).
+pub fn hunks(out: &mut String, p: &TextDiff) {
     out.push_str("<pre>\n");
     for (i, h) in p.hunks.iter().enumerate() {
         if i > 0 {
