@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let named_refused = !sel.ids.is_empty() && !candidates.refused.is_empty();
     if named_refused {
         for r in &candidates.refused {
-            ctx.out.warn(&msg::f(
+            ctx.out.refuse(&msg::f(
                 "deploy.not_deployed",
                 &[("id", &r.id), ("why", &render::reason(&r.reason))],
             ));
@@ -148,7 +148,7 @@ fn stopped(ctx: &Ctx, report: &mut Report, human: bool) -> anyhow::Result<bool> 
         msg::t("deploy.conflict_hint")
     };
     ctx.out
-        .warn(&msg::f("deploy.stopped", &[("ids", &ids.join(", ")), ("hint", &hint)]));
+        .refuse(&msg::f("deploy.stopped", &[("ids", &ids.join(", ")), ("hint", &hint)]));
     Ok(true)
 }
 

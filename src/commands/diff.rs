@@ -85,7 +85,7 @@ fn check_versions(ctx: &Ctx, report: &DiffReport) -> ExitStatus {
         };
         failed = true;
         let current = d.new_version.as_deref().unwrap_or("?");
-        ctx.out.warn(&crate::msg::f(
+        ctx.out.refuse(&crate::msg::f(
             "diff.not_bumped",
             &[
                 ("id", &d.id),
