@@ -311,6 +311,18 @@ pub fn fit(t: &mut Table, whole: &[usize], drop: &[usize]) -> Vec<String> {
     hidden
 }
 
+/// The lines under a table (`· id: text`), each wrapped to the terminal with a hanging indent, followed by the
+/// note on columns left out (`hidden`, from [`fit`]).
+pub fn notes_below(style: &Style, mut notes: Vec<String>, hidden: &[String]) -> String {
+    notes.extend(hidden_note(hidden));
+    let width = term_width().saturating_sub(2);
+    let mut out = String::new();
+    for n in notes {
+        out.push_str(&format!("{} {}\n", style.dim("·"), wrap(&n, width, "  ")));
+    }
+    out
+}
+
 /// The note under a table that says which columns did not fit, if any.
 pub fn hidden_note(hidden: &[String]) -> Option<String> {
     (!hidden.is_empty()).then(|| crate::msg::f("table.hidden", &[("columns", &hidden.join(", "))]))

@@ -236,15 +236,7 @@ fn render_results(report: &Report, style: &crate::output::Style) -> String {
     }
     let hidden = crate::output::fit(&mut t, &[0], &[3, 1]);
     let mut out = format!("\n{t}\n");
-    notes.extend(crate::output::hidden_note(&hidden));
-    let width = crate::output::term_width();
-    for n in notes {
-        out.push_str(&format!(
-            "{} {}\n",
-            style.dim("·"),
-            crate::output::wrap(&n, width.saturating_sub(2), "  ")
-        ));
-    }
+    out.push_str(&crate::output::notes_below(style, notes, &hidden));
     if report.failed == 0 {
         out.push_str(&style.green(&msg::f(
             "deploy.deployed",

@@ -180,15 +180,8 @@ fn render(rows: &[Row], style: &crate::output::Style) -> String {
     }
     let hidden = crate::output::fit(&mut t, &[0, 1], &[2]);
     let mut out = format!("{t}\n");
-    below.extend(crate::output::hidden_note(&hidden));
+    out.push_str(&crate::output::notes_below(style, below, &hidden));
     let width = crate::output::term_width();
-    for n in below {
-        out.push_str(&format!(
-            "{} {}\n",
-            style.dim("·"),
-            crate::output::wrap(&n, width.saturating_sub(2), "  ")
-        ));
-    }
     if rows.iter().any(|r| r.result == "adopted") {
         out.push_str(&crate::output::wrap(msg::t("import.adopted"), width, ""));
         out.push('\n');

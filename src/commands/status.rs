@@ -135,12 +135,7 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
     drop.extend([6, 4, 3, 2, 1, 5]);
     let hidden = crate::output::fit(&mut table, &[0], &drop);
     let mut out = format!("{table}\n");
-    notes.extend(crate::output::hidden_note(&hidden));
-    let width = crate::output::term_width();
-    for n in notes {
-        let text = crate::output::wrap(&n, width.saturating_sub(2), "  ");
-        out.push_str(&format!("{} {text}\n", style.dim("·")));
-    }
+    out.push_str(&crate::output::notes_below(style, notes, &hidden));
     out
 }
 

@@ -6,7 +6,7 @@ use crate::diff::render::human;
 use comfy_table::{Cell, Color};
 
 use crate::msg;
-use crate::output::{Style, fit, hidden_note, styled_table};
+use crate::output::{Style, fit, styled_table};
 
 /// The plan as tables and diffs.
 pub fn render(plan: &Plan, style: &Style) -> String {
@@ -20,7 +20,6 @@ pub fn render(plan: &Plan, style: &Style) -> String {
         ],
     );
     let mut out = crate::output::wrap(&title, width, "  ");
-    let dot = style.dim("·");
     out.push_str("\n\n");
     if plan.items.is_empty() {
         out.push_str(msg::t("plan.empty"));
@@ -51,18 +50,12 @@ pub fn render(plan: &Plan, style: &Style) -> String {
     out.push_str(&t.to_string());
     out.push('\n');
     // Why an item is blocked, skipped or in conflict, whole: a table cell would cut it.
-    let mut notes: Vec<String> = plan
+    let notes: Vec<String> = plan
         .items
         .iter()
         .filter_map(|i| Some(format!("{}: {}", i.id, reason(i.reason.as_deref()?))))
         .collect();
-    notes.extend(hidden_note(&hidden));
-    for n in notes {
-        out.push_str(&format!(
-            "{dot} {}\n",
-            crate::output::wrap(&n, width.saturating_sub(2), "  ")
-        ));
-    }
+    out.push_str(&crate::output::notes_below(style, notes, &hidden));
     let changed: Vec<&PlanItem> = plan
         .items
         .iter()
