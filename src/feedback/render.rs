@@ -1,0 +1,151 @@
+//! The human report of `aispec feedback`: one table, then the reasons and comments per specialist.
+
+use super::summary::{FeedbackSummary, SpecialistFeedback, Thumb};
+use super::texts::{Thumbs, reason_label};
+use crate::output::Style;
+
+/// The summary as text for a terminal; emoji only when `style` is on (see [`Thumbs::for_output`]).
+pub fn human(s: &FeedbackSummary, style: &Style) -> String {
+    let thumbs = Thumbs::for_output(style.enabled());
+    let mut out = format!(
+        "Feedback on target `{}` since {} ({}); flagged above {} {} with at least {} rating(s)\n",
+        s.target,
+        s.from.get(..10).unwrap_or(&s.from),
+        s.since,
+        percent(s.thresholds.max_negative_share),
+        thumbs.down,
+        s.thresholds.min_ratings
+    );
+    if s.specialists.is_empty() {
+        out.push_str("No specialist of this workspace is deployed on the target.\n");
+        return out;
+    }
+    let mut table = crate::output::table([
+        "Specialist".to_owned(),
+        "Messages".to_owned(),
+        "Chats".to_owned(),
+        thumbs.up.to_owned(),
+        thumbs.down.to_owned(),
+        format!("{} share", thumbs.down),
+    ]);
+    for f in &s.specialists {
+        let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
+        let share = f.negative_share.map_or_else(|| "—".to_owned(), percent);
+        let share = if f.flagged {
+            style.red(&format!("{share} flagged"))
+        } else {
+            share
+        };
+        table.add_row(vec![
+            f.id.clone(),
+            known(f.messages),
+            known(f.chats),
+            f.up.to_string(),
+            f.down.to_string(),
+            share,
+        ]);
+    }
+    out.push_str(&format!("{table}\n"));
+    for f in s
+        .specialists
+        .iter()
+        .filter(|f| !f.reasons.is_empty() || !f.comments.is_empty())
+    {
+        out.push_str(&details(f, thumbs, style));
+    }
+    if !s.usage_available {
+        out.push_str("? the platform's usage analytics could not be read, so messages and chats are unknown\n");
+    }
+    out
+}
+
+fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style) -> String {
+    let thumb = |t: Thumb| match t {
+        Thumb::Up => thumbs.up,
+        Thumb::Down => thumbs.down,
+    };
+    let mut out = format!("\n{}\n", style.bold(&f.id));
+    if !f.reasons.is_empty() {
+        let reasons: Vec<String> = f
+            .reasons
+            .iter()
+            .map(|r| format!("{} ({} {})", reason_label(&r.reason), thumb(r.rating), r.count))
+            .collect();
+        out.push_str(&format!("  Reasons: {}\n", reasons.join(", ")));
+    }
+    if !f.comments.is_empty() {
+        out.push_str("  Latest comments:\n");
+        for c in &f.comments {
+            let reason = c
+                .reason
+                .as_deref()
+                .map(|r| format!(" {}", reason_label(r)))
+                .unwrap_or_default();
+            let text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push_str(&format!("    {} {}{reason}: \"{text}\"\n", c.date, thumb(c.rating)));
+        }
+    }
+    out
+}
+
+/// A share as a whole percentage (`0.25` → `25 %`).
+pub fn percent(share: f64) -> String {
+    format!("{:.0} %", share * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feedback::summary::Thresholds;
+
+    fn summary() -> FeedbackSummary {
+        FeedbackSummary {
+            target: "prod".into(),
+            since: "30d".into(),
+            from: "2026-10-30T00:00:00Z".into(),
+            thresholds: Thresholds {
+                max_negative_share: 0.2,
+                min_ratings: 5,
+            },
+            usage_available: true,
+            specialists: vec![SpecialistFeedback {
+                id: "klarsprog".into(),
+                version: None,
+                messages: Some(1234),
+                chats: Some(56),
+                up: 10,
+                down: 3,
+                negative_share: Some(3.0 / 13.0),
+                reasons: vec![],
+                comments: vec![],
+                flagged: true,
+            }],
+            flagged: vec!["klarsprog".into()],
+        }
+    }
+
+    #[test]
+    fn emoji_columns_line_up() {
+        // With colour on the cells carry escape codes; measure the plain table with emoji instead.
+        let mut table = crate::output::table(["Specialist", "👍", "👎", "👎 share"]);
+        table.add_row(vec!["klarsprog", "10", "3", "23 %"]);
+        let rendered = table.to_string();
+        let widths: Vec<usize> = rendered.lines().map(|l| unicode_width(l)).collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{rendered}\n{widths:?}");
+    }
+
+    #[test]
+    fn plain_words_without_style() {
+        let text = human(&summary(), &Style::new(false));
+        assert!(text.contains("│ up ") || text.contains(" up "), "{text}");
+        assert!(!text.contains('👍'), "{text}");
+        assert!(text.contains("23 % flagged"), "{text}");
+    }
+
+    /// Display width: emoji and other wide characters take two columns.
+    fn unicode_width(s: &str) -> usize {
+        s.chars()
+            .map(|c| if ('\u{1F300}'..='\u{1FAFF}').contains(&c) { 2 } else { 1 })
+            .sum()
+    }
+}
