@@ -226,7 +226,7 @@ mod tests {
             Language::Da,
             &BTreeSet::new(),
         );
-        let text = with_drafts(None, &[c.clone()], Language::Da, "klarsprog").expect("text");
+        let text = with_drafts(None, std::slice::from_ref(&c), Language::Da, "klarsprog").expect("text");
         let back: CaseFile = toml::from_str(&text).expect("parses");
         assert_eq!(back.cases, [c]);
         assert!(text.starts_with("# Udkast"), "{text}");

@@ -1,5 +1,7 @@
 //! The human report of `aispec feedback`: one table, then the reasons and comments per specialist.
 
+use comfy_table::{Cell, Color};
+
 use super::summary::{FeedbackSummary, SpecialistFeedback, Thumb};
 use super::texts::{Thumbs, reason_label};
 use crate::output::Style;
@@ -30,20 +32,17 @@ pub fn human(s: &FeedbackSummary, style: &Style) -> String {
     ]);
     for f in &s.specialists {
         let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
-        let share = f.negative_share.map_or_else(|| "—".to_owned(), percent);
-        let share = if f.flagged {
-            style.red(&format!("{share} flagged"))
-        } else {
-            share
-        };
         table.add_row(vec![
-            f.id.clone(),
-            known(f.messages),
-            known(f.chats),
-            f.up.to_string(),
-            f.down.to_string(),
-            share,
+            Cell::new(&f.id),
+            Cell::new(known(f.messages)),
+            Cell::new(known(f.chats)),
+            Cell::new(f.up),
+            Cell::new(f.down),
+            share_cell(f.negative_share, f.flagged, style),
         ]);
+    }
+    if style.enabled() {
+        table.enforce_styling();
     }
     out.push_str(&format!("{table}\n"));
     for f in s
@@ -88,6 +87,18 @@ fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style) -> String {
     out
 }
 
+/// The share of thumbs down, `flagged` in red when it is: comfy-table colours the cell itself, so the
+/// escape codes do not count as width (they would in a coloured string). Call `enforce_styling` on the table
+/// when `style` is on.
+pub fn share_cell(share: Option<f64>, flagged: bool, style: &Style) -> Cell {
+    let text = share.map_or_else(|| "—".to_owned(), percent);
+    if !flagged {
+        return Cell::new(text);
+    }
+    let cell = Cell::new(format!("{text} flagged"));
+    if style.enabled() { cell.fg(Color::Red) } else { cell }
+}
+
 /// A share as a whole percentage (`0.25` → `25 %`).
 pub fn percent(share: f64) -> String {
     format!("{:.0} %", share * 100.0)
@@ -130,7 +141,7 @@ mod tests {
         let mut table = crate::output::table(["Specialist", "👍", "👎", "👎 share"]);
         table.add_row(vec!["klarsprog", "10", "3", "23 %"]);
         let rendered = table.to_string();
-        let widths: Vec<usize> = rendered.lines().map(|l| unicode_width(l)).collect();
+        let widths: Vec<usize> = rendered.lines().map(unicode_width).collect();
         assert!(widths.windows(2).all(|w| w[0] == w[1]), "{rendered}\n{widths:?}");
     }
 

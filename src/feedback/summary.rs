@@ -205,6 +205,40 @@ impl SpecialistFeedback {
     }
 }
 
+/// Use and satisfaction in one line of numbers, for `aispec status`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Usage {
+    /// The period (`30d`).
+    pub since: String,
+    /// Answers given; `None` when unknown.
+    pub messages: Option<u64>,
+    /// Distinct chats; `None` when unknown.
+    pub chats: Option<u64>,
+    /// Thumbs up.
+    pub up: u32,
+    /// Thumbs down.
+    pub down: u32,
+    /// Share of thumbs down (0–1); `None` without ratings.
+    pub negative_share: Option<f64>,
+    /// Whether the share of thumbs down flags the specialist.
+    pub flagged: bool,
+}
+
+impl Usage {
+    /// The numbers of one specialist's feedback.
+    pub fn of(f: &SpecialistFeedback, since: &str) -> Self {
+        Usage {
+            since: since.to_owned(),
+            messages: f.messages,
+            chats: f.chats,
+            up: f.up,
+            down: f.down,
+            negative_share: f.negative_share,
+            flagged: f.flagged,
+        }
+    }
+}
+
 /// The report of `aispec feedback`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FeedbackSummary {

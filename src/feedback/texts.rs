@@ -71,7 +71,7 @@ pub fn rubric(lang: Language, reason: Option<&str>, comment: Option<&str>) -> St
 
 /// The description of a drafted case.
 pub fn draft_description(lang: Language, reason: Option<&str>, date: &str) -> String {
-    let reason = reason.map(|r| reason_label(r)).unwrap_or_default();
+    let reason = reason.map(reason_label).unwrap_or_default();
     match (lang, reason.is_empty()) {
         (Language::Da, true) => format!("Udkast fra negativ feedback {date}"),
         (Language::Da, false) => format!("Udkast fra negativ feedback {date} ({reason})"),

@@ -28,6 +28,7 @@ mod deploy_faults;
 mod deploy_repo;
 mod deploy_scale;
 mod fault_proxy;
+mod feedback;
 mod import_export;
 mod openwebui;
 mod secrets;
