@@ -49,8 +49,9 @@ pub struct Args {
     /// Shared suites to run (`suites/<name>.toml` or a shipped suite such as `dansk`).
     #[arg(long = "suite", value_name = "NAME")]
     pub suites: Vec<String>,
-    /// Run the draft cases from `aispec feedback cases` (.aispec/drafts/) instead of tests.toml.
-    #[arg(long, conflicts_with = "suites")]
+    /// Run the draft cases of `aispec feedback cases` (.aispec/drafts/) instead of tests.toml; not with --save,
+    /// since saved runs are committed and drafts are not reviewed yet.
+    #[arg(long, conflicts_with_all = ["suites", "save"])]
     pub drafts: bool,
     /// Providers from aispec.toml, comma-separated (or `platform:<target>`); default: [eval] default_providers.
     #[arg(long, value_delimiter = ',', value_name = "A,B")]

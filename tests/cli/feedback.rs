@@ -397,6 +397,13 @@ fn thumbs_down_become_drafts_that_eval_runs_and_accept_moves_into_tests() {
         .collect();
     assert_eq!(ran.len(), 2);
     assert!(ids.iter().all(|id| ran.contains(id)), "{ran:?} vs {ids:?}");
+    let save = w.run(&["eval", &w.a, "--drafts", "--providers", "stub", "--save"]);
+    save.expect_code(2);
+    assert!(
+        save.stderr.contains("cannot be used with"),
+        "drafts are not saved into evals/: {}",
+        save.stderr
+    );
     let none = w.run(&["eval", &w.b, "--drafts", "--providers", "stub"]);
     none.expect_code(2);
     assert!(none.stderr.contains("has no drafts"), "{}", none.stderr);
