@@ -208,7 +208,16 @@ fn write_drafts(ws: &Workspace, rel: &Path, existing: Option<&str>, new: &[Case]
     )
     .with_context(|| format!("writing {}", ignore.display()))?;
     let text = drafts::with_drafts(existing, new, ws.config.workspace.language, id)?;
-    crate::fsutil::write_atomic(&ws.path(rel), text.as_bytes()).with_context(|| format!("writing {}", rel.display()))
+    let path = ws.path(rel);
+    crate::fsutil::write_atomic(&path, text.as_bytes()).with_context(|| format!("writing {}", rel.display()))?;
+    // Users' questions: readable by the builder only, like a file of their own notes.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("making {} private", rel.display()))?;
+    }
+    Ok(())
 }
 
 fn drafted_text(id: &str, file: &str, new: &[Case], without_question: usize) -> String {

@@ -377,6 +377,16 @@ fn thumbs_down_become_drafts_that_eval_runs_and_accept_moves_into_tests() {
     );
     assert_eq!(w.r.repo.read(".aispec/drafts/.gitignore").lines().last(), Some("*"));
 
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(w.r.repo.path().join(&file))
+            .expect("drafts")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "drafts are private to the builder");
+    }
+
     // Nothing new the second time.
     let again = w.run(&["feedback", "cases", &w.a, "--target", "test"]);
     again.expect_code(0);
@@ -444,4 +454,51 @@ fn thumbs_down_become_drafts_that_eval_runs_and_accept_moves_into_tests() {
         "accepted ratings are not drafted again"
     );
     w.assert_nothing_private();
+}
+
+#[test]
+fn ratings_are_read_across_pages_and_usage_follows_since() {
+    let s = server();
+    let r = DeployRepo::with("fbpages", &s.url, &s.admin_key);
+    let id = r.add_approved("a", &Spec::default());
+    r.deploy(&[]);
+    let admin = Api::new(&s.url, &s.admin_key);
+    // More than one page of 30; the web UI's rating form without a chat is enough for the counts.
+    for n in 0..33 {
+        let rating = if n % 3 == 0 { -1 } else { 1 };
+        admin.post(
+            "/api/v1/evaluations/feedback",
+            &json!({"type": "rating", "data": {"rating": rating, "model_id": id}, "meta": {}}),
+        );
+    }
+    // One chat from 40 days ago: outside the default 30 days, inside 60.
+    let old = chrono::Utc::now().timestamp() - 40 * 86_400;
+    let q = json!({"id": "q1", "role": "user", "content": "Gammelt spørgsmål", "parentId": null,
+                   "childrenIds": ["a1"], "timestamp": old});
+    let a = json!({"id": "a1", "role": "assistant", "content": "Gammelt svar", "parentId": "q1",
+                   "childrenIds": [], "model": id, "timestamp": old});
+    admin.post(
+        "/api/v1/chats/new",
+        &json!({"chat": {"title": "Gammel", "models": [id],
+                         "history": {"currentId": "a1", "messages": {"q1": q, "a1": a}}}}),
+    );
+    let recent = r.run(&["feedback", "--target", "test", "--format", "json"]);
+    recent.expect_code(1);
+    let report = recent.json();
+    let a_now = specialist(&report, &id);
+    assert_eq!(
+        (a_now["up"].as_u64(), a_now["down"].as_u64()),
+        (Some(22), Some(11)),
+        "{a_now:#}"
+    );
+    assert_eq!(a_now["messages"].as_u64(), Some(0), "the old chat is outside 30 days");
+    let longer = r.run(&["feedback", "--target", "test", "--since", "60d", "--format", "json"]);
+    let report = longer.json();
+    let a_60 = specialist(&report, &id);
+    assert_eq!(
+        (a_60["messages"].as_u64(), a_60["chats"].as_u64()),
+        (Some(1), Some(1)),
+        "{a_60:#}"
+    );
+    assert_eq!(report["since"], "60d");
 }
