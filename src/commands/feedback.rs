@@ -50,6 +50,7 @@ pub struct Args {
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
     /// Only these specialists (default: every one this workspace deployed on the target).
+    #[arg(value_name = "ID")]
     pub ids: Vec<Id>,
     /// The target from aispec.toml (default: the only one).
     #[arg(long, short = 't', env = "AISPEC_TARGET")]
@@ -193,7 +194,9 @@ fn cases(ctx: &Ctx, ws: &Workspace, args: CasesArgs) -> anyhow::Result<ExitStatu
             drafted: new,
             without_question,
         })?,
-        Format::Human => ctx.out.print(&drafted_text(id, &shown, &new, without_question))?,
+        Format::Human => ctx
+            .out
+            .print(&feedback::render::drafted(id, &shown, &new, without_question))?,
     }
     Ok(ExitStatus::Success)
 }
@@ -218,32 +221,6 @@ fn write_drafts(ws: &Workspace, rel: &Path, existing: Option<&str>, new: &[Case]
             .with_context(|| format!("making {} private", rel.display()))?;
     }
     Ok(())
-}
-
-fn drafted_text(id: &str, file: &str, new: &[Case], without_question: usize) -> String {
-    let mut out = if new.is_empty() {
-        format!("No new thumbs down to draft from for {id}.\n")
-    } else {
-        let mut s = format!("Drafted {} case(s) into {file}:\n", new.len());
-        for c in new {
-            s.push_str(&format!(
-                "  {}  {}\n",
-                c.id,
-                c.description.as_deref().unwrap_or_default()
-            ));
-        }
-        s.push_str(&format!(
-            "Review them (the file is not in git), run `aispec eval {id} --drafts`, then \
-             `aispec feedback accept {id} CASE…`.\n"
-        ));
-        s
-    };
-    if without_question > 0 {
-        out.push_str(&format!(
-            "{without_question} thumbs down had no question in their chat snapshot and were left out.\n"
-        ));
-    }
-    out
 }
 
 fn accept(ctx: &Ctx, ws: &Workspace, args: AcceptArgs) -> anyhow::Result<ExitStatus> {
@@ -283,11 +260,7 @@ fn accept(ctx: &Ctx, ws: &Workspace, args: AcceptArgs) -> anyhow::Result<ExitSta
             .with_context(|| format!("writing {drafts_name}"))?,
         None => std::fs::remove_file(ws.path(&drafts_rel)).with_context(|| format!("removing {drafts_name}"))?,
     }
-    ctx.out.print(&format!(
-        "Moved {} case(s) into {tests_name}: {}\nReview the diff and commit it with the prompt change it tests.\n",
-        args.cases.len(),
-        args.cases.join(", ")
-    ))?;
+    ctx.out.print(&feedback::render::accepted(&tests_name, &args.cases))?;
     Ok(ExitStatus::Success)
 }
 

@@ -1,4 +1,5 @@
-//! The human report of `aispec feedback`: one table, then the reasons and comments per specialist.
+//! Every human text `aispec feedback` prints: the report (one table, then the reasons and comments per
+//! specialist), and what `cases` and `accept` did. Texts written into files are in [`super::texts`].
 
 use comfy_table::{Cell, Color};
 
@@ -85,6 +86,42 @@ fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style) -> String {
         }
     }
     out
+}
+
+/// What `feedback cases` says it drafted.
+pub fn drafted(id: &str, file: &str, new: &[crate::model::cases::Case], without_question: usize) -> String {
+    let mut out = if new.is_empty() {
+        format!("No new thumbs down to draft from for {id}.\n")
+    } else {
+        let mut s = format!("Drafted {} case(s) into {file}:\n", new.len());
+        for c in new {
+            s.push_str(&format!(
+                "  {}  {}\n",
+                c.id,
+                c.description.as_deref().unwrap_or_default()
+            ));
+        }
+        s.push_str(&format!(
+            "Review them (the file is not in git), run `aispec eval {id} --drafts`, then \
+             `aispec feedback accept {id} CASE…`.\n"
+        ));
+        s
+    };
+    if without_question > 0 {
+        out.push_str(&format!(
+            "{without_question} thumbs down had no question in their chat snapshot and were left out.\n"
+        ));
+    }
+    out
+}
+
+/// What `feedback accept` says it moved.
+pub fn accepted(tests_file: &str, cases: &[String]) -> String {
+    format!(
+        "Moved {} case(s) into {tests_file}: {}\nReview the diff and commit it with the prompt change it tests.\n",
+        cases.len(),
+        cases.join(", ")
+    )
 }
 
 /// The share of thumbs down, `flagged` in red when it is: comfy-table colours the cell itself, so the

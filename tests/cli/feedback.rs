@@ -201,6 +201,64 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// The JSON shape of `aispec feedback --format json`, pinned: an unknown field (a rater's id, say) fails.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Summary {
+    target: String,
+    since: String,
+    from: String,
+    thresholds: Thresholds,
+    usage_available: bool,
+    specialists: Vec<Specialist>,
+    flagged: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Thresholds {
+    max_negative_share: f64,
+    min_ratings: u32,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Specialist {
+    id: String,
+    version: Option<String>,
+    messages: Option<u64>,
+    chats: Option<u64>,
+    up: u32,
+    down: u32,
+    negative_share: Option<f64>,
+    reasons: Vec<Reason>,
+    comments: Vec<Comment>,
+    flagged: bool,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Reason {
+    reason: String,
+    rating: String,
+    count: u32,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Comment {
+    feedback_id: String,
+    date: String,
+    rating: String,
+    reason: Option<String>,
+    text: String,
+}
+
 fn specialist<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["specialists"]
         .as_array()
@@ -221,6 +279,8 @@ fn feedback_reports_use_and_ratings_and_flags_without_personal_data() {
     let run = w.run(&["feedback", "--target", "test", "--format", "json"]);
     run.expect_code(1);
     let report = run.json();
+    let pinned: Summary = serde_json::from_value(report.clone()).expect("the pinned shape");
+    assert_eq!(pinned.specialists.len(), 2);
     assert_eq!(report["flagged"], json!([w.a]), "{report:#}");
     assert_eq!(report["since"], "30d");
     assert_eq!(report["usage_available"], true);
