@@ -153,6 +153,7 @@ fn write_specialist(ws: &Path, id: &str, prompt: &str) {
         spec: &spec,
         prompt,
         knowledge: Vec::new(),
+        profile_image: None,
     });
     std::fs::write(
         dir.join("specialist.toml"),

@@ -213,6 +213,7 @@ fn edit_specialist(loaded: &LoadedSpecialist, new: &Signoff, path: &str) -> Resu
             spec,
             prompt: loaded.prompt.as_ref().map_or("", |p| p.text.as_str()),
             knowledge: Vec::new(),
+            profile_image: None,
         })
     };
     if hash(&edited) != hash(&doc.value) {

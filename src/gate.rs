@@ -1,10 +1,13 @@
 //! The screening gate: a specialist reaches `approved` (and may be deployed) only when it traces back to a
 //! screening that is complete, approved and signed by every role the screening requires. `approve` still
-//! records signatures while the gate is shut; the specialist's state is then `blocked`.
+//! records signatures while the gate is shut; the specialist's state is then `blocked`. One exception: a
+//! specialist adopted from the platform and unchanged since may be taken over as it is (see
+//! [`unchanged_adoption`]).
 
 use serde::Serialize;
 
 use crate::model::screening::{Outcome, Screening};
+use crate::model::specialist::{Adopted, Specialist};
 use crate::signoff::State;
 use crate::workspace::Workspace;
 use crate::workspace::screenings::LoadError;
@@ -118,4 +121,55 @@ pub fn state(own: State, blocks: &[Block]) -> State {
 /// The blocks as one line each, for reasons shown by plan, deploy and export.
 pub fn summary(blocks: &[Block]) -> String {
     blocks.iter().map(|b| b.message.clone()).collect::<Vec<_>>().join("; ")
+}
+
+/// The one exception to the gate: a specialist `aispec import` wrote from a live model, whose content is still
+/// exactly what import wrote (its content hash equals the one in `adopted`). Deploying it with `--adopt`
+/// changes nothing on the platform but the ownership marker, so it needs no screening and no sign-off — as
+/// long as the plan shows no change to the live model (the plan checks that). Any later edit changes the hash
+/// and the specialist takes the normal path.
+pub fn unchanged_adoption<'a>(spec: &'a Specialist, content_hash: &str) -> Option<&'a Adopted> {
+    spec.adopted.as_ref().filter(|a| a.content_hash == content_hash)
+}
+
+/// One line on an imported specialist's adoption, for `status`: whether `deploy --adopt` may take it over
+/// without sign-off.
+pub fn adoption_note(spec: &Specialist, content_hash: &str) -> Option<String> {
+    let adopted = spec.adopted.as_ref()?;
+    Some(if adopted.content_hash == content_hash {
+        format!(
+            "imported from {} and unchanged: `aispec deploy --adopt` takes over the live model as it is, without \
+             screening or sign-off",
+            adopted.from
+        )
+    } else {
+        format!(
+            "imported from {} and changed since: it needs its screening and sign-off before it is deployed",
+            adopted.from
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_unchanged_import_is_an_adoption() {
+        let mut spec: Specialist = toml::from_str(
+            "id = \"x\"\nname = \"X\"\nkind = \"assistent\"\nversion = \"0.1.0\"\nbase_model = \"m\"\n\
+             [owner]\ndepartment = \"D\"\ncontact = \"C\"\n",
+        )
+        .expect("spec");
+        assert!(unchanged_adoption(&spec, "sha256:a").is_none(), "not imported");
+        assert!(adoption_note(&spec, "sha256:a").is_none());
+        spec.adopted = Some(Adopted {
+            from: "staging".into(),
+            content_hash: "sha256:a".into(),
+        });
+        assert!(unchanged_adoption(&spec, "sha256:a").is_some());
+        assert!(unchanged_adoption(&spec, "sha256:b").is_none(), "edited since");
+        assert!(adoption_note(&spec, "sha256:a").is_some_and(|n| n.contains("unchanged")));
+        assert!(adoption_note(&spec, "sha256:b").is_some_and(|n| n.contains("changed since")));
+    }
 }

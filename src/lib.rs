@@ -29,6 +29,7 @@ pub mod model;
 pub mod output;
 pub mod personal_data;
 pub mod platform;
+pub mod profile_image;
 pub mod prompt;
 pub mod questionnaire;
 pub mod scaffold;

@@ -19,16 +19,20 @@ pub struct Content<'a> {
     pub prompt: &'a str,
     /// Knowledge files as (name relative to `knowledge/`, bytes), in any order.
     pub knowledge: Vec<(String, Vec<u8>)>,
+    /// The bytes of the profile image file, when `profile_image` names one.
+    pub profile_image: Option<Vec<u8>>,
 }
 
 /// Canonical `sha256:` hash of the deployable content. Formatting and comments in the TOML do not change it;
-/// any change to a field value, the prompt or a knowledge file does.
+/// any change to a field value, the prompt, a knowledge file or the profile image does. Sign-offs and the
+/// import record (`adopted`) are about the content, not part of it.
 pub fn content_hash(content: &Content<'_>) -> String {
     let mut spec = content.spec.clone();
     spec.signoffs.clear();
+    spec.adopted = None;
     let mut h = Sha256::new();
     h.update(b"aispec-content-v1\n");
-    h.update(serde_json::to_vec(&spec).unwrap_or_default());
+    h.update(spec_bytes(&spec));
     h.update(b"\n--prompt--\n");
     h.update(content.prompt.as_bytes());
     let mut files: Vec<&(String, Vec<u8>)> = content.knowledge.iter().collect();
@@ -39,7 +43,37 @@ pub fn content_hash(content: &Content<'_>) -> String {
         h.update(b"\n");
         h.update(Sha256::digest(bytes));
     }
+    // Only specialists with an image file hash it, so every other hash stays what it was.
+    if let Some(bytes) = &content.profile_image {
+        h.update(b"\n--profile-image--\n");
+        h.update(Sha256::digest(bytes));
+    }
     format!("{HASH_PREFIX}{}", hex::encode(h.finalize()))
+}
+
+/// The specialist as hashed. `[platform]` holds free-form tables whose key order TOML does not keep (plain keys
+/// are written before tables), so its keys are sorted; without it the bytes are exactly what they always were.
+fn spec_bytes(spec: &Specialist) -> Vec<u8> {
+    if spec.platform.is_empty() {
+        return serde_json::to_vec(spec).unwrap_or_default();
+    }
+    let mut v = serde_json::to_value(spec).unwrap_or_default();
+    if let Some(p) = v.get_mut("platform") {
+        *p = sorted(p);
+    }
+    serde_json::to_vec(&v).unwrap_or_default()
+}
+
+fn sorted(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            serde_json::Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&o[k]))).collect())
+        }
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
 }
 
 /// The content hash of a specialist as loaded from the workspace (knowledge bytes read from disk); `None` when
@@ -53,10 +87,15 @@ pub fn hash_loaded(ws: &crate::workspace::Workspace, s: &crate::workspace::Loade
     for k in &s.knowledge {
         knowledge.push((k.name.clone(), ws.knowledge_bytes(k).ok()?));
     }
+    let profile_image = match ws.profile_image_path(s) {
+        Some(path) => Some(ws.files.read(&path, crate::fsread::Limit::KNOWLEDGE).ok()?),
+        None => None,
+    };
     Some(content_hash(&Content {
         spec,
         prompt: s.prompt.as_ref().map_or("", |p| p.text.as_str()),
         knowledge,
+        profile_image,
     }))
 }
 
@@ -223,6 +262,7 @@ contact = "C"
             spec: &s,
             prompt: "p",
             knowledge: vec![],
+            profile_image: None,
         });
         let mut signed = s.clone();
         signed.signoffs.push(signoff("r", &base));
@@ -231,7 +271,8 @@ contact = "C"
             content_hash(&Content {
                 spec: &signed,
                 prompt: "p",
-                knowledge: vec![]
+                knowledge: vec![],
+                profile_image: None,
             })
         );
         assert_ne!(
@@ -239,7 +280,8 @@ contact = "C"
             content_hash(&Content {
                 spec: &s,
                 prompt: "p ",
-                knowledge: vec![]
+                knowledge: vec![],
+                profile_image: None,
             })
         );
         let k1 = vec![("a.md".to_owned(), b"1".to_vec())];
@@ -248,15 +290,35 @@ contact = "C"
             content_hash(&Content {
                 spec: &s,
                 prompt: "p",
-                knowledge: k1
+                knowledge: k1,
+                profile_image: None,
             }),
             content_hash(&Content {
                 spec: &s,
                 prompt: "p",
-                knowledge: k2
+                knowledge: k2,
+                profile_image: None,
             })
         );
         assert!(base.starts_with(HASH_PREFIX));
+    }
+
+    #[test]
+    fn platform_keys_hash_alike_in_any_order() {
+        let with = |text: &str| {
+            let mut s = spec();
+            s.platform = toml::from_str(text).expect("platform");
+            content_hash(&Content {
+                spec: &s,
+                prompt: "p",
+                knowledge: vec![],
+                profile_image: None,
+            })
+        };
+        let a = with("[meta]\nhidden = false\n[meta.i18n.en]\ndescription = \"x\"\nname = \"y\"\n");
+        let b = with("[meta.i18n.en]\nname = \"y\"\ndescription = \"x\"\n[meta]\nhidden = false\n");
+        assert_eq!(a, b);
+        assert_ne!(a, with("[meta]\nhidden = true\n"));
     }
 
     #[test]

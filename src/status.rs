@@ -67,6 +67,10 @@ pub struct Row {
     /// Why a specialist is blocked by its screening (see [`crate::gate`]); empty when it is not.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<String>,
+    /// For a specialist `aispec import` adopted: whether it is unchanged (and `deploy --adopt` may take the live
+    /// model over without sign-off) or changed since (see [`crate::gate::unchanged_adoption`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adoption: Option<String>,
     /// Sign-offs given for earlier content.
     pub void_signoffs: usize,
     /// The newest commit that changed the folder.
@@ -100,6 +104,7 @@ impl Row {
             state: None,
             missing_roles: Vec::new(),
             blocked: Vec::new(),
+            adoption: None,
             void_signoffs: 0,
             last_change: None,
             uncommitted: false,
@@ -227,6 +232,7 @@ fn specialist_row(
             let blocks = crate::gate::check(ws, sp.screening.as_deref());
             row.state = Some(crate::gate::state(st.state, &blocks));
             row.blocked = blocks.into_iter().map(|b| b.message).collect();
+            row.adoption = crate::gate::adoption_note(sp, &hash);
             row.missing_roles = st.missing;
             row.void_signoffs = st.void.len();
         }

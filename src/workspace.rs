@@ -315,6 +315,12 @@ impl Workspace {
         (out, false)
     }
 
+    /// The profile image file of a specialist, when its `profile_image` names one (relative to the root).
+    pub fn profile_image_path(&self, s: &LoadedSpecialist) -> Option<PathBuf> {
+        let spec = &s.spec.as_ref()?.value;
+        crate::profile_image::file_name(spec.profile_image.as_deref()?).map(|f| s.dir.join(f))
+    }
+
     /// The bytes of a knowledge file, read through the workspace's checks and limit.
     pub fn knowledge_bytes(&self, file: &KnowledgeOnDisk) -> Result<Vec<u8>, FileError> {
         self.files.read(&file.path, Limit::KNOWLEDGE)

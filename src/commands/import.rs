@@ -12,7 +12,7 @@ use crate::fsutil::write_atomic;
 use crate::output::Format;
 use crate::output::table;
 use crate::platform::groups::GroupResolver;
-use crate::platform::import::{self, Draft, Texts};
+use crate::platform::import::{self, Draft, Found, Skipped, Texts};
 use crate::platform::types::LiveModel;
 use crate::platform::{self, Client, Connection};
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
@@ -26,9 +26,13 @@ Examples:
   aispec import models-export-1718000000.json             # Open WebUI's export file
   aispec import dist/open-webui-models.json klarsprog     # one model from a file
 
-Models made in the web UI become drafts (owner and notice to fill in); models aispec deployed are restored
-exactly, sign-offs included. Review the files, then commit them. Existing folders are left alone unless
---force. Exit codes: 0 imported, 1 some folders already existed, 2 usage, I/O or network error.")]
+Models made in the web UI are adopted: every setting is carried over so that `aispec deploy --adopt` of the
+unchanged files changes nothing on the platform but adding aispec's marker, and needs no screening or
+sign-off. What cannot be carried over exactly is named per model (--strict refuses to write anything then);
+base models, the arena model and base-model overrides in a file are listed as skipped, with the reason.
+Models aispec deployed are restored exactly, sign-offs included. Review the files, then commit them.
+Existing folders are left alone unless --force. Exit codes: 0 imported, 1 some folders already existed or
+--strict found a field that does not round-trip, 2 usage, I/O or network error.")]
 pub struct Args {
     /// With --from-target: model ids. Otherwise: the export file, then optional model ids.
     pub args: Vec<String>,
@@ -41,6 +45,9 @@ pub struct Args {
     /// Overwrite existing specialist folders.
     #[arg(long)]
     pub force: bool,
+    /// Write nothing, and exit 1, when any model would not come back exactly as it is on the platform.
+    #[arg(long)]
+    pub strict: bool,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -53,11 +60,14 @@ struct Row {
     id: String,
     /// Model id on the platform.
     source_id: String,
-    /// `restored`, `draft` or `exists`.
+    /// `adopted` (exact), `draft` (something not carried over), `restored`, `exists`, `skipped`, or
+    /// `not-written` (--strict).
     result: &'static str,
-    /// The folder.
+    /// The folder (empty for a skipped entry).
     folder: String,
-    /// Remarks.
+    /// Fields that would not come back as they are, each named.
+    lost: Vec<String>,
+    /// Remarks (for a skipped entry: why).
     notes: Vec<String>,
 }
 
@@ -67,36 +77,58 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     ws.require_valid_config()?;
     let _lock = super::lock_workspace(ctx, &ws)?;
     let texts = import::texts(ws.config.workspace.language);
-    let (drafts, source) = match &args.from_target {
+    let (drafts, skipped, source) = match &args.from_target {
         Some(target) => from_target(ctx, &ws, target, &args, &texts)?,
         None => from_file(ctx, &ws, &args, &texts)?,
     };
+    let refuse = args.strict && drafts.iter().any(|d| !d.lost.is_empty());
     let mut rows = Vec::new();
     for d in &drafts {
         let folder = PathBuf::from(SPECIALISTS_DIR).join(&d.id);
         let exists = ws.path(&folder).exists();
-        let result = if exists && !args.force {
+        let result = if refuse {
+            "not-written"
+        } else if exists && !args.force {
             "exists"
         } else {
             for (rel, bytes) in import::files(d, &source, &texts).context("cannot write the specialist as TOML")? {
                 let path = ws.path(&rel);
                 write_atomic(&path, &bytes).with_context(|| format!("cannot write {}", rel.display()))?;
             }
-            if d.restored { "restored" } else { "draft" }
+            match (d.restored, d.adopted()) {
+                (true, _) => "restored",
+                (false, true) => "adopted",
+                (false, false) => "draft",
+            }
         };
         rows.push(Row {
             id: d.id.clone(),
             source_id: d.source_id.clone(),
             result,
             folder: crate::diagnostic::display_path(&folder),
+            lost: d.lost.clone(),
             notes: d.notes.clone(),
         });
     }
+    rows.extend(skipped.into_iter().map(|s| Row {
+        id: String::new(),
+        source_id: s.id,
+        result: "skipped",
+        folder: String::new(),
+        lost: Vec::new(),
+        notes: vec![s.reason],
+    }));
     match args.format {
         Format::Json => ctx.out.json(&rows)?,
         Format::Human => ctx.out.print(&render(&rows, &ctx.out.out))?,
     }
-    Ok(if rows.iter().any(|r| r.result == "exists") {
+    if refuse {
+        let n = drafts.iter().filter(|d| !d.lost.is_empty()).count();
+        ctx.out.warn(&format!(
+            "--strict: {n} model(s) would not come back exactly as they are on the platform; nothing was written"
+        ));
+    }
+    Ok(if refuse || rows.iter().any(|r| r.result == "exists") {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -111,15 +143,31 @@ fn render(rows: &[Row], style: &crate::output::Style) -> String {
     for r in rows {
         let result = match r.result {
             "exists" => style.yellow("exists (use --force)"),
-            "restored" => style.green("restored"),
-            other => other.to_owned(),
+            "restored" | "adopted" => style.green(r.result),
+            "draft" | "not-written" => style.yellow(r.result),
+            other => style.dim(other),
         };
-        t.add_row(vec![r.id.clone(), r.source_id.clone(), result, r.notes.join("\n")]);
+        let mut notes: Vec<String> = r.lost.iter().map(|l| format!("not exact: {l}")).collect();
+        notes.extend(r.notes.iter().cloned());
+        t.add_row(vec![r.id.clone(), r.source_id.clone(), result, notes.join("\n")]);
     }
-    format!("{t}\nReview the files under {SPECIALISTS_DIR}/, run `aispec validate`, then commit them.\n")
+    let mut out = format!("{t}\n");
+    if rows.iter().any(|r| r.result == "adopted") {
+        out.push_str(
+            "Adopted models are unchanged: `aispec deploy --adopt` takes them over without screening or sign-off. \
+             Any edit makes them take the normal path.\n",
+        );
+    }
+    out.push_str(&format!(
+        "Review the files under {SPECIALISTS_DIR}/, run `aispec validate`, then commit them.\n"
+    ));
+    out
 }
 
-fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::Result<(Vec<Draft>, String)> {
+/// What an import source yields: the drafts, the entries skipped, and a name for the source.
+type Imported = (Vec<Draft>, Vec<Skipped>, String);
+
+fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::Result<Imported> {
     let Some((file, ids)) = args.args.split_first() else {
         return Err(
             UserError::new("say what to import: an export file, or --from-target TARGET")
@@ -136,11 +184,12 @@ fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::R
     let text = crate::fsread::read_file(&path, crate::fsread::Limit::RESULTS)
         .and_then(crate::fsread::text)
         .map_err(|e| UserError::new(format!("cannot read {file}: {e}")).hint(e.hint()))?;
-    let models = import::parse_export(&text).map_err(|e| {
+    let found = import::parse_export(&text).map_err(|e| {
         UserError::new(format!("{file} is not an Open WebUI model export: {e}"))
             .hint("export from Open WebUI (Workspace → Models → Export) or with `aispec export`")
     })?;
-    let models = select(models, ids, file)?;
+    let found = select(found, ids, file, Found::id)?;
+    let (models, skipped) = split(found);
     let resolver_groups = Vec::new();
     let empty = Default::default();
     let resolver = GroupResolver {
@@ -150,8 +199,8 @@ fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::R
     };
     let drafts = models
         .iter()
-        .map(|m| {
-            let mut d = import::draft(m, Some(&resolver), texts);
+        .map(|(m, remarks)| {
+            let mut d = import::draft(m, Some(&resolver), texts, file);
             if !d.knowledge_sources.is_empty() {
                 d.notes.push(
                     "knowledge files are not part of an export file; copy them into knowledge/ or import with \
@@ -159,31 +208,50 @@ fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::R
                         .to_owned(),
                 );
             }
+            // A derived id is a new model on the platform: not exact.
+            d.lost.extend(remarks.iter().cloned());
+            if !remarks.is_empty() && d.spec.adopted.take().is_some() {
+                d.notes.push(
+                    "not marked as adopted: deploying it would make a new model, so it needs screening and sign-off"
+                        .to_owned(),
+                );
+            }
             d
         })
         .collect();
-    Ok((drafts, file.clone()))
+    Ok((drafts, skipped, file.clone()))
 }
 
-fn select(models: Vec<LiveModel>, ids: &[String], source: &str) -> anyhow::Result<Vec<LiveModel>> {
+/// The models among the entries, with the remarks made while reading them, and the entries skipped.
+fn split(found: Vec<Found>) -> (Vec<(LiveModel, Vec<String>)>, Vec<Skipped>) {
+    let mut models = Vec::new();
+    let mut skipped = Vec::new();
+    for f in found {
+        match f {
+            Found::Model(m, remarks) => models.push((*m, remarks)),
+            Found::Skipped(s) => skipped.push(s),
+        }
+    }
+    (models, skipped)
+}
+
+/// The entries with the given ids (all when none is given); an id that is not there is an error.
+fn select<T>(items: Vec<T>, ids: &[String], source: &str, id_of: impl Fn(&T) -> &str) -> anyhow::Result<Vec<T>> {
     if ids.is_empty() {
-        return Ok(models);
+        return Ok(items);
     }
     for id in ids {
-        if !models.iter().any(|m| &m.id == id) {
+        if !items.iter().any(|m| id_of(m) == id) {
             return Err(UserError::new(format!("no model `{id}` in {source}")).into());
         }
     }
-    Ok(models.into_iter().filter(|m| ids.contains(&m.id)).collect())
+    Ok(items
+        .into_iter()
+        .filter(|m| ids.iter().any(|id| id == id_of(m)))
+        .collect())
 }
 
-fn from_target(
-    ctx: &Ctx,
-    ws: &Workspace,
-    target: &str,
-    args: &Args,
-    texts: &Texts,
-) -> anyhow::Result<(Vec<Draft>, String)> {
+fn from_target(ctx: &Ctx, ws: &Workspace, target: &str, args: &Args, texts: &Texts) -> anyhow::Result<Imported> {
     if args.args.is_empty() && !args.all {
         return Err(UserError::new("say which models to import")
             .hint("name the model ids, or pass --all for every model the key can change")
@@ -202,21 +270,29 @@ fn from_target(
             .cloned()
             .collect()
     } else {
-        select(live.models.clone(), &args.args, &format!("target `{target}`"))?
+        select(live.models.clone(), &args.args, &format!("target `{target}`"), |m| {
+            &m.id
+        })?
     };
     let resolver = GroupResolver {
         aliases: &ws.config.groups,
         target_names: &conn.target.groups,
         groups: &live.groups,
     };
+    let source = format!("{} ({})", conn.name, conn.client.url());
     let mut drafts = Vec::new();
-    for m in &models {
-        let mut d = import::draft(m, Some(&resolver), texts);
+    for listed in &models {
+        // The model list leaves the profile image out; the model itself has it.
+        let m = rt
+            .block_on(conn.client.get_model(&listed.id))
+            .with_context(|| format!("cannot read the model `{}`", listed.id))?
+            .unwrap_or_else(|| listed.clone());
+        let mut d = import::draft(&m, Some(&resolver), texts, &source);
         rt.block_on(download_knowledge(&conn, &mut d, texts))
             .with_context(|| format!("cannot download the knowledge of `{}`", m.id))?;
         drafts.push(d);
     }
-    Ok((drafts, format!("{} ({})", conn.name, conn.client.url())))
+    Ok((drafts, Vec::new(), source))
 }
 
 async fn download_knowledge(conn: &Connection, d: &mut Draft, texts: &Texts) -> anyhow::Result<()> {

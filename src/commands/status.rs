@@ -164,6 +164,9 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
         for b in &r.blocked {
             notes.push(format!("{}: blocked: {b}", r.id));
         }
+        if let Some(a) = &r.adoption {
+            notes.push(format!("{}: {a}", r.id));
+        }
         if r.void_signoffs > 0 {
             notes.push(format!(
                 "{}: {} sign-off(s) void since the content changed (see `aispec validate`)",

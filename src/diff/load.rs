@@ -27,6 +27,8 @@ pub struct SpecialistAt {
     pub prompt: Option<String>,
     /// Knowledge files: name under `knowledge/`, blob id, bytes.
     pub knowledge: Vec<(String, Oid, Vec<u8>)>,
+    /// The profile image file's bytes, when `profile_image` names a file.
+    pub profile_image: Option<Vec<u8>>,
     /// Blob id of `tests.toml`.
     pub tests: Option<Oid>,
 }
@@ -44,6 +46,7 @@ impl SpecialistAt {
             spec,
             prompt: self.prompt.as_deref().unwrap_or_default(),
             knowledge: self.knowledge.iter().map(|(n, _, b)| (n.clone(), b.clone())).collect(),
+            profile_image: self.profile_image.clone(),
         }))
     }
 
@@ -85,6 +88,14 @@ pub fn specialist(snap: &Snapshot<'_>, dir: &str, folder: &str) -> Result<Option
         knowledge.push((f.name[prefix.len()..].to_owned(), f.id, bytes));
     }
     let tests = files.iter().find(|f| f.name == TESTS_FILE).map(|f| f.id);
+    let image = spec
+        .as_ref()
+        .and_then(|s| s.profile_image.as_deref())
+        .and_then(crate::profile_image::file_name);
+    let profile_image = match image {
+        Some(name) => snap.read(&format!("{base}/{name}"), Limit::KNOWLEDGE)?,
+        None => None,
+    };
     Ok(Some(SpecialistAt {
         folder: folder.to_owned(),
         files,
@@ -94,6 +105,7 @@ pub fn specialist(snap: &Snapshot<'_>, dir: &str, folder: &str) -> Result<Option
         problem,
         prompt,
         knowledge,
+        profile_image,
         tests,
     }))
 }

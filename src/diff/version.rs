@@ -37,8 +37,9 @@ impl Level {
 pub fn level_of_field(top: &str) -> Option<Level> {
     match top {
         "kind" | "id" => Some(Level::Major),
-        "base_model" | "params" | "knowledge" | "tools" => Some(Level::Minor),
-        "version" | "signoffs" => None,
+        "base_model" | "params" | "knowledge" | "tools" | "filters" | "actions" | "capabilities" | "builtin_tools"
+        | "platform" | "active" => Some(Level::Minor),
+        "version" | "signoffs" | "adopted" => None,
         _ => Some(Level::Patch),
     }
 }

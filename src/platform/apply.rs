@@ -131,7 +131,9 @@ async fn knowledge_for(
         return Ok(None);
     }
     let known = marker.and_then(|m| m.knowledge_id.as_deref());
-    knowledge::sync(client, d, known, grants, &ctx.workspace, steps)
+    // Chat users need to read the knowledge base; nobody needs to edit it in the web UI.
+    let grants = mapping::read_grants(grants);
+    knowledge::sync(client, d, known, &grants, &ctx.workspace, steps)
         .await
         .map(Some)
 }

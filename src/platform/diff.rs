@@ -56,8 +56,24 @@ pub fn object_changes(out: &mut Vec<FieldChange>, prefix: &str, before: Option<&
 fn push_change(out: &mut Vec<FieldChange>, field: String, before: Option<&Value>, after: Option<&Value>) {
     let b = before.and_then(canonical);
     let a = after.and_then(canonical);
-    if b != a {
+    if !same(b.as_ref(), a.as_ref()) {
         out.push(FieldChange::new(field, b, a));
+    }
+}
+
+/// Equal JSON, where numbers are equal by value: the web UI sends `1` where aispec sends `1.0`, and neither
+/// Open WebUI nor the model tells them apart.
+pub fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x == y || x.as_f64() == y.as_f64(),
+        (Some(Value::Array(x)), Some(Value::Array(y))) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(Some(p), Some(q)))
+        }
+        (Some(Value::Object(x)), Some(Value::Object(y))) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| same(Some(v), y.get(k)))
+        }
+        (x, y) => x == y,
     }
 }
 
@@ -95,6 +111,17 @@ mod tests {
                 .any(|s| s.kind == SegmentKind::Added && s.text == "hurtig")
         );
         assert_eq!((prompt.words_added, prompt.words_removed), (1, 1));
+    }
+
+    #[test]
+    fn numbers_are_compared_by_value() {
+        let changes = payload_changes(
+            &json!({"params": {"temperature": 1, "seed": 4}, "meta": {"x": [1, {"y": 0}]}}),
+            &json!({"params": {"temperature": 1.0, "seed": 4}, "meta": {"x": [1.0, {"y": 0.0}]}}),
+        );
+        assert!(changes.fields.is_empty(), "{:?}", changes.fields);
+        let changed = payload_changes(&json!({"params": {"top_k": 1}}), &json!({"params": {"top_k": 2}}));
+        assert_eq!(changed.fields.len(), 1);
     }
 
     #[test]

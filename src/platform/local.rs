@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::mapping::{Desired, LocalFile};
+use super::mapping::{AdoptionOnly, Desired, LocalFile};
 use crate::diagnostic::Diagnostic;
 use crate::error::UserError;
 use crate::signoff::{self, Content, State};
@@ -95,10 +95,19 @@ fn source_path(loaded: &LoadedSpecialist) -> String {
 
 /// A deployable specialist, or the reason it is refused and whether its screening blocks it. The roles that
 /// must sign are the workspace's plus those its screening demands.
+/// An imported specialist that is still exactly what import wrote passes as "adoption only": the plan lets it
+/// take over its live model as it is, and nothing else (see [`crate::gate::unchanged_adoption`]).
 fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Result<Desired, (String, bool)> {
-    judge_content(ws, loaded, diags)
-        .map_err(|reason| (reason, false))?
-        .check_gate(ws)
+    let checked = judge_content(ws, loaded, diags).map_err(|reason| (reason, false))?;
+    let adopted = crate::gate::unchanged_adoption(&checked.0.spec, &checked.0.content_hash).map(|a| a.from.clone());
+    let desired = checked.0.clone();
+    match (checked.check_gate(ws), adopted) {
+        (Err((reason, blocked)), Some(from)) => Ok(Desired {
+            adoption_only: Some(AdoptionOnly { from, reason, blocked }),
+            ..desired
+        }),
+        (result, _) => result,
+    }
 }
 
 /// A specialist whose files are valid, before the screening gate.
@@ -169,10 +178,12 @@ fn judge_content(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]
         });
         bytes_by_name.push((k.name.clone(), bytes));
     }
+    let (image_bytes, profile_image) = profile_image(ws, loaded, spec)?;
     let content_hash = signoff::content_hash(&Content {
         spec,
         prompt: &prompt,
         knowledge: bytes_by_name,
+        profile_image: image_bytes,
     });
     // The screening's own problems (missing, refused, unsigned) are the gate's to report.
     let from_screening = match &spec.screening {
@@ -191,6 +202,32 @@ fn judge_content(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]
         prompt,
         content_hash,
         knowledge,
+        profile_image,
+        adoption_only: None,
     };
     Ok(Checked(desired, status))
+}
+
+/// The profile image file's bytes (for the content hash) and the value Open WebUI stores: the file as a
+/// `data:` URI, or the address as written.
+fn profile_image(
+    ws: &Workspace,
+    loaded: &LoadedSpecialist,
+    spec: &crate::model::specialist::Specialist,
+) -> Result<(Option<Vec<u8>>, Option<String>), String> {
+    let Some(value) = spec.profile_image.as_deref() else {
+        return Ok((None, None));
+    };
+    let Some(path) = ws.profile_image_path(loaded) else {
+        return Ok((None, Some(value.to_owned())));
+    };
+    let shown = crate::diagnostic::display_path(&path);
+    let bytes = ws
+        .files
+        .read(&path, crate::fsread::Limit::KNOWLEDGE)
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let media_type = crate::profile_image::media_type(value)
+        .ok_or_else(|| format!("{shown} is not a PNG, JPEG, GIF or WebP image"))?;
+    let uri = crate::profile_image::data_uri(media_type, &bytes);
+    Ok((Some(bytes), Some(uri)))
 }

@@ -90,6 +90,33 @@ pub fn make_plan(
     }
 }
 
+/// Reads in full the live models that a specialist in git may adopt (same id, no marker): the model list leaves
+/// profile images out, and an adoption must see the image it would replace. One request per such model; there
+/// are none once everything is adopted.
+fn read_in_full(
+    rt: &tokio::runtime::Runtime,
+    conn: &Connection,
+    candidates: &Candidates,
+    live: &mut LiveState,
+) -> Result<(), UserError> {
+    for m in live.models.iter_mut() {
+        let wanted = candidates
+            .ready
+            .iter()
+            .any(|d| d.id == m.id && d.profile_image.is_some());
+        if !wanted || mapping::Marker::of(m).is_some() {
+            continue;
+        }
+        let full = rt
+            .block_on(conn.client.get_model(&m.id))
+            .map_err(|e| UserError::new(format!("cannot read the model `{}` on `{}`: {e}", m.id, conn.name)))?;
+        if let Some(full) = full {
+            *m = full;
+        }
+    }
+    Ok(())
+}
+
 /// A plan read from a target, with what `deploy` needs to carry it out.
 pub struct Planned {
     /// The plan.
@@ -115,7 +142,8 @@ pub fn plan_target(
     let conn = connect(ws, target)?;
     reading(&conn);
     let runtime = runtime().context("cannot start the network runtime")?;
-    let live = read_live_blocking(&runtime, &conn)?;
+    let mut live = read_live_blocking(&runtime, &conn)?;
+    read_in_full(&runtime, &conn, &candidates, &mut live)?;
     let plan = make_plan(ws, &conn, &candidates, &live, options, !ids.is_empty())?;
     Ok(Planned {
         plan,

@@ -9,7 +9,7 @@ use super::client::RequestCounts;
 use super::diff;
 use super::groups::{GroupProblem, GroupResolver};
 use super::local::Candidates;
-use super::mapping::{self, Desired, KnowledgeRef, Marker};
+use super::mapping::{self, AdoptionOnly, Desired, KnowledgeRef, Marker};
 use super::types::{Grant, LiveModel};
 use crate::diff::fields::FieldChange;
 use crate::diff::words::TextDiff;
@@ -108,6 +108,10 @@ pub struct PlanItem {
     /// For conflicts taken over with `--adopt`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub adopt: bool,
+    /// For an adoption without screening or sign-off: the specialist is exactly what `aispec import` wrote
+    /// and the live model stays as it is but for the ownership marker.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unchanged_adoption: bool,
     /// Version in git.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -171,6 +175,7 @@ impl PlanItem {
             action,
             overwrite: false,
             adopt: false,
+            unchanged_adoption: false,
             version: None,
             deployed_version: None,
             source_path: None,
@@ -278,15 +283,25 @@ pub fn compute(input: &PlanInput<'_>) -> Result<Vec<PlanItem>, Vec<GroupProblem>
     let mut items = Vec::new();
     let mut problems = Vec::new();
     for d in &input.candidates.ready {
-        let mut ids = Vec::new();
-        for entry in &d.spec.access.groups {
-            match input.resolver.resolve(&d.id, entry) {
-                Ok(g) => ids.push(g.id.clone()),
-                Err(p) => problems.push(p),
+        let mut resolve = |entries: &[String]| -> Vec<String> {
+            let mut ids = Vec::new();
+            for entry in entries {
+                match input.resolver.resolve(&d.id, entry) {
+                    Ok(g) => ids.push(g.id.clone()),
+                    Err(p) => problems.push(p),
+                }
             }
-        }
-        let grants = mapping::group_grants(&ids);
-        items.push(plan_one(input, d, by_id.get(d.id.as_str()).copied(), grants));
+            ids
+        };
+        let access = &d.spec.access;
+        let read = resolve(&access.groups);
+        let write = resolve(&access.write_groups);
+        let grants = mapping::access_grants(&read, &write, access.public);
+        let item = plan_one(input, d, by_id.get(d.id.as_str()).copied(), grants);
+        items.push(match &d.adoption_only {
+            Some(only) => adoption_only(item, only),
+            None => item,
+        });
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -357,6 +372,11 @@ fn plan_one(input: &PlanInput<'_>, d: &Desired, live: Option<&LiveModel>, grants
             "the model is managed by another aispec workspace ({})",
             m.workspace
         )),
+        None if !input.options.adopt && d.spec.adopted.is_some() => Some(
+            "a model with this id exists on the platform but aispec did not create it; the specialist was \
+             imported from it, so take it over with `aispec deploy --adopt`"
+                .to_owned(),
+        ),
         None if !input.options.adopt => Some(
             "a model with this id exists on the platform but aispec did not create it; \
              adopt it with `aispec import --from-target` and deploy with `--adopt`"
@@ -381,6 +401,9 @@ fn plan_one(input: &PlanInput<'_>, d: &Desired, live: Option<&LiveModel>, grants
     let after = mapping::payload(d, kb.as_ref());
     let changes = diff::payload_changes(&before, &after);
     (item.changes, item.prompt) = (changes.fields, changes.prompt);
+    if let Some(c) = image_change(live, marker.as_ref(), d) {
+        item.changes.push(c);
+    }
     if let Some(m) = &marker {
         spec_only_changes(&mut item.changes, m, d);
     }
@@ -406,8 +429,85 @@ fn plan_one(input: &PlanInput<'_>, d: &Desired, live: Option<&LiveModel>, grants
     item
 }
 
+/// The profile image, when the specialist has one and the platform's differs. A managed model is compared
+/// through the marker (the model list leaves images out); a model being adopted was read in full.
+fn image_change(live: &LiveModel, marker: Option<&Marker>, d: &Desired) -> Option<FieldChange> {
+    let want = d.profile_image.as_deref()?;
+    let have = match marker {
+        Some(m) => m.profile_image.clone(),
+        None => live
+            .meta
+            .get(mapping::PROFILE_IMAGE_KEY)
+            .and_then(Value::as_str)
+            .map(mapping::image_hash),
+    };
+    let want_hash = mapping::image_hash(want);
+    (have.as_deref() != Some(want_hash.as_str())).then(|| {
+        let show = |h: &str| Value::String(format!("image sha256:{}", h.get(..12).unwrap_or(h)));
+        FieldChange::new(
+            format!("meta.{}", mapping::PROFILE_IMAGE_KEY),
+            have.as_deref().map(show),
+            Some(show(&want_hash)),
+        )
+    })
+}
+
+/// An unchanged adopted specialist may only take over its live model as it is, or stay as deployed. Anything
+/// else would change the platform without screening or sign-off, so it is refused with the reason.
+fn adoption_only(mut item: PlanItem, only: &AdoptionOnly) -> PlanItem {
+    let no_change = !item.has_changes() && item.grants.is_none() && item.knowledge.is_none();
+    let why = match item.action {
+        Action::Update if item.adopt && no_change => {
+            item.unchanged_adoption = true;
+            item.reason = Some(format!(
+                "imported from {} and unchanged: taken over as it is (only the ownership marker is added), \
+                 without screening or sign-off",
+                only.from
+            ));
+            return item;
+        }
+        Action::Unchanged | Action::Conflict => return item,
+        Action::Create => "the model is not on this target, and creating it is a change".to_owned(),
+        Action::Drift => "the live model was changed by hand since, and overwriting it is a change".to_owned(),
+        _ => {
+            let mut what: Vec<&str> = item.changes.iter().map(|c| c.field.as_str()).collect();
+            if item.prompt.is_some() {
+                what.push("params.system");
+            }
+            if item.grants.is_some() {
+                what.push("access");
+            }
+            if item.knowledge.is_some() {
+                what.push("knowledge");
+            }
+            format!(
+                "deploying it would change the live model ({}); re-import it if the platform changed since",
+                what.join(", ")
+            )
+        }
+    };
+    let mut refused = PlanItem::new(&item.id, if only.blocked { Action::Blocked } else { Action::Skipped });
+    refused.version = item.version;
+    refused.deployed_version = item.deployed_version;
+    refused.source_path = item.source_path;
+    refused.reason = Some(format!(
+        "{}; it was imported from {} unchanged, but {why}: only taking over the live model as it is goes \
+         without screening and sign-off",
+        only.reason, only.from
+    ));
+    refused
+}
+
 /// Settings that do not reach the model itself but are part of the approved content.
-const SPEC_ONLY: &[&str] = &["version", "kind", "owner", "screening", "privacy", "knowledge"];
+const SPEC_ONLY: &[&str] = &[
+    "version",
+    "kind",
+    "owner",
+    "screening",
+    "privacy",
+    "knowledge",
+    "profile_image",
+];
 
 fn spec_only_changes(out: &mut Vec<FieldChange>, m: &Marker, d: &Desired) {
     let Ok(now) = serde_json::to_value(&d.spec) else {
@@ -485,19 +585,38 @@ mod tests {
         m
     }
 
+    /// One platform group, `Alle` (id `g1`), with the workspace alias `alle`.
+    struct Alle {
+        groups: Vec<Group>,
+        aliases: BTreeMap<String, String>,
+        none: BTreeMap<String, String>,
+    }
+
+    impl Alle {
+        fn new() -> Self {
+            Alle {
+                groups: vec![Group {
+                    id: "g1".into(),
+                    name: "Alle".into(),
+                }],
+                aliases: BTreeMap::from([("alle".to_owned(), "Alle".to_owned())]),
+                none: BTreeMap::new(),
+            }
+        }
+
+        fn resolver(&self) -> GroupResolver<'_> {
+            GroupResolver {
+                aliases: &self.aliases,
+                target_names: &self.none,
+                groups: &self.groups,
+            }
+        }
+    }
+
     #[test]
     fn every_action_has_its_case() {
-        let groups = vec![Group {
-            id: "g1".into(),
-            name: "Alle".into(),
-        }];
-        let aliases = BTreeMap::from([("alle".to_owned(), "Alle".to_owned())]);
-        let none = BTreeMap::new();
-        let resolver = GroupResolver {
-            aliases: &aliases,
-            target_names: &none,
-            groups: &groups,
-        };
+        let alle = Alle::new();
+        let resolver = alle.resolver();
         let same = desired("same");
         let changed = desired("changed");
         let mut changed_now = changed.clone();
@@ -582,6 +701,89 @@ mod tests {
             Action::Conflict,
             "another workspace's model is never adopted"
         );
+    }
+
+    #[test]
+    fn an_unchanged_adoption_may_only_take_over_the_live_model_as_it_is() {
+        let alle = Alle::new();
+        let resolver = alle.resolver();
+        let only = AdoptionOnly {
+            from: "staging".into(),
+            reason: "not approved (draft)".into(),
+            blocked: false,
+        };
+        let adopted = |id: &str| {
+            let mut d = desired(id);
+            d.adoption_only = Some(only.clone());
+            d.spec.adopted = Some(crate::model::specialist::Adopted {
+                from: "staging".into(),
+                content_hash: d.content_hash.clone(),
+            });
+            d
+        };
+        let unmanaged = |d: &Desired| {
+            let mut m = deployed(d, "ws");
+            m.meta.remove(mapping::MARKER_KEY);
+            m
+        };
+        let (same, edited, missing) = (adopted("same"), adopted("edited"), adopted("missing"));
+        let mut edited_live = unmanaged(&edited);
+        edited_live
+            .params
+            .insert("system".into(), json!("Ændret på platformen efter import."));
+        let candidates = Candidates {
+            ready: vec![same.clone(), edited.clone(), missing],
+            refused: vec![],
+        };
+        let live = vec![unmanaged(&same), edited_live];
+        let plan = |adopt: bool| -> BTreeMap<String, PlanItem> {
+            let input = PlanInput {
+                workspace: "ws",
+                candidates: &candidates,
+                live: &live,
+                resolver: &resolver,
+                options: PlanOptions {
+                    adopt,
+                    ..PlanOptions::default()
+                },
+                partial: false,
+            };
+            compute(&input)
+                .expect("plan")
+                .into_iter()
+                .map(|i| (i.id.clone(), i))
+                .collect()
+        };
+        let without = plan(false);
+        assert_eq!(without["same"].action, Action::Conflict);
+        assert!(
+            without["same"]
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .contains("aispec deploy --adopt"),
+            "already imported: the hint is the deploy"
+        );
+        let with = plan(true);
+        assert_eq!(with["same"].action, Action::Update);
+        assert!(with["same"].unchanged_adoption && with["same"].writes());
+        let edited = &with["edited"];
+        assert_eq!(
+            edited.action,
+            Action::Skipped,
+            "a change to the platform needs sign-off"
+        );
+        assert!(
+            edited
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .contains("would change the live model (params.system)"),
+            "{:?}",
+            edited.reason
+        );
+        assert_eq!(with["missing"].action, Action::Skipped, "creating is a change");
+        assert!(!with["missing"].writes());
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub fn render(plan: &Plan, style: &Style) -> String {
 fn action_word(i: &PlanItem, style: &Style) -> String {
     let word = match (i.action, i.overwrite, i.adopt) {
         (Action::Drift, true, _) => "drift (overwrite)",
+        (Action::Update, _, true) if i.unchanged_adoption => "adopt (as is)",
         (Action::Update, _, true) => "adopt",
         (a, _, _) => a.as_str(),
     };
@@ -120,16 +121,23 @@ fn item_diff(i: &PlanItem, style: &Style) -> String {
     out
 }
 
-/// "Plan: 1 to create, 2 to update, …" with the counts that occur.
+/// "Plan: 1 to create, 2 to update, …" with the counts that occur; "No changes" only when the platform
+/// really matches git, and otherwise what stands in the way and what to do about it.
 pub fn summary_line(plan: &Plan, style: &Style) -> String {
     let s = &plan.summary;
     let n = |a: Action| s.count(a);
+    let extra = extras(plan);
     if !plan.changes_pending {
-        let mut line = style.green("No changes: the platform matches git.");
-        let extra = extras(plan);
-        if !extra.is_empty() {
-            line.push_str(&format!(" ({extra})"));
+        if extra.is_empty() || n(Action::Unchanged) == plan.items.len() {
+            return style.green("No changes: the platform matches git.");
         }
+        if n(Action::Unchanged) + n(Action::Skipped) + n(Action::Blocked) == plan.items.len() {
+            let mut line = style.green("No changes to deploy");
+            line.push_str(&format!(" ({extra}).{}", advice(plan)));
+            return line;
+        }
+        let mut line = style.yellow("Nothing to deploy, but the platform does not match git");
+        line.push_str(&format!(" ({extra}).{}", advice(plan)));
         return line;
     }
     let mut parts = vec![
@@ -140,14 +148,39 @@ pub fn summary_line(plan: &Plan, style: &Style) -> String {
     if n(Action::Drift) > 0 {
         parts.push(style.red(&format!("{} changed by hand", n(Action::Drift))));
     }
-    let extra = extras(plan);
     let mut line = format!("Plan: {}.", parts.join(", "));
     if !extra.is_empty() {
         line.push_str(&format!(" ({extra})"));
     }
+    line.push_str(&advice(plan));
     line
 }
 
+/// What to do about conflicts and models gone from git, one line each.
+fn advice(plan: &Plan) -> String {
+    let mut out = String::new();
+    let conflicts: Vec<&str> = plan
+        .items
+        .iter()
+        .filter(|i| i.action == Action::Conflict)
+        .map(|i| i.id.as_str())
+        .collect();
+    if !conflicts.is_empty() {
+        out.push_str(&format!(
+            "\nIn conflict: {}. A model with the same id exists that this workspace does not own, so deploy stops \
+             before writing. To adopt a model made in the web UI: `aispec import --from-target {} ID`, then \
+             `aispec deploy --target {} --adopt` (an unchanged import needs no sign-off). Otherwise rename the \
+             specialist.",
+            conflicts.join(", "),
+            plan.target,
+            plan.target
+        ));
+    }
+    if plan.summary.count(Action::Orphan) > 0 {
+        out.push_str("\nGone from git: deployed by this workspace, kept until `--prune` deletes them.");
+    }
+    out
+}
 fn extras(plan: &Plan) -> String {
     let s = &plan.summary;
     [

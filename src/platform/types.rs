@@ -72,6 +72,28 @@ impl Grant {
             permission: "read".to_owned(),
         }
     }
+
+    /// Write access for a group.
+    pub fn group_write(group_id: &str) -> Self {
+        Grant {
+            permission: "write".to_owned(),
+            ..Grant::group_read(group_id)
+        }
+    }
+
+    /// Read access for every user of the platform (Open WebUI's public access).
+    pub fn public_read() -> Self {
+        Grant {
+            principal_type: "user".to_owned(),
+            principal_id: "*".to_owned(),
+            permission: "read".to_owned(),
+        }
+    }
+
+    /// True for the grant that makes a model public.
+    pub fn is_public(&self) -> bool {
+        self.principal_type == "user" && self.principal_id == "*"
+    }
 }
 
 /// A page of `GET /api/v1/models/list`.

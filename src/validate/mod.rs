@@ -1,5 +1,6 @@
 //! `aispec validate`: every check on every file, collected as diagnostics.
 
+mod adoption;
 pub mod cases;
 mod catalog;
 mod config;

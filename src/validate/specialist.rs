@@ -76,6 +76,7 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
     // Everything in specialist.toml is deployed (the marker carries the whole spec) or committed.
     personal_data::scan_toml(src, &["/privacy"], allow, diags);
     check_tags(spec, src, diags);
+    super::adoption::check(ws, s, spec, src, diags);
     knowledge::check(ws, s, spec, src, allow, diags);
     if let Some(tests) = &s.tests {
         cases::check_file(&tests.source, &tests.value, diags);

@@ -198,10 +198,16 @@ groups = [{groups}]
         let prompt = std::fs::read_to_string(dir.join("system-prompt.md")).unwrap_or_default();
         let mut knowledge = Vec::new();
         collect(&dir.join("knowledge"), "", &mut knowledge);
+        let profile_image = spec
+            .profile_image
+            .as_deref()
+            .and_then(aispec::profile_image::file_name)
+            .and_then(|name| std::fs::read(dir.join(name)).ok());
         content_hash(&Content {
             spec: &spec,
             prompt: &prompt,
             knowledge,
+            profile_image,
         })
     }
 

@@ -128,9 +128,9 @@ fn a_model_made_in_the_web_ui_is_adopted_as_a_draft() {
     );
     let run = r.run(&["import", "--from-target", "test", &id]);
     run.expect_code(0);
-    assert!(run.stdout.contains("draft"), "{}", run.stdout);
+    assert!(run.stdout.contains("adopted"), "{}", run.stdout);
     let text = r.repo.read(&format!("specialists/{id}/specialist.toml"));
-    assert!(text.starts_with("# Importeret af aispec fra test"), "{text}");
+    assert!(text.starts_with("# Overtaget af aispec fra test"), "{text}");
     let spec: aispec::model::specialist::Specialist = toml::from_str(&text).expect("valid toml");
     assert_eq!(spec.name, "Byggesagshjælper");
     assert_eq!(spec.description, "Svar om byggesager");
@@ -141,8 +141,21 @@ fn a_model_made_in_the_web_ui_is_adopted_as_a_draft() {
     assert_eq!(r.repo.read(&format!("specialists/{id}/system-prompt.md")), prompt);
     r.run(&["validate"]).expect_code(0);
 
-    let plan = r.plan(&[]);
-    assert_eq!(DeployRepo::action(&plan, &id), "skipped", "a draft is not deployed");
+    // Owner and notice filled in: a change, so the normal path (sign-off) applies.
+    let rel = format!("specialists/{id}/specialist.toml");
+    let filled = r
+        .repo
+        .read(&rel)
+        .replace("UDFYLD: ejende afdeling", "Teknik og Miljø")
+        .replace("[owner]", "notice = \"Skriv ikke personoplysninger.\"\n\n[owner]");
+    r.repo.write(&rel, filled);
+    r.run(&["validate"]).expect_code(0);
+    let plan = r.plan(&["--adopt"]);
+    assert_eq!(
+        DeployRepo::action(&plan, &id),
+        "skipped",
+        "a changed import is not deployed unsigned"
+    );
     r.approve(&id);
     assert_eq!(DeployRepo::action(&r.plan(&[]), &id), "conflict");
     let report = r.deploy(&["--adopt"]);

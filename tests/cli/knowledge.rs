@@ -558,6 +558,7 @@ fn the_new_fields_are_optional_and_keep_the_content_hash_of_existing_specialists
         spec: &spec,
         prompt: &prompt,
         knowledge,
+        profile_image: None,
     });
     assert_eq!(
         hash, BEFORE_SOURCES_HASH,

@@ -23,6 +23,7 @@ mod stub_llm;
 mod validate;
 mod validate_corpus;
 
+mod adopt;
 mod deploy;
 mod deploy_faults;
 mod deploy_repo;
@@ -30,6 +31,7 @@ mod deploy_scale;
 mod fault_proxy;
 mod feedback;
 mod import_export;
+mod import_files;
 mod openwebui;
 mod secrets;
 mod source_server;

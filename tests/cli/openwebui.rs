@@ -46,6 +46,13 @@ pub struct Server {
 
 static SERVER: OnceLock<Server> = OnceLock::new();
 
+/// Held by a test while it shares a model with every user, and by a test while it counts the models a user
+/// sees, so a count never catches a public model appearing halfway.
+pub fn everyone_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The shared server, started on first use.
 pub fn server() -> &'static Server {
     SERVER.get_or_init(start)
