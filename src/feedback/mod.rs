@@ -25,6 +25,9 @@ pub use period::Period;
 pub use redact::Redactor;
 pub use summary::{FeedbackSummary, Rating, SpecialistFeedback, Thresholds, Thumb};
 
+/// Specialists whose ratings are read at the same time (one paged list each).
+const READS_IN_FLIGHT: usize = 8;
+
 /// The managed specialists on a target (models carrying this workspace's marker), narrowed to `ids` when
 /// given; an id that is not one of them is an error naming those that are.
 pub async fn managed(conn: &Connection, workspace: &str, ids: &[String]) -> Result<Vec<DeployedModel>, UserError> {
@@ -69,9 +72,24 @@ pub async fn ratings(
     ids: &[String],
     since: i64,
 ) -> Result<(BTreeMap<String, Vec<Rating>>, Redactor), ApiError> {
-    let mut raw: BTreeMap<String, Vec<RawFeedback>> = BTreeMap::new();
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(READS_IN_FLIGHT));
+    let mut set = tokio::task::JoinSet::new();
     for id in ids {
-        raw.insert(id.clone(), client.feedbacks_since(id, since).await?);
+        let (client, id, limit) = (client.clone(), id.clone(), std::sync::Arc::clone(&limit));
+        set.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let list = client.feedbacks_since(&id, since).await;
+            (id, list)
+        });
+    }
+    let mut raw: BTreeMap<String, Vec<RawFeedback>> = BTreeMap::new();
+    while let Some(joined) = set.join_next().await {
+        let (id, list) = joined.map_err(|e| ApiError::Interrupted {
+            method: "GET".to_owned(),
+            path: "api/v1/evaluations/feedbacks/list".to_owned(),
+            message: e.to_string(),
+        })?;
+        raw.insert(id, list?);
     }
     let redactor = Redactor::new(raw.values().flatten().filter_map(|f| f.user.as_ref()?.name.as_deref()));
     let ratings = raw
