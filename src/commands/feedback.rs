@@ -164,14 +164,19 @@ fn cases(ctx: &Ctx, ws: &Workspace, args: CasesArgs) -> anyhow::Result<ExitStatu
     let tests_rel = tests_file(ws, id)?;
     let period = feedback::period(ws, args.since.as_deref())?;
     let conn = crate::platform::connect(ws, args.target.as_deref())?;
-    let _lock = super::lock_workspace(ctx, ws)?;
     let drafts_rel = drafts::drafts_file(id);
-    let existing = drafts::read_cases(ws, &drafts_rel)?;
-    let tests = drafts::read_cases(ws, &tests_rel)?;
-    let (mut taken, mut done) = drafts::known(existing.as_ref().map(|(_, f)| f));
-    let (tests_ids, tests_done) = drafts::known(tests.as_ref().map(|(_, f)| f));
-    taken.extend(tests_ids);
-    done.extend(tests_done);
+    let known = |ws: &Workspace| -> Result<_, UserError> {
+        let existing = drafts::read_cases(ws, &drafts_rel)?;
+        let tests = drafts::read_cases(ws, &tests_rel)?;
+        let (mut taken, mut done) = drafts::known(existing.as_ref().map(|(_, f)| f));
+        let (tests_ids, tests_done) = drafts::known(tests.as_ref().map(|(_, f)| f));
+        taken.extend(tests_ids);
+        done.extend(tests_done);
+        Ok((existing.map(|(text, _)| text), taken, done))
+    };
+    // The platform is read without the lock (it may take a while); what another command wrote meanwhile is
+    // read again under the lock, and drafts it already holds are left out.
+    let (_, taken, done) = known(ws)?;
     let rt = crate::platform::runtime()?;
     let input = DraftInput {
         conn: &conn,
@@ -183,10 +188,13 @@ fn cases(ctx: &Ctx, ws: &Workspace, args: CasesArgs) -> anyhow::Result<ExitStatu
         done: &done,
         taken: &taken,
     };
-    let (new, without_question) = rt.block_on(feedback::read_drafts(&input))?;
+    let (mut new, without_question) = rt.block_on(feedback::read_drafts(&input))?;
+    let _lock = super::lock_workspace(ctx, ws)?;
+    let (existing, taken, done) = known(ws)?;
+    new.retain(|c| !taken.contains(&c.id) && !c.from_feedback.as_ref().is_some_and(|f| done.contains(f)));
     let shown = crate::diagnostic::display_path(&drafts_rel);
     if !new.is_empty() {
-        write_drafts(ws, &drafts_rel, existing.as_ref().map(|(t, _)| t.as_str()), &new, id)?;
+        write_drafts(ws, &drafts_rel, existing.as_deref(), &new, id)?;
     }
     match args.format {
         Format::Json => ctx.out.json(&Drafted {
