@@ -497,6 +497,9 @@ fn thumbs_down_become_drafts_that_eval_runs_and_accept_moves_into_tests() {
     );
     w.run(&["feedback", "accept", &w.a, &other]).expect_code(0);
     assert!(!w.r.repo.path().join(&file).exists(), "no drafts left");
+    let gone = w.run(&["feedback", "accept", &w.a, &other]);
+    gone.expect_code(2);
+    assert!(gone.stderr.contains("there are no drafts for"), "{}", gone.stderr);
     let validate = w.run(&["validate", "--format", "json"]);
     validate.expect_code(0);
     let diagnostics = validate.json()["diagnostics"].clone();
