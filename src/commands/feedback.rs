@@ -25,7 +25,7 @@ Examples:
   aispec feedback klarsprog --target production --since 2w --format json
   aispec feedback cases klarsprog --target production --limit 5
   aispec eval klarsprog --drafts                        # the drafts fail before the prompt is fixed …
-  aispec feedback accept klarsprog feedback-3f2a1b0c    # … and move into tests.toml once reviewed
+  aispec feedback accept klarsprog feedback-dpckblam    # … and move into tests.toml once reviewed
 
 Per specialist: answers and distinct chats in the period, thumbs up and down, the share of thumbs down,
 the most common reasons and the latest comments. CPR numbers, e-mail addresses, phone numbers and the
@@ -81,7 +81,7 @@ Exit codes: 0 done (also when nothing new was drafted); 2 usage, configuration o
     /// Move reviewed drafts into specialists/ID/tests.toml (comments and layout kept; not committed).
     #[command(after_help = "\
 Example:
-  aispec feedback accept klarsprog feedback-3f2a1b0c feedback-77e0d1aa
+  aispec feedback accept klarsprog feedback-dpckblam feedback-hhoanbkk
 
 Exit codes: 0 moved; 2 no such draft, a case id already in tests.toml, or a file cannot be written.")]
     Accept(AcceptArgs),

@@ -101,12 +101,16 @@ pub fn draft(rating: &Rating, question: &str, redactor: &Redactor, lang: Languag
     }
 }
 
-/// `feedback-` and the start of the feedback id, longer when that is taken.
+/// `feedback-` and the start of the feedback id spelt in letters (hex digit `0`–`f` → `a`–`p`), longer when that
+/// is taken. Letters, because eight digits in a row would look like a phone number to `validate`.
 fn case_id(feedback_id: &str, taken: &BTreeSet<String>) -> String {
     let clean: String = feedback_id
         .chars()
         .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
+        .map(|c| match c.to_digit(16) {
+            Some(d) => char::from(b'a' + d as u8),
+            None => c.to_ascii_lowercase(),
+        })
         .collect();
     let clean = if clean.is_empty() { "x".to_owned() } else { clean };
     for len in [8, 12, clean.len()] {
@@ -205,9 +209,11 @@ mod tests {
     fn ids_stay_unique() {
         let mut taken = BTreeSet::new();
         let a = case_id("3F2A1B0C-1111-2222", &taken);
-        assert_eq!(a, "feedback-3f2a1b0c");
+        assert_eq!(a, "feedback-dpckblam");
         taken.insert(a);
-        assert_eq!(case_id("3f2a1b0c-9999", &taken), "feedback-3f2a1b0c9999");
+        assert_eq!(case_id("3f2a1b0c-9999", &taken), "feedback-dpckblamjjjj");
+        let digits = case_id("60402192-0000", &BTreeSet::new());
+        assert!(crate::personal_data::scan(&digits).is_empty(), "{digits}");
     }
 
     #[test]
