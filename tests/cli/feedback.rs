@@ -453,7 +453,15 @@ fn thumbs_down_become_drafts_that_eval_runs_and_accept_moves_into_tests() {
     assert!(again.stdout.contains("No new thumbs down"), "{}", again.stdout);
 
     // eval --drafts runs the drafts (and only them) before they are accepted.
-    let eval = w.run(&["eval", &w.a, "--drafts", "--providers", "stub", "--format", "json"]);
+    let eval = w.run(&[
+        "eval",
+        &w.a,
+        "--drafts",
+        "--providers",
+        "platform:test",
+        "--format",
+        "json",
+    ]);
     assert!(eval.code == 0 || eval.code == 1, "{}", eval.stderr);
     let ran: Vec<String> = eval.json()["results"]["cases"]
         .as_array()
@@ -466,6 +474,13 @@ fn thumbs_down_become_drafts_that_eval_runs_and_accept_moves_into_tests() {
         .map(|c| c["id"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(ran.len(), 2);
+    let answers = eval.json()["results"]["results"].clone();
+    assert!(
+        answers
+            .as_array()
+            .is_some_and(|a| a.len() == 2 && a.iter().all(|r| r["answer"].is_string())),
+        "the deployed specialist answered the drafted questions: {answers:#}"
+    );
     assert!(ids.iter().all(|id| ran.contains(id)), "{ran:?} vs {ids:?}");
     let save = w.run(&["eval", &w.a, "--drafts", "--providers", "stub", "--save"]);
     save.expect_code(2);
