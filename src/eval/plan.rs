@@ -138,10 +138,7 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
                 .is_dir(&Path::new(crate::workspace::SPECIALISTS_DIR).join(folder))
         {
             let known = ws.specialist_dirs();
-            let hint = match crate::edit_distance::closest(folder, &known) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("specialists here: {}", known.join(", ")),
-            };
+            let hint = crate::suggest::hint(folder, &known, format!("specialists here: {}", known.join(", ")));
             return Err(UserError::new(format!("no specialist `{folder}` in specialists/")).hint(hint));
         }
         let loaded = ws.load_specialist(folder, &mut diags);

@@ -52,6 +52,7 @@ impl BudgetNumbers {
 /// Runs every per-specialist check.
 pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, diags: &mut Vec<Diagnostic>) {
     let prompt_file = check_prompt(s, diags);
+    super::placeholders::check(s, diags);
     let Some(doc) = &s.spec else { return };
     let spec = &doc.value;
     let src = &doc.source;

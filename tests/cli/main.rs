@@ -8,6 +8,7 @@ mod diff;
 mod eval;
 mod eval_platform;
 mod eval_repo;
+mod generation;
 mod git_edges;
 mod init;
 mod journey;
