@@ -136,9 +136,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         }
         Err(e) => return Err(e.into()),
     };
-    for w in &approval.warnings {
-        ctx.out.warn(w);
-    }
     match args.format {
         Format::Json => ctx.out.json(&approval)?,
         Format::Human => ctx.out.print(&human(&approval, &ctx.out.out))?,

@@ -9,6 +9,7 @@ pub mod eval;
 pub mod export;
 pub mod feedback;
 pub mod import;
+pub mod import_promptfoo;
 pub mod init;
 pub mod journey;
 pub mod knowledge;

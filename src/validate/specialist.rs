@@ -73,6 +73,7 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
     };
     if let Some(prompt) = prompt_file {
         personal_data::scan_file(prompt, allow, diags);
+        cases::check_system_variables(prompt, diags);
     }
     // Everything in specialist.toml is deployed (the marker carries the whole spec) or committed.
     personal_data::scan_toml(src, &["/privacy"], allow, diags);
