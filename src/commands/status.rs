@@ -1,11 +1,12 @@
 //! `aispec status`: one row per use case and specialist.
 
+use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
 use crate::error::ExitStatus;
-use comfy_table::Cell;
-
+use crate::feedback::summary::Usage;
+use crate::feedback::texts::Thumbs;
 use crate::model::screening::Outcome;
 use crate::msg;
 use crate::output::Format;
@@ -21,6 +22,11 @@ Examples:
   aispec status
   aispec status --format json | jq '.rows[] | select(.state != \"approved\")'
   aispec status --target production          # plus the deployed version; \"1.2.0 (drift)\" after hand edits
+
+With --target, two more columns per target show use and users' ratings over [feedback] since (default 30
+days): answers and distinct chats, thumbs up and down and the share of thumbs down (\"flagged\" above
+[feedback] max_negative_share). They need an admin's API key; with another key status warns and leaves
+them out.
 
 Sign-off states are derived from the content hash: draft (no valid sign-off), in-review (some), approved (every
 required role signed the current content), blocked (the linked screening is missing, not approved or not signed
@@ -54,7 +60,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             &[("error", &e), ("hint", &e.hint_or(""))],
         ));
     }
-    let rows = if args.all_targets {
+    let (mut rows, targets) = if args.all_targets {
         let deployed = crate::platform::Deployed::read(&ws);
         for (target, why) in &deployed.unavailable {
             ctx.out.warn(&msg::f(
@@ -62,17 +68,67 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 &[("target", target), ("why", why)],
             ));
         }
-        crate::status::rows(&ws, &deployed)
+        let names = deployed.targets.iter().map(|t| t.target.clone()).collect();
+        (crate::status::rows(&ws, &deployed), names)
     } else if !args.target.is_empty() {
-        crate::status::rows(&ws, &crate::platform::Deployed::read_targets(&ws, &args.target)?)
+        let deployed = crate::platform::Deployed::read_targets(&ws, &args.target)?;
+        (crate::status::rows(&ws, &deployed), args.target.clone())
     } else {
-        crate::status::rows(&ws, &NotDeployed)
+        (crate::status::rows(&ws, &NotDeployed), Vec::new())
     };
+    add_usage(ctx, &ws, &targets, &mut rows)?;
     match args.format {
         Format::Json => ctx.out.json(&Report { rows })?,
         Format::Human => ctx.out.print(&human(&rows, &ctx.out.out))?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// Fills in use and satisfaction per target; a target whose key may not read them (an admin's key is needed)
+/// gets a warning and no columns, as status worked without them before.
+fn add_usage(ctx: &Ctx, ws: &Workspace, targets: &[String], rows: &mut [Row]) -> anyhow::Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let period = crate::feedback::period(ws, None)?;
+    for target in targets {
+        match crate::feedback::summary_for_target(ws, Some(target), &[], &period) {
+            Ok(summary) => {
+                for f in &summary.specialists {
+                    if let Some(row) = rows.iter_mut().find(|r| r.id == f.id) {
+                        row.usage.insert(target.clone(), Usage::of(f, &summary.since));
+                    }
+                }
+            }
+            Err(e) => {
+                let hint = e
+                    .downcast_ref::<crate::error::UserError>()
+                    .and_then(|u| u.hint.as_deref())
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                ctx.out
+                    .warn(&format!("usage and ratings on target {target} not shown: {e:#}{hint}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The two usage cells of a row on one target: answers and chats, then thumbs and the share of thumbs down.
+fn usage_cells(u: Option<&Usage>, thumbs: Thumbs, style: &crate::output::Style) -> [Cell; 2] {
+    let Some(u) = u else {
+        return [Cell::new("—"), Cell::new("—")];
+    };
+    let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
+    let used = format!("{} msgs, {} chats", known(u.messages), known(u.chats));
+    let share = crate::feedback::render::share_cell(u.negative_share, u.flagged, style);
+    let rating = format!("{} {} {} {}, {}", thumbs.up, u.up, thumbs.down, u.down, share.content());
+    let rating = if u.flagged && style.enabled() {
+        Cell::new(rating).fg(comfy_table::Color::Red)
+    } else {
+        Cell::new(rating)
+    };
+    [Cell::new(used), rating]
 }
 
 fn human(rows: &[Row], style: &crate::output::Style) -> String {
@@ -93,6 +149,12 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
     .map(|s| (*s).to_owned())
     .collect();
     header.extend(targets.iter().map(|t| msg::f("status.deployed", &[("target", t)])));
+    let usage_targets: std::collections::BTreeSet<&String> = rows.iter().flat_map(|r| r.usage.keys()).collect();
+    for t in &usage_targets {
+        header.push(format!("Use {t}"));
+        header.push(format!("Rating {t}"));
+    }
+    let thumbs = Thumbs::for_output(style.enabled());
     let mut table = crate::output::styled_table(style, header);
     let mut notes = Vec::new();
     let dash = || Cell::new("—");
@@ -128,10 +190,13 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
             Cell::new(last),
         ];
         cells.extend(targets.iter().map(|t| r.deployed.get(*t).map_or_else(dash, Cell::new)));
+        for t in &usage_targets {
+            cells.extend(usage_cells(r.usage.get(*t), thumbs, style));
+        }
         table.add_row(cells);
     }
-    // Under pressure the deployed versions and the last change go first; the sign-off state goes last.
-    let mut drop: Vec<usize> = (7..7 + targets.len()).rev().collect();
+    // Under pressure the usage and deployed columns go first, then the last change; the sign-off state goes last.
+    let mut drop: Vec<usize> = (7..7 + targets.len() + 2 * usage_targets.len()).rev().collect();
     drop.extend([6, 4, 3, 2, 1, 5]);
     let hidden = crate::output::fit(&mut table, &[0], &drop);
     let mut out = format!("{table}\n");

@@ -36,6 +36,7 @@ mod deploy_faults;
 mod deploy_repo;
 mod deploy_scale;
 mod fault_proxy;
+mod feedback;
 mod import_export;
 mod import_files;
 mod openwebui;
