@@ -10,6 +10,7 @@ use crate::eval::cache::CacheMode;
 use crate::eval::compare::{self, Comparison};
 use crate::eval::settings::{Gate, Requested, Settings};
 use crate::eval::{self, EvalResults, RunOptions, Selection, report};
+use crate::msg;
 use crate::workspace::Workspace;
 
 /// Output format of `eval`.
@@ -135,10 +136,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let names = eval::provider_names(&ws, &args.providers)?;
     let plan = eval::prepare(&ws, &selection, &names, args.repeat, args.timeout)?;
     if let Some(first) = plan.skipped.first() {
-        ctx.out.warn(&format!(
-            "{} case/provider pair(s) skipped; first: {first}",
-            plan.skipped.len()
-        ));
+        let count = plan.skipped.len();
+        ctx.out
+            .warn(&msg::f("eval.skipped", &[("count", &count), ("first", first)]));
     }
     let results = execute(ctx, &ws, &plan, &settings.run, save_name.clone().flatten())?;
     let saved = match &save_name {
@@ -149,10 +149,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         .as_ref()
         .map(|(shown, base)| compare::compare(&results, base, shown, settings.tolerance));
     if let Some(c) = comparison.as_ref().filter(|c| c.providers.is_empty()) {
-        ctx.out.warn(&format!(
-            "no provider of this run is in {}, so nothing was compared",
-            c.baseline
-        ));
+        ctx.out
+            .warn(&msg::f("eval.nothing_compared", &[("baseline", &c.baseline)]));
     }
     let gate = Gate::of(&results, settings.min_pass_rate, comparison.as_ref());
     let report = EvalReport {
@@ -168,17 +166,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     write_report(ctx, args.out.as_deref(), &rendered)?;
     if results.stats.answers > 0 && results.stats.errors == results.stats.answers {
         let first = results.results.iter().find_map(|r| r.error.clone()).unwrap_or_default();
-        return Err(UserError::new(format!("every request failed; first error: {first}"))
-            .hint("check the providers' base_url, model and API key environment variables")
+        return Err(UserError::new(msg::f("eval.all_failed", &[("error", &first)]))
+            .hint(msg::t("eval.all_failed_hint"))
             .into());
     }
     if let Some(min) = settings.min_pass_rate {
         for (p, rate) in &gate.below {
-            ctx.out.warn(&format!(
-                "{p} passed {} of the cases, below the minimum {}",
-                report::percent(*rate),
-                report::percent(min)
-            ));
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                ("provider", p),
+                ("rate", &report::percent(*rate)),
+                ("min", &report::percent(min)),
+            ];
+            ctx.out.warn(&msg::f("eval.below_min", &args));
         }
     }
     Ok(if gate.ok {
@@ -213,22 +212,24 @@ fn execute(
     opts: &RunOptions,
     label: Option<String>,
 ) -> anyhow::Result<EvalResults> {
-    ctx.out.status(&format!(
-        "Evaluating {} case(s) × {} provider(s) × {} repeat(s) = {} answer(s), {} at a time",
-        plan.cases.len(),
-        plan.providers.len(),
-        plan.repeat,
-        plan.jobs.len(),
-        opts.concurrency
+    ctx.out.status(&msg::f(
+        "eval.evaluating",
+        &[
+            ("cases", &plan.cases.len()),
+            ("providers", &plan.providers.len()),
+            ("repeats", &plan.repeat),
+            ("answers", &plan.jobs.len()),
+            ("concurrency", &opts.concurrency),
+        ],
     ));
-    let bar = ctx.out.progress(plan.jobs.len() as u64, "eval");
+    let bar = ctx.out.progress(plan.jobs.len() as u64, msg::t("eval.progress"));
     let results = eval::execute(ws, plan, opts, label, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if results.stats.cache_write_errors > 0 {
-        ctx.out.warn(&format!(
-            "{} answer(s) could not be written to the cache in {}",
-            results.stats.cache_write_errors,
-            eval::cache::CACHE_DIR
+        let count = results.stats.cache_write_errors;
+        ctx.out.warn(&msg::f(
+            "eval.cache_write",
+            &[("count", &count), ("dir", &eval::cache::CACHE_DIR)],
         ));
     }
     Ok(results)
@@ -238,7 +239,7 @@ fn execute(
 fn save(ctx: &Ctx, ws: &Workspace, results: &EvalResults, name: Option<&str>) -> anyhow::Result<String> {
     let _lock = super::lock_workspace(ctx, ws)?;
     let rel = eval::save(ws, results, name)?;
-    ctx.out.status(&format!("Saved the results to {}", rel.display()));
+    ctx.out.status(&msg::f("eval.saved", &[("path", &rel.display())]));
     Ok(crate::diagnostic::display_path(&rel))
 }
 
@@ -249,9 +250,10 @@ fn write_report(ctx: &Ctx, out: Option<&std::path::Path>, rendered: &str) -> any
     match out {
         Some(path) => {
             let abs = ctx.cwd.join(path);
-            crate::fsutil::write_atomic(&abs, rendered.as_bytes())
-                .map_err(|e| UserError::new(format!("cannot write {}: {e}", path.display())))?;
-            ctx.out.status(&format!("Wrote the report to {}", path.display()));
+            crate::fsutil::write_atomic(&abs, rendered.as_bytes()).map_err(|e| {
+                UserError::new(msg::f("eval.cannot_write", &[("path", &path.display()), ("error", &e)]))
+            })?;
+            ctx.out.status(&msg::f("eval.wrote", &[("path", &path.display())]));
         }
         None => ctx.out.print(&rendered)?,
     }
@@ -276,7 +278,7 @@ fn render(
         Format::Html => {
             let (template, _) = ws
                 .resource("templates/eval-report.html.j2")
-                .ok_or_else(|| UserError::new("the HTML report template is missing"))?;
+                .ok_or_else(|| UserError::new(msg::t("eval.no_template")))?;
             report::html(
                 report.results,
                 report.comparison,
@@ -285,8 +287,8 @@ fn render(
                 currency,
             )
             .map_err(|e| {
-                UserError::new(format!("templates/eval-report.html.j2 does not render: {e:#}"))
-                    .hint("fix the workspace's copy of the template, or delete it to use the built-in one")
+                UserError::new(msg::f("eval.bad_template", &[("error", &format!("{e:#}"))]))
+                    .hint(msg::t("eval.bad_template_hint"))
             })?
         }
     })

@@ -1,23 +1,14 @@
-//! Reasons for assertion results in Danish and English, from `messages.toml`.
-
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+//! Reasons for assertion results in Danish and English, from the `[msg.eval_reason]` section of the text
+//! catalogue. They are given in the workspace's language rather than the terminal's, since they are saved with
+//! the results and shown in every report (HTML and JSON too).
 
 use crate::model::config::Language;
 
-type Table = BTreeMap<String, BTreeMap<String, String>>;
-
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| toml::from_str(include_str!("messages.toml")).unwrap_or_default())
-}
-
-/// The message `key` in `lang` with `{name}` placeholders filled; the key itself when it is missing.
+/// The reason `key` in `lang` with `{name}` placeholders filled; the key itself when it is missing.
 pub fn text(lang: Language, key: &str, args: &[(&str, String)]) -> String {
-    let template = table()
-        .get(lang.code())
-        .and_then(|t| t.get(key))
-        .map_or(key, String::as_str);
+    let template = crate::msg::catalogue()
+        .get(&format!("msg.eval_reason.{key}"))
+        .map_or(key, |t| t.get(lang));
     let mut out = template.to_owned();
     for (name, value) in args {
         out = out.replace(&format!("{{{name}}}"), value);
@@ -30,12 +21,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_languages_have_the_same_keys() {
-        let t = table();
-        let da: Vec<&String> = t.get("da").expect("da").keys().collect();
-        let en: Vec<&String> = t.get("en").expect("en").keys().collect();
-        assert_eq!(da, en);
-        assert!(da.len() > 30);
+    fn every_key_the_assertions_name_is_in_the_catalogue() {
+        // `text(lang, "key"` and `t("key"` in the files that give reasons.
+        let re = regex::Regex::new(r#"(?:\btext\(lang, |\bt\()&?"([a-z0-9-]+)""#).expect("regex");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/eval");
+        let mut seen = 0;
+        for file in ["assertions.rs", "runner.rs"] {
+            let code = std::fs::read_to_string(dir.join(file)).expect("read source");
+            for c in re.captures_iter(&code) {
+                seen += 1;
+                let key = format!("msg.eval_reason.{}", &c[1]);
+                assert!(crate::msg::catalogue().contains_key(&key), "{key} is missing");
+            }
+        }
+        assert!(seen > 20, "the scan found only {seen} reasons");
     }
 
     #[test]

@@ -2,12 +2,13 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{Cell, CellAlignment};
+use comfy_table::{Attribute, Cell, CellAlignment};
 use serde::Serialize;
 
 use super::compare::{Comparison, Status, status_name};
 use super::results::{CaseResult, EvalResults, ProviderSummary};
-use crate::output::{Style, table};
+use crate::msg;
+use crate::output::{Style, fit, notes_below, styled_table};
 
 /// Failures listed in the human report before the rest is summed up.
 pub const MAX_LISTED_FAILURES: usize = 40;
@@ -29,47 +30,52 @@ fn right(s: String) -> Cell {
 pub fn human(r: &EvalResults, comparison: Option<&Comparison>, style: &Style, currency: &str) -> String {
     let mut out = String::new();
     let categories = r.categories();
-    let mut matrix = per_provider(r, "Category", &categories, |s, cat| {
-        s.by_category.get(cat).map(|v| percent(*v))
-    });
-    let mut total = vec![Cell::new(style.bold("All"))];
-    total.extend(r.summary.iter().map(|s| right(percent(s.pass_rate))));
-    matrix.add_row(total);
-    let _ = writeln!(out, "{}", style.bold("Pass rate by category"));
-    let _ = writeln!(out, "{matrix}");
+    let total = |s: &ProviderSummary| percent(s.pass_rate);
+    let matrix = per_provider(
+        r,
+        style,
+        msg::t("eval.category"),
+        &categories,
+        Some(&total),
+        |s, cat| s.by_category.get(cat).map(|v| percent(*v)),
+    );
+    let _ = writeln!(out, "{}", style.bold(msg::t("eval.by_category")));
+    out.push_str(&matrix);
 
     let sources = keys(r.summary.iter().flat_map(|s| s.by_source.keys()));
     if sources.len() > 1 {
-        let t = per_provider(r, "Specialist or suite", &sources, |s, src| {
+        let t = per_provider(r, style, msg::t("eval.source"), &sources, None, |s, src| {
             s.by_source.get(src).map(|v| percent(*v))
         });
-        let _ = writeln!(out, "\n{}", style.bold("Pass rate by specialist or suite"));
-        let _ = writeln!(out, "{t}");
+        let _ = writeln!(out, "\n{}", style.bold(msg::t("eval.by_source")));
+        out.push_str(&t);
     }
-    let _ = writeln!(out, "\n{}", style.bold("Providers"));
-    let _ = writeln!(out, "{}", providers(r, currency));
+    let _ = writeln!(out, "\n{}", style.bold(msg::t("eval.providers")));
+    out.push_str(&providers(r, style, currency));
     let metrics = keys(r.summary.iter().flat_map(|s| s.metrics.keys()));
     if !metrics.is_empty() {
-        let t = per_provider(r, "Metric", &metrics, |s, m| {
+        let t = per_provider(r, style, msg::t("eval.metric"), &metrics, None, |s, m| {
             s.metrics.get(m).map(|v| format!("{v:.2}"))
         });
-        let _ = writeln!(out, "\n{}", style.bold("Metrics (mean score)"));
-        let _ = writeln!(out, "{t}");
+        let _ = writeln!(out, "\n{}", style.bold(msg::t("eval.metrics")));
+        out.push_str(&t);
     }
     failures(&mut out, r, style);
     let st = &r.stats;
-    let _ = writeln!(
-        out,
-        "\n{} answers ({} from cache), {} requests, {} retries, {} errors, {} judge calls ({} verdicts from cache) in {:.1} s",
-        st.answers,
-        st.from_cache,
-        st.requests,
-        st.retries,
-        st.errors,
-        st.judge_calls,
-        st.judge_from_cache,
-        r.duration_ms as f64 / 1000.0
+    let stats = msg::f(
+        "eval.stats",
+        &[
+            ("answers", &st.answers),
+            ("cached", &st.from_cache),
+            ("requests", &st.requests),
+            ("retries", &st.retries),
+            ("errors", &st.errors),
+            ("judge", &st.judge_calls),
+            ("judge_cached", &st.judge_from_cache),
+            ("seconds", &format!("{:.1}", r.duration_ms as f64 / 1000.0)),
+        ],
     );
+    let _ = writeln!(out, "\n{stats}");
     if let Some(c) = comparison {
         out.push('\n');
         out.push_str(&human_comparison(c, style));
@@ -85,16 +91,25 @@ fn keys<'a>(all: impl Iterator<Item = &'a String>) -> Vec<String> {
     k
 }
 
-/// A table with one row per key and one column per provider; `-` where a provider has no value.
+/// The table laid out for the terminal, with the note on columns left out under it.
+fn fitted(mut t: comfy_table::Table, style: &Style, whole: &[usize], drop: &[usize]) -> String {
+    let hidden = fit(&mut t, whole, drop);
+    format!("{t}\n{}", notes_below(style, Vec::new(), &hidden))
+}
+
+/// A table with one row per key and one column per provider; `-` where a provider has no value; `total`
+/// adds a bold last row.
 fn per_provider(
     r: &EvalResults,
+    style: &Style,
     first: &str,
     rows: &[String],
+    total: Option<&dyn Fn(&ProviderSummary) -> String>,
     value: impl Fn(&ProviderSummary, &str) -> Option<String>,
-) -> comfy_table::Table {
+) -> String {
     let mut header = vec![Cell::new(first)];
     header.extend(r.summary.iter().map(|s| Cell::new(&s.provider)));
-    let mut t = table(header);
+    let mut t = styled_table(style, header);
     for key in rows {
         let mut row = vec![Cell::new(key)];
         row.extend(
@@ -104,27 +119,35 @@ fn per_provider(
         );
         t.add_row(row);
     }
-    t
+    if let Some(total) = total {
+        // Bold through the cell, so comfy-table measures the word without the codes.
+        let mut row = vec![Cell::new(msg::t("eval.all")).add_attribute(Attribute::Bold)];
+        row.extend(r.summary.iter().map(|s| right(total(s))));
+        t.add_row(row);
+    }
+    fitted(t, style, &[0], &[])
 }
 
 /// One row of numbers per provider.
-fn providers(r: &EvalResults, currency: &str) -> comfy_table::Table {
-    let mut providers = table([
-        "Provider",
-        "Model",
-        "Passed",
-        "Errors",
-        "Score",
-        "p50 ms",
-        "p95 ms",
-        "Tokens in/out",
-        "Words/answer",
-        "Cost",
-    ]);
+fn providers(r: &EvalResults, style: &Style, currency: &str) -> String {
+    let header = [
+        "eval.provider",
+        "eval.model",
+        "eval.passed",
+        "eval.errors",
+        "eval.score",
+        "eval.p50",
+        "eval.p95",
+        "eval.tokens",
+        "eval.words",
+        "eval.cost",
+    ]
+    .map(msg::t);
+    let mut providers = styled_table(style, header);
     for s in &r.summary {
         providers.add_row(vec![
             Cell::new(&s.provider),
-            Cell::new(s.model.as_deref().unwrap_or("(per specialist)")),
+            Cell::new(s.model.as_deref().unwrap_or(msg::t("eval.per_specialist"))),
             right(format!("{}/{}", s.passed, s.results)),
             right(s.errors.to_string()),
             right(format!("{:.2}", s.mean_score)),
@@ -135,7 +158,8 @@ fn providers(r: &EvalResults, currency: &str) -> comfy_table::Table {
             right(money(s.cost, currency)),
         ]);
     }
-    providers
+    // Left out first when the terminal is narrow: p95, tokens, errors, words, cost, model, p50.
+    fitted(providers, style, &[0], &[6, 7, 3, 8, 9, 1, 5])
 }
 
 fn failures(out: &mut String, r: &EvalResults, style: &Style) {
@@ -143,27 +167,28 @@ fn failures(out: &mut String, r: &EvalResults, style: &Style) {
     if failed.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\n{}", style.bold("Failures"));
+    let _ = writeln!(out, "\n{}", style.bold(msg::t("eval.failures")));
     for x in failed.iter().take(MAX_LISTED_FAILURES) {
         let repeat = if r.repeat > 1 {
             format!(" #{}", x.repeat + 1)
         } else {
             String::new()
         };
-        let _ = writeln!(out, "{} {} on {}{repeat}", style.red("✗"), x.key(), x.provider);
+        let case = msg::f(
+            "eval.failed_case",
+            &[("case", &x.key()), ("provider", &x.provider), ("repeat", &repeat)],
+        );
+        let _ = writeln!(out, "{} {case}", style.red("✗"));
         if let Some(e) = &x.error {
-            let _ = writeln!(out, "    error: {e}");
+            let _ = writeln!(out, "    {}", msg::f("eval.case_error", &[("error", e)]));
         }
         for a in x.assertions.iter().filter(|a| !a.pass) {
             let _ = writeln!(out, "    {}: {}", a.kind, a.reason);
         }
     }
     if failed.len() > MAX_LISTED_FAILURES {
-        let _ = writeln!(
-            out,
-            "… and {} more (see --format html or json)",
-            failed.len() - MAX_LISTED_FAILURES
-        );
+        let more = failed.len() - MAX_LISTED_FAILURES;
+        let _ = writeln!(out, "{}", msg::f("eval.more_failures", &[("count", &more)]));
     }
 }
 
@@ -173,11 +198,26 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
     let commit = c
         .baseline_commit
         .as_deref()
-        .map(|s| format!(", commit {}", &s[..s.len().min(12)]))
+        .map(|s| msg::f("eval.commit", &[("commit", &&s[..s.len().min(12)])]))
         .unwrap_or_default();
-    let title = format!("Compared with {} ({}{commit})", c.baseline, c.baseline_started_at);
+    let title = msg::f(
+        "eval.compared",
+        &[
+            ("baseline", &c.baseline),
+            ("started", &c.baseline_started_at),
+            ("commit", &commit),
+        ],
+    );
     let _ = writeln!(out, "{}", style.bold(&title));
-    let mut t = table(["Provider", "Baseline", "Pass rate", "Score", "Words/answer", "p50 ms"]);
+    let header = [
+        "eval.provider",
+        "eval.baseline",
+        "eval.pass_rate",
+        "eval.score",
+        "eval.words",
+        "eval.p50",
+    ];
+    let mut t = styled_table(style, header.map(msg::t));
     for p in &c.providers {
         let arrow = |a: String, b: String| format!("{a} → {b}");
         t.add_row(vec![
@@ -195,19 +235,22 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
             right(arrow(p.latency_p50_ms.0.to_string(), p.latency_p50_ms.1.to_string())),
         ]);
     }
-    let _ = writeln!(out, "{t}");
+    // Left out first when the terminal is narrow: p50, words, score.
+    out.push_str(&fitted(t, style, &[0, 1], &[5, 4, 3]));
     if !c.changes.is_empty() {
-        let _ = writeln!(out, "{}", changes(c, style));
+        out.push_str(&changes(c, style));
     }
     let count = |k: &str| c.counts.get(k).copied().unwrap_or(0);
-    let verdict = format!(
-        "{} regressed, {} improved, {} flaky, {} unchanged; regressed share {} (tolerance {})",
-        count("regressed"),
-        count("improved"),
-        count("flaky"),
-        count("unchanged"),
-        percent(c.regressed_share),
-        percent(c.tolerance)
+    let verdict = msg::f(
+        "eval.verdict",
+        &[
+            ("regressed", &count("regressed")),
+            ("improved", &count("improved")),
+            ("flaky", &count("flaky")),
+            ("unchanged", &count("unchanged")),
+            ("share", &percent(c.regressed_share)),
+            ("tolerance", &percent(c.tolerance)),
+        ],
     );
     let verdict = if c.failed {
         style.red(&format!("✗ {verdict}"))
@@ -219,11 +262,19 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
 }
 
 /// One row per case whose result changed.
-fn changes(c: &Comparison, style: &Style) -> comfy_table::Table {
+fn changes(c: &Comparison, style: &Style) -> String {
     // Colour on the cell, not in its text: comfy-table then measures the word without the colour codes.
-    let mut t = crate::output::styled_table(style, ["Change", "Case", "Provider", "Pass rate", "Score", "Words"]);
+    let header = [
+        "eval.change",
+        "eval.case",
+        "eval.provider",
+        "eval.pass_rate",
+        "eval.score",
+        "eval.words_short",
+    ];
+    let mut t = styled_table(style, header.map(msg::t));
     for ch in &c.changes {
-        let name = status_name(ch.status);
+        let name = msg::label("eval_status", status_name(ch.status));
         let label = match ch.status {
             Status::Regressed => crate::output::colored(name, crate::output::Color::Red),
             Status::Improved => crate::output::colored(name, crate::output::Color::Green),
@@ -250,7 +301,8 @@ fn changes(c: &Comparison, style: &Style) -> comfy_table::Table {
             right(words),
         ]);
     }
-    t
+    // Left out first when the terminal is narrow: words, score.
+    fitted(t, style, &[1, 2], &[5, 4])
 }
 
 fn xml(s: &str) -> String {
