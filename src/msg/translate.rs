@@ -110,6 +110,69 @@ pub fn error_chain(err: &anyhow::Error) -> String {
 mod tests {
     use super::*;
 
+    /// Codes whose whole text comes from another library (serde's or the JSON Schema compiler's own words), so
+    /// there is no English pattern to give a Danish one for.
+    const WITHOUT_PATTERN: [&str; 2] = ["invalid", "bad-schema"];
+
+    /// Every finding code written in `src/` (as a diagnostic's code or the code argument of the helpers that
+    /// build diagnostics). `gate.rs` is left out: its blocks are said through the `gate` group, not as findings.
+    fn finding_codes() -> std::collections::BTreeSet<String> {
+        let code = r#""([a-z][a-z0-9]*(?:-[a-z0-9]+)+|invalid)""#;
+        let patterns = [
+            format!(r"Severity::\w+, {code}"),
+            format!(r"\bcode(?: =|:) {code}"),
+            format!(r"\bself\.error\( ?&?[^;]*?, {code},"),
+            format!(r"\b(?:at|problem)\({code},"),
+        ];
+        let res: Vec<Regex> = patterns.iter().map(|p| Regex::new(p).expect("regex")).collect();
+        let space = Regex::new(r"\s+").expect("regex");
+        let mut codes = std::collections::BTreeSet::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("read src") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("tests.rs")
+                    && !path.ends_with("gate.rs")
+                {
+                    let text = std::fs::read_to_string(&path).expect("read source");
+                    // The library's code, not its unit tests; whitespace made single so calls over lines match.
+                    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+                    let text = space.replace_all(text, " ").replace("( ", "(");
+                    for re in &res {
+                        codes.extend(re.captures_iter(&text).map(|c| c[1].to_owned()));
+                    }
+                }
+            }
+        }
+        codes
+    }
+
+    #[test]
+    fn every_finding_code_has_danish() {
+        let codes = finding_codes();
+        for known in [
+            "void-signoff",
+            "approving-combination",
+            "unknown-key",
+            "cpr-number",
+            "insecure-http",
+            "invalid",
+        ] {
+            assert!(codes.contains(known), "the scan missed `{known}`: {codes:?}");
+        }
+        let missing: Vec<&String> = codes
+            .iter()
+            .filter(|c| !WITHOUT_PATTERN.contains(&c.as_str()) && !patterns().contains_key(c.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "finding codes without a [msg.tr.<code>] entry in templates/ui.toml: {missing:?}"
+        );
+    }
+
     #[test]
     fn every_pattern_compiles() {
         let count = catalogue().keys().filter(|k| k.starts_with("msg.tr.")).count();
