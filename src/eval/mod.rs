@@ -2,6 +2,7 @@
 
 pub mod assertions;
 pub mod cache;
+pub mod columns;
 pub mod compare;
 pub mod javascript;
 pub mod messages;

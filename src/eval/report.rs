@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::compare::{Comparison, Status, status_name};
 use super::results::{CaseResult, EvalResults, ProviderSummary};
 use crate::msg;
-use crate::output::{Style, fit, notes_below, styled_table};
+use crate::output::{Style, term_width, wrap};
 
 /// Failures listed in the human report before the rest is summed up.
 pub const MAX_LISTED_FAILURES: usize = 40;
@@ -75,7 +75,7 @@ pub fn human(r: &EvalResults, comparison: Option<&Comparison>, style: &Style, cu
             ("seconds", &format!("{:.1}", r.duration_ms as f64 / 1000.0)),
         ],
     );
-    let _ = writeln!(out, "\n{stats}");
+    let _ = writeln!(out, "\n{}", prose(&stats, ""));
     if let Some(c) = comparison {
         out.push('\n');
         out.push_str(&human_comparison(c, style));
@@ -91,10 +91,9 @@ fn keys<'a>(all: impl Iterator<Item = &'a String>) -> Vec<String> {
     k
 }
 
-/// The table laid out for the terminal, with the note on columns left out under it.
-fn fitted(mut t: comfy_table::Table, style: &Style, whole: &[usize], drop: &[usize]) -> String {
-    let hidden = fit(&mut t, whole, drop);
-    format!("{t}\n{}", notes_below(style, Vec::new(), &hidden))
+/// A line of prose broken to the terminal's width, with `indent` before the lines after the first.
+fn prose(text: &str, indent: &str) -> String {
+    wrap(text, term_width(), indent)
 }
 
 /// A table with one row per key and one column per provider; `-` where a provider has no value; `total`
@@ -107,9 +106,9 @@ fn per_provider(
     total: Option<&dyn Fn(&ProviderSummary) -> String>,
     value: impl Fn(&ProviderSummary, &str) -> Option<String>,
 ) -> String {
-    let mut header = vec![Cell::new(first)];
-    header.extend(r.summary.iter().map(|s| Cell::new(&s.provider)));
-    let mut t = styled_table(style, header);
+    let mut header = vec![first];
+    header.extend(r.summary.iter().map(|s| s.provider.as_str()));
+    let mut t = Vec::new();
     for key in rows {
         let mut row = vec![Cell::new(key)];
         row.extend(
@@ -117,15 +116,15 @@ fn per_provider(
                 .iter()
                 .map(|s| right(value(s, key).unwrap_or_else(|| "-".to_owned()))),
         );
-        t.add_row(row);
+        t.push(row);
     }
     if let Some(total) = total {
         // Bold through the cell, so comfy-table measures the word without the codes.
         let mut row = vec![Cell::new(msg::t("eval.all")).add_attribute(Attribute::Bold)];
         row.extend(r.summary.iter().map(|s| right(total(s))));
-        t.add_row(row);
+        t.push(row);
     }
-    fitted(t, style, &[0], &[])
+    super::columns::render(style, &header, t, &[])
 }
 
 /// One row of numbers per provider.
@@ -143,9 +142,9 @@ fn providers(r: &EvalResults, style: &Style, currency: &str) -> String {
         "eval.cost",
     ]
     .map(msg::t);
-    let mut providers = styled_table(style, header);
+    let mut providers = Vec::new();
     for s in &r.summary {
-        providers.add_row(vec![
+        providers.push(vec![
             Cell::new(&s.provider),
             Cell::new(s.model.as_deref().unwrap_or(msg::t("eval.per_specialist"))),
             right(format!("{}/{}", s.passed, s.results)),
@@ -159,7 +158,7 @@ fn providers(r: &EvalResults, style: &Style, currency: &str) -> String {
         ]);
     }
     // Left out first when the terminal is narrow: p95, tokens, errors, words, cost, model, p50.
-    fitted(providers, style, &[0], &[6, 7, 3, 8, 9, 1, 5])
+    super::columns::render(style, &header, providers, &[6, 7, 3, 8, 9, 1, 5])
 }
 
 fn failures(out: &mut String, r: &EvalResults, style: &Style) {
@@ -178,12 +177,14 @@ fn failures(out: &mut String, r: &EvalResults, style: &Style) {
             "eval.failed_case",
             &[("case", &x.key()), ("provider", &x.provider), ("repeat", &repeat)],
         );
-        let _ = writeln!(out, "{} {case}", style.red("✗"));
+        let line = prose(&format!("✗ {case}"), "  ");
+        let _ = writeln!(out, "{}{}", style.red("✗"), line.strip_prefix('✗').unwrap_or(&line));
         if let Some(e) = &x.error {
-            let _ = writeln!(out, "    {}", msg::f("eval.case_error", &[("error", e)]));
+            let line = format!("    {}", msg::f("eval.case_error", &[("error", e)]));
+            let _ = writeln!(out, "{}", prose(&line, "      "));
         }
         for a in x.assertions.iter().filter(|a| !a.pass) {
-            let _ = writeln!(out, "    {}: {}", a.kind, a.reason);
+            let _ = writeln!(out, "{}", prose(&format!("    {}: {}", a.kind, a.reason), "      "));
         }
     }
     if failed.len() > MAX_LISTED_FAILURES {
@@ -208,7 +209,7 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
             ("commit", &commit),
         ],
     );
-    let _ = writeln!(out, "{}", style.bold(&title));
+    let _ = writeln!(out, "{}", style.bold(&prose(&title, "  ")));
     let header = [
         "eval.provider",
         "eval.baseline",
@@ -217,10 +218,11 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
         "eval.words",
         "eval.p50",
     ];
-    let mut t = styled_table(style, header.map(msg::t));
+    let header = header.map(msg::t);
+    let mut t = Vec::new();
     for p in &c.providers {
         let arrow = |a: String, b: String| format!("{a} → {b}");
-        t.add_row(vec![
+        t.push(vec![
             Cell::new(&p.provider),
             Cell::new(&p.base_provider),
             right(arrow(percent(p.pass_rate.0), percent(p.pass_rate.1))),
@@ -236,7 +238,7 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
         ]);
     }
     // Left out first when the terminal is narrow: p50, words, score.
-    out.push_str(&fitted(t, style, &[0, 1], &[5, 4, 3]));
+    out.push_str(&super::columns::render(style, &header, t, &[5, 4, 3]));
     if !c.changes.is_empty() {
         out.push_str(&changes(c, style));
     }
@@ -253,9 +255,9 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
         ],
     );
     let verdict = if c.failed {
-        style.red(&format!("✗ {verdict}"))
+        style.red(&prose(&format!("✗ {verdict}"), "  "))
     } else {
-        style.green(&format!("✓ {verdict}"))
+        style.green(&prose(&format!("✓ {verdict}"), "  "))
     };
     let _ = writeln!(out, "{verdict}");
     out
@@ -272,7 +274,8 @@ fn changes(c: &Comparison, style: &Style) -> String {
         "eval.score",
         "eval.words_short",
     ];
-    let mut t = styled_table(style, header.map(msg::t));
+    let header = header.map(msg::t);
+    let mut t = Vec::new();
     for ch in &c.changes {
         let name = msg::label("eval_status", status_name(ch.status));
         let label = match ch.status {
@@ -292,7 +295,7 @@ fn changes(c: &Comparison, style: &Style) -> String {
             Some(v) => format!("{} ({:+.0} %)", pair(&|s| format!("{:.0}", s.words)), v * 100.0),
             None => pair(&|s| format!("{:.0}", s.words)),
         };
-        t.add_row(vec![
+        t.push(vec![
             label,
             Cell::new(&ch.case),
             Cell::new(&ch.provider),
@@ -302,7 +305,7 @@ fn changes(c: &Comparison, style: &Style) -> String {
         ]);
     }
     // Left out first when the terminal is narrow: words, score.
-    fitted(t, style, &[1, 2], &[5, 4])
+    super::columns::render(style, &header, t, &[5, 4])
 }
 
 fn xml(s: &str) -> String {
