@@ -5,6 +5,7 @@ mod support;
 mod approve;
 mod concurrency;
 mod danish;
+mod danish_findings;
 mod diff;
 mod eval;
 mod eval_judge;
