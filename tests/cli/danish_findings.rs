@@ -113,3 +113,19 @@ fn eval_says_what_it_does_in_both_languages() {
         );
     }
 }
+
+#[test]
+fn eval_errors_in_both_languages() {
+    let repo = EvalRepo::build(ONE_CASE).start();
+    for lang in ["da", "en"] {
+        for (name, args) in [
+            ("label", &["eval", "--save=kørsel"][..]),
+            ("baseline", &["eval", "--compare", "ingen"][..]),
+            ("provider", &["eval", "--providers", "mistral"][..]),
+        ] {
+            let run = repo.run_with(args, &[("AISPEC_LANG", lang)]);
+            run.expect_code(2);
+            assert_run_snapshot!(format!("eval_error_{name}_{lang}"), repo, run);
+        }
+    }
+}
