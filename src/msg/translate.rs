@@ -85,13 +85,31 @@ pub(super) fn translate_in(lang: Language, group: &str, text: &str) -> String {
             let mut out = p.da.to_owned();
             for (i, name) in p.names.iter().enumerate() {
                 if let Some(value) = caps.get(i + 1) {
-                    out = out.replace(&format!("{{{name}}}"), value.as_str());
+                    let value = translate_part(lang, group, name, value.as_str(), text.len());
+                    out = out.replace(&format!("{{{name}}}"), &value);
                 }
             }
             return out;
         }
     }
     text.to_owned()
+}
+
+/// What a placeholder stood for, itself translated when the catalogue has patterns for it under
+/// `<group>.<name>` (`[msg.tr.wrong-type.expected]`), else under `group` again (a list of such parts, "a or
+/// b"); only a part shorter than the whole text is looked up, so this always ends.
+fn translate_part(lang: Language, group: &str, name: &str, value: &str, whole: usize) -> String {
+    if value.len() >= whole {
+        return value.to_owned();
+    }
+    let nested = format!("{group}.{name}");
+    if patterns().contains_key(&nested) {
+        translate_in(lang, &nested, value)
+    } else if group.contains('.') {
+        translate_in(lang, group, value)
+    } else {
+        value.to_owned()
+    }
 }
 
 /// An error chain as `main` prints it (`outer: inner`), each part in the current language.
@@ -194,6 +212,22 @@ mod tests {
         assert_eq!(
             translate_in(Language::Da, "unknown-key", "something else"),
             "something else"
+        );
+        assert_eq!(
+            translate_in(
+                Language::Da,
+                "wrong-type",
+                "expected a string (in quotes) or an array, found number 3"
+            ),
+            "skal være en tekst (i anførselstegn) eller en liste, men er tallet 3"
+        );
+        assert_eq!(
+            translate_in(
+                Language::Da,
+                "wrong-type",
+                "expected true or false, found string \"ja\""
+            ),
+            "skal være true eller false, men er teksten \"ja\""
         );
     }
 }

@@ -71,6 +71,21 @@ fn validate_explains_more_findings_in_both_languages() {
     }
 }
 
+#[test]
+fn a_wrong_type_is_said_in_danish_part_by_part() {
+    let repo = TestRepo::init();
+    let spec = "specialists/korrekturlaeser/specialist.toml";
+    repo.write(
+        spec,
+        repo.read(spec).replace("temperature = 0.2", "temperature = \"lav\""),
+    );
+    for lang in ["da", "en"] {
+        let run = repo.run_with(&["validate"], &[("AISPEC_LANG", lang)]);
+        run.expect_code(1);
+        assert_run_snapshot!(format!("wrong_type_{lang}"), repo, run);
+    }
+}
+
 const ONE_CASE: &str = r#"
 [[cases]]
 id = "hilsen"
