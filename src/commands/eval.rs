@@ -137,8 +137,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let plan = eval::prepare(&ws, &selection, &names, args.repeat, args.timeout)?;
     if let Some(first) = plan.skipped.first() {
         let count = plan.skipped.len();
+        let first = msg::translate("eval-skipped", first);
         ctx.out
-            .warn(&msg::f("eval.skipped", &[("count", &count), ("first", first)]));
+            .warn(&msg::f("eval.skipped", &[("count", &count), ("first", &first)]));
     }
     let results = execute(ctx, &ws, &plan, &settings.run, save_name.clone().flatten())?;
     let saved = match &save_name {

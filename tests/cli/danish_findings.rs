@@ -95,6 +95,15 @@ prompt = "Sig goddag [hilsen]"
 [[cases.assert]]
 type = "icontains"
 value = "goddag"
+
+[[cases]]
+id = "kun-b"
+prompt = "Sig farvel"
+providers = ["model-b"]
+
+[[cases.assert]]
+type = "icontains"
+value = "farvel"
 "#;
 
 #[test]
@@ -108,7 +117,7 @@ fn eval_says_what_it_does_in_both_languages() {
             &[
                 "eval",
                 "--providers",
-                "model-a,model-b",
+                "model-a",
                 &save,
                 "--min-pass-rate",
                 "1",
