@@ -16,12 +16,13 @@ Examples:
   aispec status
   aispec status --format json | jq '.rows[] | select(.state != \"approved\")'
   aispec status --target production          # plus the deployed version; \"1.2.0 (drift)\" after hand edits
+  aispec status --target production --save   # and write it to deployed/production.json for the site
 
 Sign-off states are derived from the content hash: draft (no valid sign-off), in-review (some), approved (every
 required role signed the current content), blocked (the linked screening is missing, not approved or not signed
 by the roles it requires; the notes say why). `*` after the last change: the folder has uncommitted edits.
 
-Exit codes: 0 shown, 2 not a workspace or unreadable settings.")]
+Exit codes: 0 shown, 2 not a workspace, unreadable settings, --save without a target, or a target that\ncannot be read.")]
 pub struct Args {
     /// Also show the version deployed on this target, with drift (repeatable; needs the target's API key).
     #[arg(long, value_name = "TARGET")]
@@ -29,6 +30,9 @@ pub struct Args {
     /// Also show the deployed version on every target whose API key is set.
     #[arg(long, conflicts_with = "target")]
     pub all_targets: bool,
+    /// Write each target's deployed state to deployed/<target>.json (commit it; `aispec site` reads it).
+    #[arg(long)]
+    pub save: bool,
     /// How to print the overview.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -47,14 +51,24 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         ctx.out
             .warn(&format!("{e}; last changes are not shown ({})", e.hint_or("")));
     }
-    let rows = if args.all_targets {
-        let deployed = crate::platform::Deployed::read(&ws);
+    if args.save && args.target.is_empty() && !args.all_targets {
+        return Err(crate::error::UserError::new("--save needs the targets to read")
+            .hint("add --target NAME (or --all-targets)")
+            .into());
+    }
+    let rows = if args.all_targets || !args.target.is_empty() {
+        let deployed = if args.all_targets {
+            crate::platform::Deployed::read(&ws)
+        } else {
+            crate::platform::Deployed::read_targets(&ws, &args.target)?
+        };
         for (target, why) in &deployed.unavailable {
             ctx.out.warn(&format!("target {target} not shown: {why}"));
         }
+        if args.save {
+            save(ctx, &ws, &deployed)?;
+        }
         crate::status::rows(&ws, &deployed)
-    } else if !args.target.is_empty() {
-        crate::status::rows(&ws, &crate::platform::Deployed::read_targets(&ws, &args.target)?)
     } else {
         crate::status::rows(&ws, &NotDeployed)
     };
@@ -63,6 +77,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Format::Human => ctx.out.print(&human(&rows, &ctx.out.out))?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// Writes each target's state to `deployed/<target>.json`, under the workspace lock.
+fn save(ctx: &Ctx, ws: &Workspace, deployed: &crate::platform::Deployed) -> anyhow::Result<()> {
+    let _lock = super::lock_workspace(ctx, ws)?;
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for state in &deployed.targets {
+        let snapshot = crate::platform::snapshot::Snapshot::of(state, now.clone());
+        let rel = crate::platform::snapshot::save(ws, &snapshot)?;
+        ctx.out.status(&format!(
+            "saved the deployed state of {} to {}",
+            state.target,
+            crate::diagnostic::display_path(&rel)
+        ));
+    }
+    Ok(())
 }
 
 fn human(rows: &[Row], style: &crate::output::Style) -> String {
