@@ -122,7 +122,7 @@ pub const NEVER_FILLED: &[(&str, &str)] = &[
 impl Record {
     /// Fills `gaps` with every optional field left empty, then the fields never filled.
     pub fn note_gaps(&mut self) {
-        let optional: [(&'static str, bool); 16] = [
+        let optional: [(&'static str, bool); 19] = [
             ("organization", self.organization.is_none()),
             ("department", self.department.is_none()),
             ("area", self.area.is_none()),
@@ -136,7 +136,10 @@ impl Record {
             ("risks", self.risks.is_none()),
             ("lawful_basis", self.lawful_basis.is_none()),
             ("provider", self.provider.is_none()),
+            ("models", self.models.is_empty()),
             ("source_data", self.source_data.is_none()),
+            ("methods_and_models", self.methods_and_models.is_none()),
+            ("monitoring", self.monitoring.is_none()),
             ("contact_email", self.contact_email.is_none()),
             ("website", self.website.is_none()),
         ];
