@@ -100,15 +100,23 @@ pub fn portfolio(points: &[Point]) -> String {
         SIZE / 2.0,
         SIZE / 2.0
     );
-    let mut seen: Vec<(u32, u32, u32, u32)> = Vec::new();
+    let mut placed: Vec<(f64, f64)> = Vec::new();
     for p in points {
-        let key = (p.complexity.0, p.complexity.1, p.uncertainty.0, p.uncertainty.1);
-        let twins = seen.iter().filter(|k| **k == key).count();
-        seen.push(key);
-        #[allow(clippy::cast_precision_loss)]
-        let offset = twins as f64 * 16.0;
-        let x = PAD + 12.0 + (plot - 24.0) * scale(p.complexity) + offset;
-        let y = PAD + plot - 12.0 - (plot - 24.0) * scale(p.uncertainty) - offset / 2.0;
+        let mut x = PAD + 14.0 + (plot - 28.0) * scale(p.complexity);
+        let mut y = PAD + plot - 14.0 - (plot - 28.0) * scale(p.uncertainty);
+        // A marker never hides another: one that would overlap moves right (then up) until it is free. The
+        // table beside the chart has the exact scores.
+        for _ in 0..64 {
+            if !placed.iter().any(|(px, py)| (px - x).hypot(py - y) < 23.0) {
+                break;
+            }
+            x += 24.0;
+            if x > PAD + plot - 12.0 {
+                x = PAD + 14.0 + (plot - 28.0) * scale(p.complexity);
+                y -= 24.0;
+            }
+        }
+        placed.push((x, y));
         svg.push_str(&marker(p.outcome, x, y));
         let _ = write!(
             svg,
