@@ -110,6 +110,20 @@ impl TestRepo {
         self
     }
 
+    /// The shipped workspace (settings, catalogue, every specialist and screening), committed in a new git repo.
+    pub fn shipped() -> Self {
+        let repo = Self::empty();
+        for file in ["aispec.toml", "models.toml"] {
+            std::fs::copy(repo_root().join(file), repo.path().join(file)).expect("copy");
+        }
+        for dir in ["specialists", "screenings"] {
+            copy_dir(&repo_root().join(dir), &repo.path().join(dir));
+        }
+        git2::Repository::init(repo.path()).expect("git init");
+        repo.commit_all("the shipped workspace");
+        repo
+    }
+
     /// Copies `specialists/<id>` from the repository's shipped specialists.
     pub fn add_shipped_specialist(&self, id: &str) -> &Self {
         copy_dir(

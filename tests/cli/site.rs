@@ -1,0 +1,211 @@
+//! `aispec site`: what the public and the internal site show, escaping, the HTML structure, and every page in a
+//! real browser (headless Chromium with axe-core).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{TestRepo, repo_root};
+
+fn build(repo: &TestRepo, out: &str, internal: bool) -> PathBuf {
+    let mut args = vec!["site", "--out", out];
+    if internal {
+        args.push("--internal");
+    }
+    repo.run(&args).expect_code(0);
+    repo.path().join(out)
+}
+
+fn page(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A saved eval run in which `id` passed `passed` of `total` cases.
+fn saved_run(id: &str, started_at: &str, passed: usize, total: usize) -> String {
+    let results: Vec<serde_json::Value> = (0..total)
+        .map(|i| {
+            serde_json::json!({
+                "source": id, "case": format!("c{i}"), "provider": "stub", "repeat": 0, "answer": "svar",
+                "latency_ms": 1, "words": 1, "cached": false, "pass": i < passed, "score": 1.0, "assertions": []
+            })
+        })
+        .collect();
+    let cases: Vec<serde_json::Value> = (0..total)
+        .map(|i| {
+            serde_json::json!({"source": id, "id": format!("c{i}"), "category": "-", "prompt": "p",
+                               "weight": 1.0, "threshold": 1.0})
+        })
+        .collect();
+    serde_json::json!({
+        "format": 1, "started_at": started_at, "duration_ms": 1, "repeat": 1,
+        "providers": [{"name": "stub", "kind": "openai", "model": "stub", "endpoint": "http://127.0.0.1:1/v1"}],
+        "cases": cases, "results": results,
+        "stats": {"answers": total, "from_cache": 0, "requests": total, "retries": 0, "errors": 0, "judge_calls": 0},
+        "summary": []
+    })
+    .to_string()
+}
+
+/// The shipped workspace with two saved runs and a deployed snapshot for klarsprog, so its page has every part.
+fn shipped_with_history() -> TestRepo {
+    let repo = TestRepo::shipped();
+    repo.write("evals/baseline.json", saved_run("klarsprog", "2026-11-01T10:00:00Z", 4, 5));
+    repo.write("evals/2026-11-20.json", saved_run("klarsprog", "2026-11-20T10:00:00Z", 5, 5));
+    repo.write(
+        "deployed/production.json",
+        serde_json::json!({
+            "format": 1, "target": "production", "saved_at": "2026-11-28T06:00:00Z",
+            "models": [{"id": "klarsprog", "version": "1.0.0", "content_hash": "sha256:00", "git_commit": "abcdef0123",
+                        "source_path": "specialists/klarsprog", "drift": true, "is_active": true}]
+        })
+        .to_string(),
+    );
+    repo.commit_all("history");
+    repo
+}
+
+#[test]
+fn the_public_site_leaves_out_what_is_internal() {
+    let repo = shipped_with_history();
+    let public = build(&repo, "public", false);
+    assert!(!public.join("eksempel-afvist.html").exists(), "a refused use case is not public");
+    let index = page(&public, "index.html");
+    assert!(!index.contains("EKSEMPEL"), "{index}");
+    assert!(index.contains("Klarsprog") && index.contains("Stillingsopslag"), "{index}");
+    let klarsprog = page(&public, "klarsprog.html");
+    for internal in ["Brugerrejsen", "Test Builder", "Handlingslisten</caption>", "Brugernes feedback"] {
+        assert!(!klarsprog.contains(internal), "`{internal}` on the public page");
+    }
+    assert!(klarsprog.contains("1.0.0") && klarsprog.contains("abcdef0"), "deployed version and commit shown");
+    assert!(klarsprog.contains("100 %") && klarsprog.contains("80 %"), "pass rates over the saved runs");
+    assert!(klarsprog.contains("Algorithm Register Metadata Standard"), "the record is on the page");
+    let records: serde_json::Value = serde_json::from_str(&page(&public, "register.json")).expect("json");
+    assert_eq!(records.as_array().map(Vec::len), Some(5), "{records}");
+    assert_eq!(records[1]["status"], "in use", "klarsprog runs in production");
+
+    let internal = build(&repo, "internal", true);
+    let index = page(&internal, "index.html");
+    assert!(index.contains("EKSEMPEL (afvist)") && index.contains("afvist"), "{index}");
+    let klarsprog = page(&internal, "klarsprog.html");
+    for shown in ["Brugerrejsen", "Test Builder", "Handlingslisten</caption>", "Intern udgave"] {
+        assert!(klarsprog.contains(shown), "`{shown}` missing on the internal page");
+    }
+}
+
+#[test]
+fn a_script_in_a_specialist_name_is_printed_as_text() {
+    let repo = TestRepo::shipped();
+    let spec = repo.read("specialists/klarsprog/specialist.toml").replace(
+        "name = \"Klarsprog\"",
+        "name = \"<script>console.error('ran')</script>Klarsprog\"",
+    );
+    repo.write("specialists/klarsprog/specialist.toml", spec);
+    let site = build(&repo, "site", true);
+    for name in ["index.html", "klarsprog.html"] {
+        let html = page(&site, name);
+        assert!(!html.contains("<script>"), "{name} has a live script tag");
+        assert!(html.contains("&lt;script&gt;"), "{name} lost the name");
+    }
+    let report = check_in_browser(&site, None);
+    assert_eq!(report["ok"], true, "{report:#}");
+}
+
+/// The page as an outline: element names with their id, class and scope, one per line and indented, from
+/// `<body>` down; text and SVG drawing left out.
+fn outline(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let body = scraper::Selector::parse("body").expect("selector");
+    let mut out = String::new();
+    if let Some(b) = doc.select(&body).next() {
+        walk(b, 0, &mut out);
+    }
+    out
+}
+
+fn walk(el: scraper::ElementRef<'_>, depth: usize, out: &mut String) {
+    let v = el.value();
+    let mut line = format!("{}{}", "  ".repeat(depth), v.name());
+    for attr in ["id", "class", "scope", "href"] {
+        if let Some(a) = v.attr(attr) {
+            line.push_str(&format!(" {attr}={a}"));
+        }
+    }
+    out.push_str(&line);
+    out.push('\n');
+    if v.name() == "svg" {
+        return;
+    }
+    for child in el.children().filter_map(scraper::ElementRef::wrap) {
+        walk(child, depth + 1, out);
+    }
+}
+
+#[test]
+fn the_html_structure_of_the_public_pages() {
+    let repo = shipped_with_history();
+    let site = build(&repo, "site", false);
+    insta::assert_snapshot!("site_portfolio", outline(&page(&site, "index.html")));
+    insta::assert_snapshot!("site_klarsprog", outline(&page(&site, "klarsprog.html")));
+}
+
+/// Runs `tests/browser/check-site.js` on a built site; fails with what to install when it cannot run.
+fn check_in_browser(site: &Path, screenshot: Option<&Path>) -> serde_json::Value {
+    let dir = repo_root().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").exists() && dir.join("node_modules/axe-core").exists(),
+        "the browser test needs its node modules: run `npm ci` in tests/browser (.ci/run does)"
+    );
+    assert!(
+        Path::new("/usr/bin/chromium").exists() || std::env::var_os("AISPEC_CHROMIUM").is_some(),
+        "the browser test needs Chromium: `apt-get install -y chromium` (.ci/run does), or set AISPEC_CHROMIUM"
+    );
+    let mut cmd = Command::new("node");
+    cmd.arg(dir.join("check-site.js")).arg(site);
+    if let Some(png) = screenshot {
+        cmd.arg("--screenshot").arg(format!("index.html={}", png.display()));
+    }
+    let out = cmd.output().expect("node runs (Node 20 is needed for the browser test)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.code() != Some(2),
+        "the browser check could not run:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "the browser check printed no report ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Every page of the internal and the public site: no console errors, a chart that is not blank, and no axe
+/// violations. The shipped workspace's internal portfolio is the screenshot the README shows;
+/// `AISPEC_UPDATE_SCREENSHOT=1` writes it to docs/portfolio.png.
+#[test]
+fn every_page_passes_in_a_real_browser() {
+    let shipped = TestRepo::shipped();
+    let site = build(&shipped, "internal", true);
+    let png = shipped.path().join("portfolio.png");
+    let report = check_in_browser(&site, Some(&png));
+    assert_eq!(report["ok"], true, "{report:#}");
+    let pages = report["pages"].as_array().expect("pages");
+    assert_eq!(pages.len(), 7, "five specialists, the refused example and the portfolio: {report:#}");
+    let index = pages.iter().find(|p| p["page"] == "index.html").expect("index");
+    assert_eq!(index["charts"].as_array().map(Vec::len), Some(1), "{index}");
+    assert!(std::fs::metadata(&png).expect("screenshot").len() > 10_000);
+    if std::env::var_os("AISPEC_UPDATE_SCREENSHOT").is_some() {
+        std::fs::copy(&png, repo_root().join("docs/portfolio.png")).expect("copy screenshot");
+    }
+
+    let repo = shipped_with_history();
+    for internal in [true, false] {
+        let site = build(&repo, if internal { "internal" } else { "public" }, internal);
+        let report = check_in_browser(&site, None);
+        assert_eq!(report["ok"], true, "{report:#}");
+        let pages = report["pages"].as_array().expect("pages");
+        let klarsprog = pages.iter().find(|p| p["page"] == "klarsprog.html").expect("klarsprog");
+        assert_eq!(klarsprog["charts"].as_array().map(Vec::len), Some(1), "the eval chart: {klarsprog}");
+        let expected = if internal { 7 } else { 6 };
+        assert_eq!(pages.len(), expected, "{report:#}");
+    }
+}
