@@ -52,9 +52,19 @@ pub fn path(target: &str) -> PathBuf {
     Path::new(DEPLOYED_DIR).join(format!("{target}.json"))
 }
 
-/// Writes the snapshot atomically; returns its workspace-relative path.
+/// Writes the snapshot atomically; returns its workspace-relative path. When the saved file already holds the
+/// same models it is left alone, so the drift workflow commits only real changes (not a new time stamp daily).
 pub fn save(ws: &Workspace, snapshot: &Snapshot) -> anyhow::Result<PathBuf> {
     let rel = path(&snapshot.target);
+    let same = ws
+        .files
+        .read_text(&rel, crate::fsread::Limit::TEXT)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Snapshot>(&t).ok())
+        .is_some_and(|old| old.models == snapshot.models);
+    if same {
+        return Ok(rel);
+    }
     let mut text = serde_json::to_string_pretty(snapshot)?;
     text.push('\n');
     let abs = ws.path(&rel);

@@ -209,3 +209,55 @@ fn every_page_passes_in_a_real_browser() {
         assert_eq!(pages.len(), expected, "{report:#}");
     }
 }
+
+/// `status --save` against the real Open WebUI: the snapshot names the deployed version and commit, never the
+/// target's URL; it is rewritten only when what runs changes (drift here); the site and the register read it.
+#[test]
+fn status_save_writes_the_deployed_state_that_the_site_shows() {
+    use crate::deploy_repo::{DeployRepo, Spec};
+    use crate::openwebui::{Api, server};
+
+    let r = DeployRepo::new("snap");
+    let id = r.add_approved("a", &Spec::default());
+    r.repo.commit_all("specialist");
+    r.deploy(&[]);
+    let no_target = r.run(&["status", "--save"]);
+    no_target.expect_code(2);
+    assert!(no_target.stderr.contains("--target"), "{}", no_target.stderr);
+
+    r.run(&["status", "--target", "test", "--save"]).expect_code(0);
+    let text = r.repo.read("deployed/test.json");
+    assert!(!text.contains(&r.url), "the target URL is not saved: {text}");
+    let snap: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let model = snap["models"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["id"] == id.as_str()))
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} not in {snap}"));
+    assert_eq!(model["version"], "1.0.0");
+    assert_eq!(model["drift"], false);
+    assert!(model["git_commit"].as_str().is_some_and(|c| c.len() == 40), "{model}");
+
+    r.run(&["status", "--target", "test", "--save"]).expect_code(0);
+    assert_eq!(r.repo.read("deployed/test.json"), text, "nothing changed, so the file is not rewritten");
+
+    let admin = Api::new(&server().url, &server().admin_key);
+    let mut live = r.api().model(&id).expect("model");
+    live["name"] = serde_json::json!("Omdøbt i web-UI");
+    admin.post("/api/v1/models/model/update", &live);
+    r.run(&["status", "--target", "test", "--save"]).expect_code(0);
+    let drifted: serde_json::Value = serde_json::from_str(&r.repo.read("deployed/test.json")).expect("json");
+    let model = drifted["models"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["id"] == id.as_str()))
+        .cloned()
+        .expect("model");
+    assert_eq!(model["drift"], true, "{drifted}");
+
+    let site = build(&r.repo, "site", false);
+    let html = page(&site, &format!("{id}.html"));
+    assert!(html.contains("<td>test</td><td>1.0.0</td>"), "{html}");
+    assert!(html.contains("<td>ja</td>"), "drift shown: {html}");
+    let register = r.run(&["register", &id, "--format", "json"]);
+    assert_eq!(register.json()["records"][0]["status"], "in use", "{}", register.stdout);
+}
