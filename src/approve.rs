@@ -79,6 +79,14 @@ pub enum ApproveError {
         /// The errors.
         diagnostics: Vec<Diagnostic>,
     },
+    /// Text is left to fill in; nobody signs an unfinished specialist.
+    #[error("{path}: {}", crate::gate::summary(.blocks))]
+    Unfinished {
+        /// The specialist's folder.
+        path: String,
+        /// The gate's reason (code `placeholder`).
+        blocks: Vec<crate::gate::Block>,
+    },
     /// The role is not one that must sign.
     #[error("role `{role}` is not required for {id}; required: {}", .required.join(", "))]
     UnknownRole {
@@ -129,6 +137,13 @@ pub fn specialist(ws: &Workspace, id: &str, req: &Request) -> Result<Approval, A
     let rel = dir.join(SPEC_FILE);
     let path = crate::diagnostic::display_path(&rel);
     let loaded = valid_specialist(ws, id, &dir, &path)?;
+    let unfinished = crate::gate::check_placeholders(&loaded);
+    if !unfinished.is_empty() {
+        return Err(ApproveError::Unfinished {
+            path: crate::diagnostic::display_path(&dir),
+            blocks: unfinished,
+        });
+    }
     let hash = signoff::hash_loaded(ws, &loaded)
         .ok_or_else(|| ApproveError::Internal(format!("cannot compute the content hash of {path}")))?;
     let Some(doc) = &loaded.spec else {

@@ -62,6 +62,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../templates/specialist/da/description.j2"),
     ),
     (
+        "templates/specialist/da/sentences.toml",
+        include_str!("../templates/specialist/da/sentences.toml"),
+    ),
+    (
         "templates/specialist/en/specialist.toml.j2",
         include_str!("../templates/specialist/en/specialist.toml.j2"),
     ),
@@ -80,6 +84,10 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "templates/specialist/en/description.j2",
         include_str!("../templates/specialist/en/description.j2"),
+    ),
+    (
+        "templates/specialist/en/sentences.toml",
+        include_str!("../templates/specialist/en/sentences.toml"),
     ),
 ];
 

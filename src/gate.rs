@@ -9,14 +9,14 @@ use serde::Serialize;
 use crate::model::screening::{Outcome, Screening};
 use crate::model::specialist::{Adopted, Specialist};
 use crate::signoff::State;
-use crate::workspace::Workspace;
 use crate::workspace::screenings::LoadError;
+use crate::workspace::{LoadedSpecialist, Workspace};
 
 /// One reason a specialist is blocked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Block {
     /// Stable code: `no-screening`, `unknown-screening`, `invalid-screening`, `screening-draft`,
-    /// `screening-undecided`, `screening-refused` or `screening-unsigned`.
+    /// `screening-undecided`, `screening-refused`, `screening-unsigned` or `placeholder`.
     pub code: &'static str,
     /// What is wrong, in one line.
     pub message: String,
@@ -111,6 +111,23 @@ fn open_tracks(s: &Screening) -> String {
     } else {
         format!(" ({})", parts.join(", "))
     }
+}
+
+/// Text left to fill in (`UDFYLD:`, `TODO:`) in the specialist's own files: nobody signs or deploys a
+/// specialist that still says it is unfinished.
+pub fn check_placeholders(s: &LoadedSpecialist) -> Vec<Block> {
+    let Some((count, at)) = crate::validate::placeholders::first(s) else {
+        return Vec::new();
+    };
+    vec![Block {
+        code: "placeholder",
+        message: format!("{count} placeholder(s) left to fill in (the first at {at})"),
+        hint: format!(
+            "write the real text in place of each {} or {}; `aispec validate` lists them",
+            crate::placeholder::MARKERS[0],
+            crate::placeholder::MARKERS[1]
+        ),
+    }]
 }
 
 /// The state after the gate: `blocked` when any block applies, else the sign-off state as it is.

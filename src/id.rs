@@ -32,7 +32,7 @@ pub enum IdError {
     #[error("`{0}` is longer than {MAX_LEN} characters: {HOW}")]
     TooLong(String),
     /// Characters outside `a-z`, `0-9` and `-`, or a dash at the start, the end or twice in a row.
-    #[error("`{0}` is not a valid id: {HOW}")]
+    #[error("`{0}` is not a valid id: {HOW}{more}", more = suggestion(.0))]
     Characters(String),
     /// A name Windows reserves.
     #[error("`{0}` is a device name on Windows, so its folder could not be checked out there; choose another id")]
@@ -112,6 +112,43 @@ impl From<Id> for String {
     }
 }
 
+/// `text` as an id would write it: lower case, æ, ø and å as ae, oe and aa (as Danish does without them),
+/// accents dropped, and spaces, underscores and dots as single dashes.
+pub fn transliterate(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().to_lowercase().chars() {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+            'ü' => out.push('u'),
+            'ö' => out.push('o'),
+            'ä' => out.push('a'),
+            c if c.is_ascii_lowercase() || c.is_ascii_digit() => out.push(c),
+            _ if !out.is_empty() && !out.ends_with('-') => out.push('-'),
+            _ => {}
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// `; did you mean `…`?` when the transliteration of `text` is a valid id.
+fn suggestion(text: &str) -> String {
+    let t = transliterate(text);
+    match Id::parse(&t) {
+        Ok(id) if t != text => {
+            let danish = if text.to_lowercase().contains(['æ', 'ø', 'å']) {
+                " (æ, ø and å are written ae, oe and aa)"
+            } else {
+                ""
+            };
+            format!("; did you mean `{id}`?{danish}")
+        }
+        _ => String::new(),
+    }
+}
+
 /// The ids as plain strings, for library functions that take text.
 pub fn strings(ids: &[Id]) -> Vec<String> {
     ids.iter().map(Id::to_string).collect()
@@ -147,6 +184,21 @@ mod tests {
         }
         assert!(matches!(Id::parse(&"a".repeat(65)), Err(IdError::TooLong(_))));
         assert_eq!(Id::parse(""), Err(IdError::Empty));
+    }
+
+    #[test]
+    fn danish_letters_and_capitals_get_the_transliteration() {
+        let e = Id::parse("affaldshåndtering").expect_err("not an id");
+        assert!(
+            e.to_string()
+                .ends_with("did you mean `affaldshaandtering`? (æ, ø and å are written ae, oe and aa)"),
+            "{e}"
+        );
+        let e = Id::parse("Sundhed og Ældre").expect_err("not an id");
+        assert!(e.to_string().contains("did you mean `sundhed-og-aeldre`?"), "{e}");
+        let e = Id::parse("a--b").expect_err("not an id");
+        assert!(e.to_string().ends_with("did you mean `a-b`?"), "{e}");
+        assert!(!Id::parse("-").expect_err("x").to_string().contains("did you mean"));
     }
 
     #[test]

@@ -163,6 +163,17 @@ impl Output {
         }
     }
 
+    /// A refusal on stderr (always shown): the command ran and the answer is no, so it exits 1 — said as an
+    /// `error:`, not a warning.
+    pub fn refuse(&self, text: &str) {
+        eprintln!("{} {text}", self.err.red("error:"));
+    }
+
+    /// How to go on after a refusal or an error, on stderr (always shown).
+    pub fn hint(&self, text: &str) {
+        eprintln!("hint: {text}");
+    }
+
     /// A warning on stderr (always shown).
     pub fn warn(&self, text: &str) {
         eprintln!("{} {text}", self.err.yellow("warning:"));

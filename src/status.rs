@@ -225,7 +225,8 @@ fn specialist_row(
             };
             let required = crate::signoff::required_roles(&ws.config, &extra);
             let st = crate::signoff::status(&sp.signoffs, &hash, &required);
-            let blocks = crate::gate::check(ws, sp.screening.as_deref());
+            let mut blocks = crate::gate::check(ws, sp.screening.as_deref());
+            blocks.extend(crate::gate::check_placeholders(s));
             row.state = Some(crate::gate::state(st.state, &blocks));
             row.blocked = blocks.into_iter().map(|b| b.message).collect();
             row.adoption = crate::gate::adoption_note(sp, &hash);

@@ -39,7 +39,10 @@ branch (--allow-detached commits on a detached HEAD; --no-commit only writes the
 is checked before the file is written. Two approvals at the same moment take turns (the workspace
 lock) and both land.
 
-Exit codes: 0 signed (or already signed), 1 the content has validation errors,
+A specialist with text left to fill in (UDFYLD: or TODO:, as `aispec new` writes it) is not signed;
+`aispec validate` lists each placeholder. A typo in the id or the role gets a \"did you mean\".
+
+Exit codes: 0 signed (or already signed), 1 the content has validation errors or placeholders,
 2 unknown id or role, not a git repository, I/O or git error (nothing written).")]
 pub struct Args {
     /// `specialist` or `screening`.
@@ -93,16 +96,30 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Err(ApproveError::Invalid { path, diagnostics }) => {
             let text = crate::diagnostic::render_human(&diagnostics, &ctx.out.out, &|_, _| None);
             ctx.out.print(&text)?;
-            ctx.out.warn(&format!(
+            ctx.out.refuse(&format!(
                 "not signed: {path} has {} error(s); fix them (see `aispec validate`) and approve again",
                 diagnostics.len()
             ));
             return Ok(ExitStatus::Failure);
         }
-        Err(e @ ApproveError::UnknownRole { .. }) => {
-            return Err(UserError::new(e.to_string())
-                .hint("sign as one of the required roles, or add the role to signoff.required_roles in aispec.toml")
-                .into());
+        Err(ApproveError::Unfinished { path, blocks }) => {
+            for b in &blocks {
+                ctx.out.refuse(&format!("not signed: {path} has {}", b.message));
+                ctx.out.hint(&b.hint);
+            }
+            return Ok(ExitStatus::Failure);
+        }
+        Err(ApproveError::UnknownRole { role, id, required }) => {
+            let message = format!(
+                "role `{role}` is not required for {id}; required: {}",
+                required.join(", ")
+            );
+            let hint = crate::suggest::hint(
+                &role,
+                &required,
+                "sign as one of the required roles, or add the role to signoff.required_roles in aispec.toml",
+            );
+            return Err(UserError::new(message).hint(hint).into());
         }
         Err(ApproveError::Git(e @ crate::git::GitError::NotARepo { .. })) => {
             return Err(UserError::new(format!("{e}; a sign-off is bound to a commit, so nothing was signed"))
@@ -110,15 +127,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 .into());
         }
         Err(e @ ApproveError::NotFound { .. }) => {
-            return Err(UserError::new(e.to_string())
-                .hint("give the folder name; `aispec status` lists them")
-                .into());
+            let known = match args.what {
+                What::Specialist => ws.specialist_dirs(),
+                What::Screening => ws.screening_ids(),
+            };
+            let hint = crate::suggest::hint(&args.id, &known, "give the folder name; `aispec status` lists them");
+            return Err(UserError::new(e.to_string()).hint(hint).into());
         }
         Err(e) => return Err(e.into()),
     };
-    for w in &approval.warnings {
-        ctx.out.warn(w);
-    }
     match args.format {
         Format::Json => ctx.out.json(&approval)?,
         Format::Human => ctx.out.print(&human(&approval, &ctx.out.out))?,

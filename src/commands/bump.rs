@@ -20,7 +20,10 @@ Examples:
 The new version changes the content hash, so earlier sign-offs become void: bump first, then approve.
 Writes specialist.toml in place (comments and layout kept); does not commit.
 
-Exit codes: 0 bumped or already high enough, 2 unknown specialist, bad version or git error.")]
+A specialist added since the main branch has nothing to compare with: its version is its first, and bump
+says so instead of failing.
+
+Exit codes: 0 bumped, already high enough or new since main, 2 unknown specialist, bad version or git error.")]
 pub struct Args {
     /// The specialist's id (its folder under specialists/).
     pub id: crate::id::Id,
@@ -38,8 +41,11 @@ struct Bumped {
     file: String,
     old: String,
     new: String,
-    level: Level,
+    /// The level raised by; `null` for a specialist new since the main branch.
+    level: Option<Level>,
     changed: bool,
+    /// True when the specialist is new since the main branch, so its version is its first.
+    first: bool,
     reasons: Vec<String>,
 }
 
@@ -50,26 +56,31 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let _lock = super::lock_workspace(ctx, &ws)?;
     let rel = std::path::Path::new(SPECIALISTS_DIR).join(&args.id).join(SPEC_FILE);
     let file = crate::diagnostic::display_path(&rel);
-    let text = std::fs::read_to_string(ws.path(&rel)).map_err(|_| {
-        UserError::new(format!("no specialist `{}` ({file} not found)", args.id))
-            .hint("give the folder name of a specialist under specialists/")
-    })?;
-    let current = current_version(&text).ok_or_else(|| {
-        UserError::new(format!(
-            "{file}: `version` is missing or not semver (MAJOR.MINOR.PATCH)"
-        ))
-    })?;
-    let (level, floor, reasons) = match args.level {
-        Some(level) => (level, crate::diff::version::bump(&current, level), Vec::new()),
+    let text = ws
+        .files
+        .read_text(&rel, crate::fsread::Limit::TEXT)
+        .map_err(|e| match e.code() {
+            "missing-file" => {
+                UserError::new(format!("no specialist `{}` ({file} not found)", args.id)).hint(crate::suggest::hint(
+                    &args.id,
+                    &ws.specialist_dirs(),
+                    "give the folder name of a specialist under specialists/",
+                ))
+            }
+            _ => UserError::new(format!("{file}: {e}")).hint(e.hint()),
+        })?;
+    let current = current_version(&file, &text)?;
+    let derived = match args.level {
+        Some(level) => Derived::Bump(level, crate::diff::version::bump(&current, level), Vec::new()),
         None => suggested(&ws, &args.id)?,
     };
-    let target = if args.level.is_some() {
-        floor
-    } else {
-        floor.max(current.clone())
+    let (level, target, reasons) = match derived {
+        Derived::Bump(level, floor, reasons) if args.level.is_some() => (Some(level), floor, reasons),
+        Derived::Bump(level, floor, reasons) => (Some(level), floor.max(current.clone()), reasons),
+        // Nothing to compare with: the version it has is its first.
+        Derived::First => (None, current.clone(), vec!["new since the main branch".to_owned()]),
     };
     let changed = target != current;
-    let format = args.format;
     if changed {
         let new_text =
             crate::edit::set_version(&text, &target.to_string()).with_context(|| format!("editing {file}"))?;
@@ -82,45 +93,84 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         new: target.to_string(),
         level,
         changed,
+        first: level.is_none(),
         reasons,
     };
-    if args_format_json(format) {
+    if args_format_json(args.format) {
         ctx.out.json(&report)?;
-    } else if changed {
-        let why = if report.reasons.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", report.reasons.join(", "))
-        };
-        ctx.out.print(&format!(
-            "{}: version {} → {} [{}]{why}",
-            report.file,
-            report.old,
-            report.new,
-            level.as_str()
-        ))?;
     } else {
-        ctx.out.print(&format!(
+        ctx.out.print(&human(&report))?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn human(report: &Bumped) -> String {
+    match report.level {
+        None => format!(
+            "{}: new since the main branch, so {} is its first version; nothing to raise",
+            report.file, report.new
+        ),
+        Some(level) if report.changed => {
+            let why = if report.reasons.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", report.reasons.join(", "))
+            };
+            format!(
+                "{}: version {} → {} [{}]{why}",
+                report.file,
+                report.old,
+                report.new,
+                level.as_str()
+            )
+        }
+        Some(level) => format!(
             "{}: version {} already satisfies the {} bump the changes need",
             report.file,
             report.old,
             level.as_str()
-        ))?;
+        ),
     }
-    Ok(ExitStatus::Success)
+}
+
+/// What the changes since the main branch ask of the version.
+enum Derived {
+    /// Raise by this level, to at least this version, for these reasons.
+    Bump(Level, semver::Version, Vec<String>),
+    /// The specialist is new since the main branch: its version is its first.
+    First,
 }
 
 fn args_format_json(format: Format) -> bool {
     format == Format::Json
 }
 
-fn current_version(text: &str) -> Option<semver::Version> {
-    let table: toml::Table = toml::from_str(text).ok()?;
-    semver::Version::parse(table.get("version")?.as_str()?).ok()
+fn current_version(file: &str, text: &str) -> Result<semver::Version, UserError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .and_then(|s| text.get(..s.start))
+            .map(|before| before.matches('\n').count() + 1);
+        UserError::new(format!(
+            "{file}{} is not valid TOML, so its version cannot be read",
+            line.map(|l| format!(":{l}")).unwrap_or_default()
+        ))
+        .hint("`aispec validate` shows what is wrong; fix it and bump again")
+    })?;
+    table
+        .get("version")
+        .and_then(toml::Value::as_str)
+        .and_then(|v| semver::Version::parse(v).ok())
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "{file}: `version` is missing or not semver (MAJOR.MINOR.PATCH)"
+            ))
+            .hint("write it as version = \"0.1.0\"")
+        })
 }
 
-/// The bump the specialist's changes since the main branch need: (level, smallest version, reasons).
-fn suggested(ws: &Workspace, id: &str) -> anyhow::Result<(Level, semver::Version, Vec<String>)> {
+/// The bump the specialist's changes since the main branch need, or that it is new since then.
+fn suggested(ws: &Workspace, id: &str) -> anyhow::Result<Derived> {
     let no_changes = || {
         UserError::new(format!(
             "specialists/{id} has no deployable change since the main branch, so there is nothing to derive a bump from"
@@ -135,7 +185,10 @@ fn suggested(ws: &Workspace, id: &str) -> anyhow::Result<(Level, semver::Version
         .map_err(|e| UserError::new(e.to_string()).hint(format!("give the level: aispec bump {id} minor")))?;
     let report = crate::diff::compare(ws, &repo, &range)?;
     let d = report.specialists.iter().find(|d| d.id == id).ok_or_else(no_changes)?;
+    if d.change == crate::diff::report::ChangeKind::Added {
+        return Ok(Derived::First);
+    }
     let check = d.version_check.as_ref().ok_or_else(no_changes)?;
     let floor = semver::Version::parse(&check.suggested)?;
-    Ok((check.required, floor, check.reasons.clone()))
+    Ok(Derived::Bump(check.required, floor, check.reasons.clone()))
 }

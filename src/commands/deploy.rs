@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let named_refused = !sel.ids.is_empty() && !candidates.refused.is_empty();
     if named_refused {
         for r in &candidates.refused {
-            ctx.out.warn(&format!("{} is not deployed: {}", r.id, r.reason));
+            ctx.out.refuse(&format!("{} is not deployed: {}", r.id, r.reason));
         }
     }
     let human = args.format == Format::Human;
@@ -143,7 +143,7 @@ fn stopped(ctx: &Ctx, report: &mut Report, human: bool) -> anyhow::Result<bool> 
     } else {
         "adopt the models with `aispec import --from-target` and `deploy --adopt`, or rename the specialists"
     };
-    ctx.out.warn(&format!(
+    ctx.out.refuse(&format!(
         "deploy stopped before writing anything: {} ({hint})",
         ids.join(", ")
     ));

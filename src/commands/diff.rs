@@ -85,7 +85,7 @@ fn check_versions(ctx: &Ctx, report: &DiffReport) -> ExitStatus {
         };
         failed = true;
         let current = d.new_version.as_deref().unwrap_or("?");
-        ctx.out.warn(&format!(
+        ctx.out.refuse(&format!(
             "specialists/{}: version {current} was not bumped for: {}; run `aispec bump {} {}` (→ {})",
             d.id,
             v.reasons.join(", "),

@@ -60,7 +60,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     text.push('\n');
     write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
     for r in candidates.refused.iter().filter(|r| r.blocked) {
-        ctx.out.warn(&format!("{} is not exported: {}", r.id, r.reason));
+        let text = format!("{} is not exported: {}", r.id, r.reason);
+        // A named specialist that is held back fails the command (exit 1): that is an error, not a warning.
+        if args.ids.is_empty() {
+            ctx.out.warn(&text);
+        } else {
+            ctx.out.refuse(&text);
+        }
     }
     let report = Report {
         file: path.display().to_string(),

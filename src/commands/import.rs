@@ -25,6 +25,7 @@ Examples:
   aispec import --from-target staging --all               # every model the key can change
   aispec import models-export-1718000000.json             # Open WebUI's export file
   aispec import dist/open-webui-models.json klarsprog     # one model from a file
+  aispec import promptfoo evals/promptfooconfig.yaml --suite borgerservice   # a promptfoo config as a suite
 
 Models made in the web UI are adopted: every setting is carried over so that `aispec deploy --adopt` of the
 unchanged files changes nothing on the platform but adding aispec's marker, and needs no screening or
@@ -45,12 +46,16 @@ pub struct Args {
     /// Overwrite existing specialist folders.
     #[arg(long)]
     pub force: bool,
-    /// Write nothing, and exit 1, when any model would not come back exactly as it is on the platform.
+    /// Write nothing, and exit 1, when any model would not come back exactly as it is on the platform (with
+    /// `promptfoo CONFIG`: when any part of the config cannot be converted).
     #[arg(long)]
     pub strict: bool,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// With `promptfoo CONFIG`: the suite's name (default: the config's folder name).
+    #[arg(long, value_name = "NAME")]
+    pub suite: Option<String>,
 }
 
 /// One imported model.
@@ -73,6 +78,9 @@ struct Row {
 
 /// Runs `import`.
 pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+    if let Some(("promptfoo", rest)) = args.args.split_first().map(|(a, r)| (a.as_str(), r)) {
+        return super::import_promptfoo::run(ctx, rest, args.suite.as_deref(), args.strict, args.force, args.format);
+    }
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
     let _lock = super::lock_workspace(ctx, &ws)?;

@@ -14,7 +14,7 @@ use crate::model::journey::{Journey, JourneyStatus};
 use crate::model::screening;
 use crate::output::Format;
 use crate::prompt::Terminal;
-use crate::questionnaire::journey::{interview, save, update_status};
+use crate::questionnaire::journey::{Finish, interview, save, update_status};
 use crate::questionnaire::store;
 use crate::questionnaire::texts::Texts;
 use crate::schema::FileKind;
@@ -25,13 +25,18 @@ use crate::workspace::screenings::LoadError;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  aispec journey klarsprog                          # interactive; run it again to fill in what is missing
-  aispec journey klarsprog --answers journey.toml   # from a file in the journey format (id may be left out)
-  aispec journey klarsprog --no-commit              # write the files, commit them yourself
+  aispec journey klarsprog                         # interactive; again: go on, or edit a section
+  aispec journey klarsprog --answers journey.toml  # from a file in the journey format
+  aispec journey klarsprog --no-commit             # write the files, commit them yourself
 
 The journey is stored in screenings/<ID>/journey.toml and included in the screening's report.md.
+In an --answers file the id may be left out.
 
-Exit codes: 0 saved, 2 usage, file, I/O or git error.")]
+At every line: ? shows help, < goes back to the previous section, ! saves and stops (run it again
+to go on). On a complete journey it asks which section to edit. The screening must exist
+(`aispec screen ID` first); a typo in the id gets a suggestion.
+
+Exit codes: 0 saved, 2 unknown screening, usage, file, I/O or git error.")]
 pub struct Args {
     /// Id of the screening the journey belongs to.
     #[arg(value_name = "ID")]
@@ -67,14 +72,26 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let lock = super::lock_workspace(ctx, &ws)?;
     super::repo_ready_to_commit(&ws, args.commit)?;
     lock.sweep(&ws.path(screening::Screening::dir(&args.id)));
-    let screening = ws.screening(&args.id).ok().map(|d| d.value);
+    // A journey belongs to a screened use case: an unknown id is a typo or a use case not yet screened.
+    let screening = match ws.screening(&args.id) {
+        Ok(d) => Some(d.value),
+        Err(e @ LoadError::Missing { .. }) => {
+            return Err(
+                UserError::new(format!("{e}; a user journey belongs to a screened use case"))
+                    .hint(e.hint())
+                    .into(),
+            );
+        }
+        // A broken screening is validate's to report; the journey can still be captured beside it.
+        Err(LoadError::Invalid { .. }) => None,
+    };
     let lang = args
         .lang
         .or(screening.as_ref().map(|s| s.language))
         .unwrap_or(ws.config.workspace.language);
     let texts = Texts::load(Some(&ws), lang);
-    let mut j = match &args.answers {
-        Some(file) => from_file(ctx, &ws, file, &args.id)?,
+    let (mut j, finish) = match &args.answers {
+        Some(file) => (from_file(ctx, &ws, file, &args.id)?, Finish::Done),
         None => ask(ctx, &ws, &args.id, screening.as_ref(), &texts)?,
     };
     update_status(&mut j);
@@ -87,6 +104,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         "status.journey_saved",
         &[("path", &diagnostic::display_path(&paths[0]))],
     ));
+    if finish == Finish::Quit {
+        ctx.out.status(&texts.fill("status.journey_resume", &[("id", &j.id)]));
+    }
     let commit = if args.commit.no_commit {
         None
     } else {
@@ -119,14 +139,14 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 }
 
 /// Asks the journey's questions in the terminal, starting from the saved journey or from the screening's title
-/// and department; saves after every answer.
+/// and department; saves after every section. A complete journey is offered for editing instead.
 fn ask(
     ctx: &Ctx,
     ws: &Workspace,
     id: &str,
     screening: Option<&screening::Screening>,
     texts: &Texts,
-) -> anyhow::Result<Journey> {
+) -> anyhow::Result<(Journey, Finish)> {
     if !ctx.out.interactive() {
         return Err(UserError::new(
             "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
@@ -144,8 +164,8 @@ fn ask(
         Err(e) => return Err(e.into()),
     };
     let mut term = Terminal::open(ctx.out.err.enabled());
-    interview(&mut j, &mut term, texts, &mut |j| save(ws, j).map(|_| ()))?;
-    Ok(j)
+    let finish = interview(&mut j, &mut term, texts, &mut |j| save(ws, j).map(|_| ()))?;
+    Ok((j, finish))
 }
 
 fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> anyhow::Result<Journey> {

@@ -34,8 +34,13 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     })?;
     let history = crate::history::history(&ws, &repo, &args.id)?;
     if history.entries.is_empty() && !history.uncommitted {
+        let hint = crate::suggest::hint(
+            &args.id,
+            &ws.specialist_dirs(),
+            "check the id with `aispec status`; new specialists appear after their first commit",
+        );
         return Err(UserError::new(format!("specialists/{} has no history in git", args.id))
-            .hint("check the id with `aispec status`; new specialists appear after their first commit")
+            .hint(hint)
             .into());
     }
     match args.format {

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod eval;
 pub mod export;
 pub mod import;
+pub mod import_promptfoo;
 pub mod init;
 pub mod journey;
 pub mod knowledge;

@@ -27,9 +27,15 @@ Examples:
   aispec new byggesag-hjaelper --from byggesager
   aispec new referat --from moedereferater --kind assistent --contact \"Anne Jensen\"
 
-The base model is the best one the catalogue allows for the screening's data class and hosting: approved
-before trial, internal before cloud, then the largest context. Templates: templates/specialist/<da|en>/ in the
-workspace override the built-in ones. The result passes `aispec validate` as generated.
+The base model is the best one the catalogue allows for the screening's data class and hosting:
+approved before trial, internal before cloud, then the largest context. The notice, the prompt and
+the starter tests write what the screening and the journey established: each sentence that depends
+on them is an entry of templates/specialist/<da|en>/sentences.toml with its condition. With a
+complete screening and journey nothing is left to fill in; otherwise the gaps are marked UDFYLD:
+(TODO: in English), which validate lists and approve and deploy refuse. The journey's sources are
+written as commented-out [[knowledge]] entries: remove the comment signs and run `aispec knowledge
+fetch ID`. Templates in the workspace override the built-in ones. The result passes `aispec
+validate` as generated.
 
 Exit codes: 0 created, 1 the screening refused the use case (or no model is allowed),
 2 unknown screening, existing folder, bad id or I/O error.")]
@@ -57,6 +63,14 @@ struct Created {
     files: Vec<String>,
     warnings: Vec<String>,
     valid: bool,
+    /// What the screening and journey established; each conditional sentence rests on these.
+    facts: crate::scaffold::Facts,
+    /// Ids of the conditional sentences written (from the templates' sentences.toml).
+    sentences: Vec<String>,
+    /// Places left for a person to fill in (`UDFYLD:`/`TODO:`); approve and deploy refuse until none is left.
+    placeholders: usize,
+    /// Sources from the journey to bring in as knowledge files.
+    knowledge: Vec<crate::scaffold::KnowledgeTodo>,
 }
 
 /// Runs `new`.
@@ -103,6 +117,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         files,
         warnings: scaffold.warnings.clone(),
         valid: validated.report.ok,
+        facts: scaffold.facts,
+        sentences: scaffold.sentences.clone(),
+        placeholders: scaffold.placeholders,
+        knowledge: scaffold.knowledge.clone(),
     };
     match args.format {
         Format::Json => ctx.out.json(&created)?,
@@ -110,7 +128,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     }
     if !validated.report.ok {
         let text = crate::diagnostic::render_human(&validated.report.diagnostics, &ctx.out.err, &|_, _| None);
-        ctx.out.warn(&format!(
+        ctx.out.refuse(&format!(
             "the generated files do not validate; check the templates:\n{text}"
         ));
         return Ok(ExitStatus::Failure);
@@ -123,18 +141,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 fn refused(ctx: &Ctx, e: NewError) -> anyhow::Result<ExitStatus> {
     match e {
         NewError::Refused { id, reasons } => {
-            ctx.out.warn(&format!(
-                "screening `{id}` refused the use case; no specialist was created"
+            let stops: String = reasons.iter().map(|r| format!("\n  stop: {r}")).collect();
+            ctx.out.refuse(&format!(
+                "screening `{id}` refused the use case; no specialist was created{stops}"
             ));
-            for r in reasons {
-                ctx.out.warn(&format!("  stop: {r}"));
-            }
             Ok(ExitStatus::Failure)
         }
         e @ NewError::NoModel { .. } => {
-            ctx.out.warn(&format!("{e}; no specialist was created"));
+            ctx.out.refuse(&format!("{e}; no specialist was created"));
             ctx.out
-                .warn("add or approve a suitable model in models.toml, or revisit the screening's data class");
+                .hint("add or approve a suitable model in models.toml, or revisit the screening's data class");
             Ok(ExitStatus::Failure)
         }
         NewError::Screening(e) => {
@@ -158,8 +174,34 @@ fn human(created: &Created, from: &str, style: &crate::output::Style) -> String 
     for f in &created.files {
         text.push_str(&format!("  {f}\n"));
     }
+    if created.placeholders > 0 {
+        text.push_str(&format!(
+            "{} place(s) are left to fill in (marked {} or {}); `aispec validate` lists them, and approve and deploy \
+             refuse until none is left\n",
+            created.placeholders,
+            crate::placeholder::MARKERS[0],
+            crate::placeholder::MARKERS[1]
+        ));
+    }
+    if !created.knowledge.is_empty() {
+        text.push_str(&format!(
+            "the journey's sources are commented out at the end of specialist.toml: remove the comment signs, then \
+             `aispec knowledge fetch {}`\n",
+            created.id
+        ));
+        for k in &created.knowledge {
+            if k.copy_first {
+                text.push_str(&format!(
+                    "  {} ← {} (first save a copy of {} there)\n",
+                    k.file, k.source, k.location
+                ));
+            } else {
+                text.push_str(&format!("  {} ← {}\n", k.file, k.source));
+            }
+        }
+    }
     text.push_str(&format!(
-        "next: finish the system prompt, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
+        "next: review the files, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
         created.id
     ));
     text

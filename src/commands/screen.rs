@@ -225,7 +225,7 @@ fn from_answers(session: &Session<'_>, file: &Path, id: Option<&str>) -> anyhow:
         None => None,
     };
     if args.rescreen.is_some() && existing.is_none() {
-        return Err(missing(args.rescreen.as_deref().unwrap_or_default()).into());
+        return Err(missing(ws, args.rescreen.as_deref().unwrap_or_default()).into());
     }
     let lang = language(ws, args, existing.as_ref());
     let before = existing.as_ref().map(|s| s.result.clone());
@@ -276,15 +276,19 @@ fn answers_error(ctx: &Ctx, ws: &Workspace, diags: &[Diagnostic]) -> anyhow::Err
     .into()
 }
 
-fn missing(id: &str) -> UserError {
-    UserError::new(format!("there is no screening `{id}` to re-screen"))
-        .hint(format!("run `aispec screen {id}` to screen it first"))
+fn missing(ws: &Workspace, id: &str) -> UserError {
+    let hint = crate::suggest::hint(
+        id,
+        &ws.screening_ids(),
+        format!("run `aispec screen {id}` to screen it first"),
+    );
+    UserError::new(format!("there is no screening `{id}` to re-screen")).hint(hint)
 }
 
 fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitStatus> {
     let Session { ctx, ws, loaded, args } = *session;
     let engine = Engine::new(loaded.questionnaire());
-    let mut s = load_existing(ws, id)?.ok_or_else(|| missing(id))?;
+    let mut s = load_existing(ws, id)?.ok_or_else(|| missing(ws, id))?;
     let before = s.result.clone();
     s.language = language(ws, args, Some(&s));
     s.screened_by = screener(ws, args).or(s.screened_by.take());
@@ -334,7 +338,7 @@ fn interactive(session: &Session<'_>, id: Option<&str>) -> anyhow::Result<ExitSt
     };
     let existing = load_existing(ws, &id)?;
     if args.rescreen.is_some() && existing.is_none() {
-        return Err(missing(&id).into());
+        return Err(missing(ws, &id).into());
     }
     let texts = Texts::load(Some(ws), language(ws, args, existing.as_ref()));
     let path = crate::diagnostic::display_path(&screening::path(&id));

@@ -3,8 +3,10 @@
 pub mod assertions;
 pub mod cache;
 pub mod compare;
+pub mod javascript;
 pub mod messages;
 pub mod plan;
+pub mod promptfoo;
 pub mod provider;
 pub mod report;
 pub mod results;
@@ -12,6 +14,7 @@ pub mod rubric;
 pub mod runner;
 pub mod settings;
 pub mod text;
+pub mod variables;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -65,12 +68,18 @@ pub fn prepare(
     } else {
         None
     };
+    let embedder = if plan::uses(&cases, crate::model::cases::AssertionKind::Similar) {
+        Some(resolve_embedder(ws, timeout_override)?)
+    } else {
+        None
+    };
     let template_path = plan::judge_template_path(ws.config.workspace.language);
     let judge_template = ws.resource(&template_path).map(|(s, _)| s.text).unwrap_or_default();
     Ok(Plan {
         cases,
         providers,
         judge,
+        embedder,
         repeat: repeat.max(1),
         jobs,
         skipped,
@@ -94,6 +103,25 @@ fn resolve_judge(ws: &Workspace, timeout_override: Option<u64>) -> Result<provid
             .hint("use an OpenAI-compatible provider with a fixed model as judge"));
     }
     Ok(judge)
+}
+
+fn resolve_embedder(ws: &Workspace, timeout_override: Option<u64>) -> Result<provider::ResolvedProvider, UserError> {
+    let Some(name) = ws.config.eval.as_ref().and_then(|e| e.embedder.clone()) else {
+        return Err(
+            UserError::new("some cases use `similar`, but no embedding model is configured").hint(
+                "set embedder = \"<provider>\" under [eval] in aispec.toml (a provider whose model makes embeddings)",
+            ),
+        );
+    };
+    let embedder = provider::resolve(&ws.config, std::slice::from_ref(&name), timeout_override)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| UserError::new("the embedding provider could not be resolved"))?;
+    if embedder.is_platform() {
+        return Err(UserError::new(format!("the embedder `{name}` is a platform provider"))
+            .hint("use an OpenAI-compatible provider whose model makes embeddings"));
+    }
+    Ok(embedder)
 }
 
 /// Runs the plan and collects the results.

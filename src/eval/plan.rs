@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::provider::{ChatRequest, Message, ResolvedProvider};
+use super::variables;
 use crate::diagnostic::Diagnostic;
 use crate::document;
 use crate::error::UserError;
@@ -41,7 +42,7 @@ pub struct PlannedCase {
     pub threshold: f64,
     /// The case's weight in pass rates.
     pub weight: f64,
-    /// System prompt aispec sends to raw models.
+    /// System prompt aispec sends to raw models, with the platform's variables filled.
     pub system: Option<String>,
     /// The user message with variables filled in.
     pub prompt: String,
@@ -104,6 +105,8 @@ pub struct Plan {
     pub providers: Vec<ResolvedProvider>,
     /// The judge for `llm-rubric`, when any case needs one.
     pub judge: Option<ResolvedProvider>,
+    /// The embedder for `similar`, when any case needs one.
+    pub embedder: Option<ResolvedProvider>,
     /// How often each case runs per provider.
     pub repeat: u32,
     /// Every (case, provider, repeat) to run.
@@ -131,10 +134,7 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
                 .is_dir(&Path::new(crate::workspace::SPECIALISTS_DIR).join(folder))
         {
             let known = ws.specialist_dirs();
-            let hint = match crate::edit_distance::closest(folder, &known) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("specialists here: {}", known.join(", ")),
-            };
+            let hint = crate::suggest::hint(folder, &known, format!("specialists here: {}", known.join(", ")));
             return Err(UserError::new(format!("no specialist `{folder}` in specialists/")).hint(hint));
         }
         let loaded = ws.load_specialist(folder, &mut diags);
@@ -239,7 +239,13 @@ fn expand(
     for case in &file.cases {
         let mut vars: BTreeMap<String, String> = defaults.vars.clone();
         vars.extend(case.vars.clone());
-        let prompt = render(&case.prompt, &vars).map_err(|missing| {
+        // The platform's own variables have fixed test values in prompts too, unless the case sets them.
+        let mut with_platform: BTreeMap<String, String> = variables::PLATFORM_VARIABLES
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        with_platform.extend(vars.clone());
+        let prompt = render(&case.prompt, &with_platform).map_err(|missing| {
             UserError::new(format!(
                 "{path}: case `{}` uses {{{{ {missing} }}}} in its prompt, but no variable `{missing}` is set",
                 case.id
@@ -248,6 +254,7 @@ fn expand(
         })?;
         let mut merged = case.clone();
         merged.asserts.extend(defaults.asserts.iter().cloned());
+        merged.vars = vars.clone();
         out.push(PlannedCase {
             source: source.to_owned(),
             specialist: specialist.map(str::to_owned),
@@ -255,7 +262,8 @@ fn expand(
             weight: case.weight.unwrap_or(1.0),
             case: merged,
             file: path.to_owned(),
-            system: system.clone(),
+            // What the platform does before the prompt reaches the model; aispec does it for raw models.
+            system: system.as_deref().map(|text| variables::fill_system(text, &vars)),
             prompt,
             params: params.clone(),
         });
@@ -330,12 +338,14 @@ pub fn jobs(cases: &[PlannedCase], providers: &[ResolvedProvider], repeat: u32) 
 
 /// True when any case has an `llm-rubric` assertion.
 pub fn needs_judge(cases: &[PlannedCase]) -> bool {
-    cases.iter().any(|c| {
-        c.case
-            .asserts
-            .iter()
-            .any(|a| a.typed().is_some_and(|(k, _)| k == AssertionKind::LlmRubric))
-    })
+    uses(cases, AssertionKind::LlmRubric)
+}
+
+/// True when any case has an assertion of this type.
+pub fn uses(cases: &[PlannedCase], kind: AssertionKind) -> bool {
+    cases
+        .iter()
+        .any(|c| c.case.asserts.iter().any(|a| a.typed().is_some_and(|(k, _)| k == kind)))
 }
 
 /// Path of the judge prompt template for a language.

@@ -349,6 +349,16 @@ pub fn parse_answer(bytes: &[u8], latency_ms: u64) -> Result<ChatAnswer, CallErr
         .pointer("/choices/0/message/content")
         .ok_or_else(|| CallError::BadResponse("no choices[0].message.content".to_owned()))?;
     let text = match content {
+        // A reply that only calls tools has no text; its calls are the answer (as promptfoo shows them).
+        Value::Null | Value::String(_)
+            if content.as_str().is_none_or(str::is_empty)
+                && v.pointer("/choices/0/message/tool_calls")
+                    .is_some_and(|t| t.as_array().is_some_and(|a| !a.is_empty())) =>
+        {
+            v.pointer("/choices/0/message/tool_calls")
+                .map(Value::to_string)
+                .unwrap_or_default()
+        }
         Value::String(s) => s.clone(),
         Value::Array(parts) => parts
             .iter()
@@ -365,6 +375,44 @@ pub fn parse_answer(bytes: &[u8], latency_ms: u64) -> Result<ChatAnswer, CallErr
         completion_tokens: v.pointer("/usage/completion_tokens").and_then(Value::as_u64),
         latency_ms,
     })
+}
+
+/// The embeddings URL of an OpenAI-compatible provider.
+pub fn embeddings_url(p: &ResolvedProvider) -> String {
+    match &p.kind {
+        ProviderKind::OpenAi { base_url, .. } => format!("{}/embeddings", base_url.trim_end_matches('/')),
+        ProviderKind::Platform { url, .. } => format!("{}/api/embeddings", url.trim_end_matches('/')),
+    }
+}
+
+/// Embeds one text with the provider's model (`POST …/embeddings`).
+pub async fn embed(
+    transport: &Transport,
+    p: &ResolvedProvider,
+    text: &str,
+    counters: Option<&http::Counters>,
+) -> Result<Vec<f32>, CallError> {
+    let url = parse_endpoint(&embeddings_url(p))?;
+    let body = json!({"model": p.model_for(None).unwrap_or_default(), "input": [text]});
+    let request = http::Request {
+        body: http::Body::Json(&body),
+        timeout: Some(p.timeout),
+        counters,
+        credential: p.credential.as_ref(),
+        ..http::Request::new(&Method::POST, &url)
+    };
+    let reply = transport.send(request).await?;
+    let v: Value = serde_json::from_slice(&reply.body).map_err(|e| CallError::BadResponse(format!("not JSON: {e}")))?;
+    let vector = v
+        .pointer("/data/0/embedding")
+        .and_then(Value::as_array)
+        .ok_or_else(|| CallError::BadResponse("no data[0].embedding".to_owned()))?;
+    vector
+        .iter()
+        .map(|x| x.as_f64().map(|f| f as f32))
+        .collect::<Option<Vec<f32>>>()
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| CallError::BadResponse("the embedding is not a list of numbers".to_owned()))
 }
 
 /// `GET /api/models` on an Open WebUI.
@@ -413,6 +461,12 @@ mod tests {
             ("Hej", Some(3), Some(1))
         );
         assert!(parse_answer(br#"{"detail":"Model not found"}"#, 1).is_err());
+        let tools = parse_answer(
+            br#"{"choices":[{"message":{"content":null,"tool_calls":[{"type":"function","function":{"name":"f","arguments":"{}"}}]}}]}"#,
+            1,
+        )
+        .expect("answer");
+        assert!(tools.text.starts_with(r#"[{"type":"function""#), "{}", tools.text);
         let echoed = parse_answer(
             br#"{"choices":[{"message":{"content":"Din header var Bearer sk-abcdef0123456789abcd"}}]}"#,
             1,

@@ -60,13 +60,14 @@ pub fn human(r: &EvalResults, comparison: Option<&Comparison>, style: &Style, cu
     let st = &r.stats;
     let _ = writeln!(
         out,
-        "\n{} answers ({} from cache), {} requests, {} retries, {} errors, {} judge calls in {:.1} s",
+        "\n{} answers ({} from cache), {} requests, {} retries, {} errors, {} judge calls ({} verdicts from cache) in {:.1} s",
         st.answers,
         st.from_cache,
         st.requests,
         st.retries,
         st.errors,
         st.judge_calls,
+        st.judge_from_cache,
         r.duration_ms as f64 / 1000.0
     );
     if let Some(c) = comparison {

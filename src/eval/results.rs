@@ -144,8 +144,17 @@ pub struct RunStats {
     pub retries: u64,
     /// Answers that failed for good.
     pub errors: u64,
-    /// Judge answers (from the cache or fresh).
+    /// Requests sent to the judge (`llm-rubric` gradings not found in the cache).
     pub judge_calls: u64,
+    /// Judge verdicts reused: read from the cache, or graded earlier in the same run for the same answer.
+    #[serde(default)]
+    pub judge_from_cache: u64,
+    /// Requests sent to the embedder (`similar`).
+    #[serde(default)]
+    pub embedding_calls: u64,
+    /// Embeddings reused: read from the cache, or fetched earlier in the same run.
+    #[serde(default)]
+    pub embeddings_from_cache: u64,
     /// Answers that could not be written to the cache.
     #[serde(default)]
     pub cache_write_errors: u64,

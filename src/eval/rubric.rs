@@ -1,6 +1,6 @@
 //! `llm-rubric`: the judge prompt, and strict parsing of the judge's verdict.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::assertions::strip_fence;
@@ -8,7 +8,7 @@ use super::provider::{ChatRequest, Message};
 use crate::model::specialist::Params;
 
 /// The judge's verdict on one answer.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Verdict {
     /// Whether the answer meets the rubric.

@@ -2,11 +2,11 @@
 //! assertions and the judge.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 use super::assertions::{self, Answer};
 use super::cache::{self, Cache, CacheMode};
@@ -18,12 +18,15 @@ use super::rubric;
 use super::text as measure;
 use crate::error::UserError;
 use crate::http::{self, Transport};
+use crate::model::cases::AssertionKind;
 use crate::model::config::Language;
 
 /// Default number of requests in flight.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 /// Default number of retries after the first attempt.
 pub const DEFAULT_RETRIES: u32 = 3;
+/// Tasks alive per request permit: enough that a freed permit always has a task waiting for it.
+const TASKS_PER_PERMIT: usize = 4;
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -58,6 +61,9 @@ struct Counters {
     /// Chat requests sent and retried (the preflight model listing is not counted).
     http: http::Counters,
     judge_calls: AtomicU64,
+    judge_from_cache: AtomicU64,
+    embedding_calls: AtomicU64,
+    embeddings_from_cache: AtomicU64,
 }
 
 struct Shared {
@@ -69,6 +75,10 @@ struct Shared {
     counters: Counters,
     /// Per platform provider: specialist ids it does not offer.
     missing: HashMap<usize, BTreeSet<String>>,
+    /// Gradings of this run by verdict key, so one answer is graded once however many repeats share it.
+    verdicts: Flights<Result<rubric::Verdict, Failure>>,
+    /// Embeddings of this run by key, so a text shared by many jobs is embedded once.
+    embeddings: Flights<Result<Vec<f32>, String>>,
 }
 
 /// Runs every job of the plan; `on_done` is called once per finished job (for a progress bar).
@@ -115,17 +125,29 @@ async fn run_async(
         permits: Semaphore::new(opts.concurrency.max(1)),
         counters: Counters::default(),
         missing,
+        verdicts: Flights::default(),
+        embeddings: Flights::default(),
     });
+    // Jobs are started as earlier ones finish, a window ahead of the permits: a task waiting for its turn costs
+    // kilobytes, and 40,000 of them at once cost more than everything else a large run holds.
+    let window = opts.concurrency.max(1).saturating_mul(TASKS_PER_PERMIT);
+    let mut waiting = plan.jobs.iter().copied().enumerate();
     let mut set = tokio::task::JoinSet::new();
-    for (i, job) in plan.jobs.iter().copied().enumerate() {
+    let start = |set: &mut tokio::task::JoinSet<(usize, CaseResult)>, (i, job): (usize, Job)| {
         let shared = Arc::clone(&shared);
         set.spawn(async move { (i, run_job(&shared, job).await) });
+    };
+    for next in waiting.by_ref().take(window) {
+        start(&mut set, next);
     }
     let mut results: Vec<Option<CaseResult>> = vec![None; plan.jobs.len()];
     let mut unwritten = 0;
     while let Some(joined) = set.join_next().await {
         let (i, result) = joined.map_err(|e| UserError::new(format!("an evaluation task failed: {e}")))?;
         results[i] = Some(result);
+        if let Some(next) = waiting.next() {
+            start(&mut set, next);
+        }
         on_done();
         if cache.pending_len() >= cache::FLUSH_EVERY {
             // A long run keeps its answers even when it is interrupted later.
@@ -142,6 +164,9 @@ async fn run_async(
         retries,
         errors: results.iter().filter(|r| r.answer.is_none()).count() as u64,
         judge_calls: c.judge_calls.load(Ordering::Relaxed),
+        judge_from_cache: c.judge_from_cache.load(Ordering::Relaxed),
+        embedding_calls: c.embedding_calls.load(Ordering::Relaxed),
+        embeddings_from_cache: c.embeddings_from_cache.load(Ordering::Relaxed),
         cache_write_errors: unwritten as u64,
     };
     Ok((results, stats))
@@ -236,11 +261,17 @@ async fn run_job(shared: &Shared, job: Job) -> CaseResult {
     let view = Answer {
         text: &answer.text,
         latency_ms: answer.latency_ms,
+        cost: result.cost,
+        prompt: &case.prompt,
+        vars: &case.case.vars,
     };
     for a in &case.case.asserts {
         let r = match assertions::evaluate(a, view, lang) {
             Some(r) => r,
-            None => judge(shared, a, &case.prompt, &answer.text, job.repeat).await,
+            None if a.typed().is_some_and(|(k, _)| k == AssertionKind::Similar) => {
+                similar(shared, a, &answer.text).await
+            }
+            None => judge(shared, a, &case.prompt, &answer.text).await,
         };
         result.assertions.push(r);
     }
@@ -251,45 +282,184 @@ async fn run_job(shared: &Shared, job: Job) -> CaseResult {
     result
 }
 
-async fn judge(
-    shared: &Shared,
-    a: &crate::model::cases::Assertion,
-    question: &str,
-    answer: &str,
-    repeat: u32,
-) -> AssertionResult {
+async fn judge(shared: &Shared, a: &crate::model::cases::Assertion, question: &str, answer: &str) -> AssertionResult {
     let lang = shared.opts.language;
+    let failed = |error: String| assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", error)]));
     let rubric_text = a.value.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
     let Some(judge) = &shared.plan.judge else {
-        let reason = text(lang, "rubric-failed", &[("error", "no judge configured".to_owned())]);
-        return assertions::result(a, false, 0.0, reason);
+        return failed("no judge configured".to_owned());
     };
     let model = judge.model_for(None).unwrap_or_default();
-    let request = match rubric::judge_request(&shared.plan.judge_template, &model, question, answer, rubric_text) {
-        Ok(r) => r,
-        Err(e) => return assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", e)])),
-    };
-    shared.counters.judge_calls.fetch_add(1, Ordering::Relaxed);
-    let (reply, cached, key) = match ask(shared, judge, &request, repeat).await {
-        Ok(r) => r,
-        Err(e) => {
-            return assertions::result(a, false, 0.0, text(lang, "rubric-failed", &[("error", e.to_string())]));
-        }
-    };
-    match rubric::parse_verdict(&reply.text) {
-        Ok(verdict) => {
-            if let Some(key) = key.filter(|_| !cached) {
-                store(shared, key, &reply);
+    let template = &shared.plan.judge_template;
+    let key = (shared.opts.cache != CacheMode::Off)
+        .then(|| cache::verdict_key(&judge.endpoint(), &model, template, rubric_text, question, answer));
+    let verdict = match key {
+        Some(k) => {
+            // One grading per key and run: repeats with the same answer wait for the first instead of asking too.
+            let (outcome, fresh) = shared
+                .verdicts
+                .once(&k, || {
+                    grade(shared, judge, &model, question, answer, rubric_text, Some(&k))
+                })
+                .await;
+            if !fresh && outcome.is_ok() {
+                shared.counters.judge_from_cache.fetch_add(1, Ordering::Relaxed);
             }
-            let meets = verdict.pass && a.threshold.is_none_or(|t| verdict.score >= t);
-            let (_, negated) = a.base_kind();
-            let pass = meets != negated;
-            let score = if negated { 1.0 - verdict.score } else { verdict.score };
-            assertions::result(a, pass, score, verdict.reason)
+            outcome
         }
+        None => grade(shared, judge, &model, question, answer, rubric_text, None).await,
+    };
+    let verdict = match verdict {
+        Ok(v) => v,
+        Err(Failure::Call(e)) => return failed(e),
         // An unreadable verdict is never cached and never a pass, negated or not.
-        Err(e) => assertions::result(a, false, 0.0, text(lang, "rubric-unreadable", &[("error", e)])),
+        Err(Failure::Unreadable(e)) => {
+            return assertions::result(a, false, 0.0, text(lang, "rubric-unreadable", &[("error", e)]));
+        }
+    };
+    let meets = verdict.pass && a.threshold.is_none_or(|t| verdict.score >= t);
+    let (_, negated) = a.base_kind();
+    let pass = meets != negated;
+    let score = if negated { 1.0 - verdict.score } else { verdict.score };
+    assertions::result(a, pass, score, verdict.reason)
+}
+
+/// Work done once per key and run, however many jobs need it at the same time.
+struct Flights<T>(Mutex<HashMap<String, Arc<OnceCell<T>>>>);
+
+impl<T> Default for Flights<T> {
+    fn default() -> Self {
+        Flights(Mutex::default())
     }
+}
+
+impl<T: Clone> Flights<T> {
+    /// The value for `key`: computed by `work` for the first caller, awaited by the others. Returns whether this
+    /// caller computed it.
+    async fn once<F, Fut>(&self, key: &str, work: F) -> (T, bool)
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let cell = Arc::clone(
+            self.0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(key.to_owned())
+                .or_default(),
+        );
+        let mut fresh = false;
+        let value = cell
+            .get_or_init(|| {
+                fresh = true;
+                work()
+            })
+            .await
+            .clone();
+        (value, fresh)
+    }
+}
+
+/// Why a grading has no verdict.
+#[derive(Debug, Clone)]
+enum Failure {
+    /// The judge could not be asked.
+    Call(String),
+    /// The judge's answer was not a verdict.
+    Unreadable(String),
+}
+
+/// A verdict from the cache, else from the judge (then stored under `key`).
+async fn grade(
+    shared: &Shared,
+    judge: &ResolvedProvider,
+    model: &str,
+    question: &str,
+    answer: &str,
+    rubric_text: &str,
+    key: Option<&str>,
+) -> Result<rubric::Verdict, Failure> {
+    let mode = shared.opts.cache;
+    if mode.reads()
+        && let Some(v) = key.and_then(|k| shared.cache.verdict(k))
+    {
+        shared.counters.judge_from_cache.fetch_add(1, Ordering::Relaxed);
+        return Ok(v);
+    }
+    let request = rubric::judge_request(&shared.plan.judge_template, model, question, answer, rubric_text)
+        .map_err(Failure::Call)?;
+    shared.counters.judge_calls.fetch_add(1, Ordering::Relaxed);
+    let reply = send(shared, judge, &request)
+        .await
+        .map_err(|e| Failure::Call(e.to_string()))?;
+    let verdict = rubric::parse_verdict(&reply.text).map_err(Failure::Unreadable)?;
+    if let Some(k) = key.filter(|_| mode.writes()) {
+        shared
+            .cache
+            .put_entry(k.to_owned(), cache::Entry::Verdict(verdict.clone()));
+    }
+    Ok(verdict)
+}
+
+/// `similar`: the cosine similarity of the answer's and the expected text's embeddings.
+async fn similar(shared: &Shared, a: &crate::model::cases::Assertion, answer: &str) -> AssertionResult {
+    let lang = shared.opts.language;
+    let failed = |error: String| assertions::result(a, false, 0.0, text(lang, "embedding-failed", &[("error", error)]));
+    let Some(expected) = a.value.as_ref().and_then(|v| v.as_str()) else {
+        let problem = "`value` must be the expected text".to_owned();
+        return assertions::result(a, false, 0.0, text(lang, "bad-value", &[("problem", problem)]));
+    };
+    let Some(embedder) = &shared.plan.embedder else {
+        return failed("no embedder configured".to_owned());
+    };
+    let got = match embedding(shared, embedder, answer).await {
+        Ok(v) => v,
+        Err(e) => return failed(e),
+    };
+    let want = match embedding(shared, embedder, expected).await {
+        Ok(v) => v,
+        Err(e) => return failed(e),
+    };
+    assertions::similarity_result(a, assertions::cosine(&got, &want), lang)
+}
+
+/// An embedding from the cache, from earlier in this run, or from the embedder (then cached).
+async fn embedding(shared: &Shared, embedder: &ResolvedProvider, input: &str) -> Result<Vec<f32>, String> {
+    let mode = shared.opts.cache;
+    let model = embedder.model_for(None).unwrap_or_default();
+    let key = cache::embedding_key(&provider::embeddings_url(embedder), &model, input);
+    if mode.reads()
+        && let Some(v) = shared.cache.embedding(&key)
+    {
+        shared.counters.embeddings_from_cache.fetch_add(1, Ordering::Relaxed);
+        return Ok(v);
+    }
+    let fetch = || async {
+        let _permit = shared.permits.acquire().await.map_err(|e| e.to_string())?;
+        shared.counters.embedding_calls.fetch_add(1, Ordering::Relaxed);
+        let v = provider::embed(&shared.transport, embedder, input, Some(&shared.counters.http))
+            .await
+            .map_err(|e| e.to_string())?;
+        if mode.writes() {
+            shared.cache.put_entry(key.clone(), cache::Entry::Embedding(v.clone()));
+        }
+        Ok(v)
+    };
+    let (value, fresh) = shared.embeddings.once(&key, fetch).await;
+    if !fresh && value.is_ok() {
+        shared.counters.embeddings_from_cache.fetch_add(1, Ordering::Relaxed);
+    }
+    value
+}
+
+/// Sends one request within the concurrency limit, bypassing the answer cache.
+async fn send(shared: &Shared, provider: &ResolvedProvider, request: &ChatRequest) -> Result<ChatAnswer, CallError> {
+    let _permit = shared
+        .permits
+        .acquire()
+        .await
+        .map_err(|e| CallError::BadResponse(e.to_string()))?;
+    provider::chat(&shared.transport, provider, request, Some(&shared.counters.http)).await
 }
 
 /// An answer from the cache or the endpoint: (answer, from cache, cache key when cacheable).
@@ -309,12 +479,7 @@ async fn ask(
         shared.counters.from_cache.fetch_add(1, Ordering::Relaxed);
         return Ok((hit, true, key));
     }
-    let _permit = shared
-        .permits
-        .acquire()
-        .await
-        .map_err(|e| CallError::BadResponse(e.to_string()))?;
-    let answer = provider::chat(&shared.transport, provider, request, Some(&shared.counters.http)).await?;
+    let answer = send(shared, provider, request).await?;
     Ok((answer, false, key.filter(|_| mode.writes())))
 }
 

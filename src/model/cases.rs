@@ -38,16 +38,30 @@ pub enum AssertionKind {
     Lix,
     /// A judge model grades the answer against the rubric in `value`.
     LlmRubric,
+    /// The answer contains at least one of the values, ignoring case.
+    IcontainsAny,
+    /// The answer contains every value, ignoring case.
+    IcontainsAll,
+    /// The answer is a list of OpenAI tool calls (optionally only of the tools named in `value`).
+    IsValidOpenaiToolsCall,
+    /// The answer cost at most `threshold` (from the provider's prices in `aispec.toml`).
+    Cost,
+    /// The answer's embedding is within `threshold` cosine similarity of the value's (default 0.75).
+    Similar,
+    /// JavaScript in `value` decides, promptfoo-style: `output` and `context.vars` in scope.
+    Javascript,
 }
 
 impl AssertionKind {
     /// Every type, in the order the README lists them.
-    pub const ALL: [AssertionKind; 15] = [
+    pub const ALL: [AssertionKind; 21] = [
         AssertionKind::Equals,
         AssertionKind::Contains,
         AssertionKind::Icontains,
         AssertionKind::ContainsAny,
         AssertionKind::ContainsAll,
+        AssertionKind::IcontainsAny,
+        AssertionKind::IcontainsAll,
         AssertionKind::StartsWith,
         AssertionKind::Regex,
         AssertionKind::IsJson,
@@ -58,6 +72,10 @@ impl AssertionKind {
         AssertionKind::Language,
         AssertionKind::Lix,
         AssertionKind::LlmRubric,
+        AssertionKind::Similar,
+        AssertionKind::Javascript,
+        AssertionKind::Cost,
+        AssertionKind::IsValidOpenaiToolsCall,
     ];
 
     /// The name written in `tests.toml`.
@@ -78,12 +96,23 @@ impl AssertionKind {
             AssertionKind::Language => "language",
             AssertionKind::Lix => "lix",
             AssertionKind::LlmRubric => "llm-rubric",
+            AssertionKind::IcontainsAny => "icontains-any",
+            AssertionKind::IcontainsAll => "icontains-all",
+            AssertionKind::IsValidOpenaiToolsCall => "is-valid-openai-tools-call",
+            AssertionKind::Cost => "cost",
+            AssertionKind::Similar => "similar",
+            AssertionKind::Javascript => "javascript",
         }
     }
 
     /// The type with this name (without `not-`).
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Whether checking needs a model call (the judge or the embedder), so the runner does it.
+    pub fn needs_model(self) -> bool {
+        matches!(self, AssertionKind::LlmRubric | AssertionKind::Similar)
     }
 }
 
@@ -184,7 +213,8 @@ pub struct Assertion {
     /// Upper bound (`word-count`, `lix`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
-    /// Score needed to pass for graded types (`levenshtein` distance, `llm-rubric` score 0–1, `latency` ms).
+    /// Score needed to pass for graded types (`levenshtein` distance, `llm-rubric` score 0–1, `latency` ms,
+    /// `similar` cosine similarity, `cost` at most, `javascript` score).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
     /// Relative weight within the case (default 1).

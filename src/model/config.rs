@@ -220,6 +220,9 @@ pub struct EvalSettings {
     /// Provider used as judge for `llm-rubric` assertions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge: Option<String>,
+    /// Provider whose `/embeddings` endpoint (with its `model`) embeds texts for `similar` assertions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedder: Option<String>,
     /// Providers used when `--providers` is not given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub default_providers: Vec<String>,

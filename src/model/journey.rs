@@ -49,6 +49,10 @@ pub struct Journey {
     /// The material the specialist's knowledge comes from.
     #[serde(default)]
     pub sources: Vec<SourceMaterial>,
+    /// Questions users really ask, each with what a good answer contains: they become the specialist's
+    /// starter tests and suggestion prompts.
+    #[serde(default)]
+    pub examples: Vec<Example>,
     /// How we will know it works: measurable criteria.
     #[serde(default)]
     pub success_criteria: Vec<SuccessCriterion>,
@@ -75,14 +79,19 @@ impl Journey {
             steps_with_specialist: Vec::new(),
             pain_points: Vec::new(),
             sources: Vec::new(),
+            examples: Vec::new(),
             success_criteria: Vec::new(),
             risks: Vec::new(),
         }
     }
 
-    /// The sections a complete journey must have but this one lacks (field names).
+    /// The sections a complete journey must have but this one lacks (field names): with all of them, `aispec
+    /// new` leaves nothing for a person to fill in.
     pub fn missing_sections(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
+        if self.department.trim().is_empty() {
+            out.push("department");
+        }
         if self.personas.is_empty() {
             out.push("personas");
         }
@@ -91,6 +100,9 @@ impl Journey {
         }
         if self.steps_with_specialist.is_empty() {
             out.push("steps_with_specialist");
+        }
+        if self.examples.is_empty() {
+            out.push("examples");
         }
         if self.success_criteria.is_empty() {
             out.push("success_criteria");
@@ -184,6 +196,18 @@ impl SourceKind {
             SourceKind::Other => "other",
         }
     }
+}
+
+/// A question a user really asks, and what a good answer to it contains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The question, in the user's own words.
+    #[schemars(length(min = 1))]
+    pub question: String,
+    /// What a good answer contains (it becomes the test's rubric).
+    #[schemars(length(min = 1))]
+    pub good_answer: String,
 }
 
 /// A measurable success criterion.

@@ -81,8 +81,13 @@ pub fn candidates(ws: &Workspace, only: &[String]) -> anyhow::Result<Candidates>
     }
     for name in only {
         if !out.all_ids().contains(name.as_str()) {
+            let hint = crate::suggest::hint(
+                name,
+                &ws.specialist_dirs(),
+                "give the id of a folder under specialists/",
+            );
             return Err(UserError::new(format!("no specialist `{name}` in {SPECIALISTS_DIR}/"))
-                .hint("give the id of a folder under specialists/")
+                .hint(hint)
                 .into());
         }
     }
@@ -101,7 +106,14 @@ fn judge(ws: &Workspace, loaded: &LoadedSpecialist, diags: &[Diagnostic]) -> Res
     let checked = judge_content(ws, loaded, diags).map_err(|reason| (reason, false))?;
     let adopted = crate::gate::unchanged_adoption(&checked.0.spec, &checked.0.content_hash).map(|a| a.from.clone());
     let desired = checked.0.clone();
-    match (checked.check_gate(ws), adopted) {
+    // Text left to fill in blocks like the screening gate, with the same one exception: an unchanged import.
+    let unfinished = crate::gate::check_placeholders(loaded);
+    let gated = if unfinished.is_empty() {
+        checked.check_gate(ws)
+    } else {
+        Err((format!("blocked: {}", crate::gate::summary(&unfinished)), true))
+    };
+    match (gated, adopted) {
         (Err((reason, blocked)), Some(from)) => Ok(Desired {
             adoption_only: Some(AdoptionOnly { from, reason, blocked }),
             ..desired

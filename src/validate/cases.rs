@@ -51,12 +51,22 @@ pub fn check_suites(ws: &Workspace, diags: &mut Vec<Diagnostic>) -> usize {
     files.len()
 }
 
-/// Unique case ids and assertions that make sense.
+/// Unique case ids, assertions that make sense, no unconverted promptfoo file references, and a suite's system
+/// prompt with only the platform's variables.
 pub fn check_file(src: &SourceFile, file: &CaseFile, diags: &mut Vec<Diagnostic>) {
     let mut ids = HashSet::new();
     if let Some(defaults) = &file.defaults {
         for (j, a) in defaults.asserts.iter().enumerate() {
             check_assertion(src, &format!("/defaults/assert/{j}"), a, diags);
+        }
+        check_file_refs(src, "/defaults/vars", &defaults.vars, diags);
+    }
+    if let Some(system) = file.suite.as_ref().and_then(|s| s.system.as_deref()) {
+        for (_, written) in crate::eval::variables::unknown_in_system(system) {
+            diags.push(unknown_variable(
+                Diagnostic::at_pointer(src, "/suite/system", Severity::Warning, "unknown-variable", ""),
+                &written,
+            ));
         }
     }
     for (i, case) in file.cases.iter().enumerate() {
@@ -87,7 +97,68 @@ pub fn check_file(src: &SourceFile, file: &CaseFile, diags: &mut Vec<Diagnostic>
         for (j, a) in case.asserts.iter().enumerate() {
             check_assertion(src, &format!("/cases/{i}/assert/{j}"), a, diags);
         }
+        check_file_refs(src, &format!("/cases/{i}/vars"), &case.vars, diags);
+        if case.prompt.trim_start().starts_with("file://") {
+            diags.push(file_ref(src, &format!("/cases/{i}/prompt"), "the prompt"));
+        }
     }
+}
+
+/// Warns about `{{…}}` in a specialist's system prompt that the platform will not fill (it would reach the model
+/// as written).
+pub fn check_system_variables(prompt: &SourceFile, diags: &mut Vec<Diagnostic>) {
+    for (offset, written) in crate::eval::variables::unknown_in_system(&prompt.text) {
+        diags.push(unknown_variable(
+            Diagnostic::at_offset(prompt, offset, Severity::Warning, "unknown-variable", ""),
+            &written,
+        ));
+    }
+}
+
+fn unknown_variable(mut d: Diagnostic, written: &str) -> Diagnostic {
+    d.message = format!("the platform does not fill `{written}`, so the model sees it as written");
+    let names: Vec<&str> = crate::eval::variables::PLATFORM_VARIABLES
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    let inner = written.trim_matches(|c| c == '{' || c == '}').trim();
+    let hint = match crate::edit_distance::closest(
+        &inner.to_uppercase(),
+        &names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>(),
+    ) {
+        Some(best) => format!("write `{{{{{best}}}}}` (no spaces), or remove the braces"),
+        None => format!("the platform fills {}", names.join(", ")),
+    };
+    d.with_hint(hint)
+}
+
+/// Variables that still hold a promptfoo `file://` reference: eval would send the reference as text.
+fn check_file_refs(
+    src: &SourceFile,
+    pointer: &str,
+    vars: &std::collections::BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (name, value) in vars {
+        if value.trim_start().starts_with("file://") {
+            diags.push(file_ref(
+                src,
+                &format!("{pointer}/{name}"),
+                &format!("variable `{name}`"),
+            ));
+        }
+    }
+}
+
+fn file_ref(src: &SourceFile, pointer: &str, what: &str) -> Diagnostic {
+    Diagnostic::at_pointer(
+        src,
+        pointer,
+        Severity::Error,
+        "file-reference",
+        format!("{what} is a promptfoo file reference (file://…), which eval would send as literal text"),
+    )
+    .with_hint("convert the config with `aispec import promptfoo`, which reads the file, or paste its content here")
 }
 
 fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut Vec<Diagnostic>) {
@@ -96,7 +167,7 @@ fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut V
     };
     let Some((kind, _)) = a.typed() else {
         let known: Vec<String> = AssertionKind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
-        let hint = match crate::edit_distance::closest(a.base_kind().0, &known) {
+        let hint = match nearest_type(&a.kind, &known) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("use one of: {} (any may be prefixed with `not-`)", known.join(", ")),
         };
@@ -113,6 +184,14 @@ fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut V
             format!("`{}` {problem}", a.kind),
             "see README, \"Test cases\", for each type's fields",
         ));
+    }
+    if kind == AssertionKind::Javascript
+        && a.value
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .is_some_and(|v| v.trim_start().starts_with("file://"))
+    {
+        diags.push(file_ref(src, &format!("{pointer}/value"), "the JavaScript"));
     }
     if kind == AssertionKind::Regex
         && let Some(Err(e)) = a.value.as_ref().and_then(|v| v.as_str()).map(regex::Regex::new)
@@ -132,6 +211,18 @@ fn check_assertion(src: &SourceFile, pointer: &str, a: &Assertion, diags: &mut V
     }
 }
 
+/// The known type nearest to a misspelt one, ignoring case (`ICONTAINS` → `icontains`, `Not-Contains-Any` →
+/// `not-contains-any`), and keeping a `not-` prefix.
+fn nearest_type(kind: &str, known: &[String]) -> Option<String> {
+    let lower = kind.to_lowercase();
+    let (base, prefix) = match lower.strip_prefix("not-") {
+        Some(rest) => (rest, "not-"),
+        None => (lower.as_str(), ""),
+    };
+    let best = crate::edit_distance::closest(base, known)?;
+    Some(format!("{prefix}{best}"))
+}
+
 /// What the assertion lacks for its type, if anything.
 fn value_problem(kind: AssertionKind, a: &Assertion) -> Option<&'static str> {
     let value = a.value.as_ref();
@@ -144,7 +235,10 @@ fn value_problem(kind: AssertionKind, a: &Assertion) -> Option<&'static str> {
         | AssertionKind::LlmRubric => value
             .is_none_or(|v| v.as_str().is_none_or(str::is_empty))
             .then_some("needs `value` as a non-empty text"),
-        AssertionKind::ContainsAny | AssertionKind::ContainsAll => (!value.is_some_and(|v| {
+        AssertionKind::ContainsAny
+        | AssertionKind::ContainsAll
+        | AssertionKind::IcontainsAny
+        | AssertionKind::IcontainsAll => (!value.is_some_and(|v| {
             v.as_array()
                 .is_some_and(|a| !a.is_empty() && a.iter().all(serde_json::Value::is_string))
         }))
@@ -160,7 +254,16 @@ fn value_problem(kind: AssertionKind, a: &Assertion) -> Option<&'static str> {
         AssertionKind::Levenshtein => {
             (!value.is_some_and(serde_json::Value::is_string)).then_some("needs `value` as the expected text")
         }
-        AssertionKind::IsJson | AssertionKind::Language => None,
+        AssertionKind::Similar | AssertionKind::Javascript => value
+            .is_none_or(|v| v.as_str().is_none_or(|t| t.trim().is_empty()))
+            .then_some(if kind == AssertionKind::Similar {
+                "needs `value` as the expected text"
+            } else {
+                "needs `value` as JavaScript code"
+            }),
+        AssertionKind::Cost => (a.threshold.is_none() && !value.is_some_and(serde_json::Value::is_number))
+            .then_some("needs `threshold` as the highest cost per answer"),
+        AssertionKind::IsJson | AssertionKind::Language | AssertionKind::IsValidOpenaiToolsCall => None,
     }
 }
 

@@ -113,7 +113,7 @@ fn platform_providers(src: &SourceFile, config: &Config, diags: &mut Vec<Diagnos
     }
 }
 
-/// Eval's default providers and judge must be defined providers.
+/// Eval's default providers, judge and embedder must be defined providers.
 fn eval_providers(src: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>) {
     let Some(eval) = &config.eval else { return };
     let mut refs: Vec<(String, &String)> = eval
@@ -124,6 +124,9 @@ fn eval_providers(src: &SourceFile, config: &Config, diags: &mut Vec<Diagnostic>
         .collect();
     if let Some(judge) = &eval.judge {
         refs.push(("/eval/judge".to_owned(), judge));
+    }
+    if let Some(embedder) = &eval.embedder {
+        refs.push(("/eval/embedder".to_owned(), embedder));
     }
     for (pointer, name) in refs {
         if !config.providers.contains_key(name) {

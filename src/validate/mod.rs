@@ -9,6 +9,7 @@ mod knowledge;
 mod knowledge_sources;
 pub mod limits;
 pub mod personal_data;
+pub mod placeholders;
 mod screening;
 mod register;
 mod signoffs;

@@ -52,6 +52,7 @@ impl BudgetNumbers {
 /// Runs every per-specialist check.
 pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, diags: &mut Vec<Diagnostic>) {
     let prompt_file = check_prompt(s, diags);
+    super::placeholders::check(s, diags);
     let Some(doc) = &s.spec else { return };
     let spec = &doc.value;
     let src = &doc.source;
@@ -72,6 +73,7 @@ pub fn check(ws: &Workspace, s: &LoadedSpecialist, catalog: Option<&Catalog>, di
     };
     if let Some(prompt) = prompt_file {
         personal_data::scan_file(prompt, allow, diags);
+        cases::check_system_variables(prompt, diags);
     }
     // Everything in specialist.toml is deployed (the marker carries the whole spec) or committed.
     personal_data::scan_toml(src, &["/privacy"], allow, diags);

@@ -24,6 +24,8 @@ pub enum LoadError {
         id: String,
         /// Workspace-relative path looked at.
         path: String,
+        /// An existing screening the id is probably a typo of.
+        suggestion: Option<String>,
     },
     /// The file exists but has errors.
     #[error("{path} has {} problem(s); first: {}", .diagnostics.len(), first_message(.diagnostics))]
@@ -44,6 +46,11 @@ impl LoadError {
             } => {
                 format!("run `aispec journey {id}` to capture the user journey first")
             }
+            LoadError::Missing {
+                id,
+                suggestion: Some(best),
+                ..
+            } => format!("did you mean `{best}`? (to screen a new use case: `aispec screen {id}`)"),
             LoadError::Missing { id, .. } => format!("run `aispec screen {id}` to screen the use case first"),
             LoadError::Invalid { .. } => "run `aispec validate` to see every problem".to_owned(),
         }
@@ -97,10 +104,15 @@ impl Workspace {
     ) -> Result<Document<T>, LoadError> {
         let display = display_path(rel);
         if !self.files.exists(rel) {
+            // A journey is missing beside an existing screening; only an unknown screening is a typo.
+            let suggestion = (what == "screening")
+                .then(|| crate::suggest::closest(id, &self.screening_ids()).map(str::to_owned))
+                .flatten();
             return Err(LoadError::Missing {
                 what,
                 id: id.to_owned(),
                 path: display,
+                suggestion,
             });
         }
         let mut diags = Vec::new();

@@ -175,6 +175,16 @@ fn a_model_with_every_field_is_adopted_without_changing_it() {
     // Any later change takes the normal path: here, sign-off.
     let prompt = format!("{dir}/system-prompt.md");
     r.repo.write(&prompt, "Du hjælper med byggesager. Svar kort.\n");
+    // With the owner still to fill in, the placeholders block it first; filled in, it waits for sign-off.
+    let plan = r.plan(&[]);
+    assert_eq!(DeployRepo::action(&plan, &id), "blocked", "{plan}");
+    let spec = format!("{dir}/specialist.toml");
+    let filled = r
+        .repo
+        .read(&spec)
+        .replace("UDFYLD: ejende afdeling", "Teknik og Miljø")
+        .replace("UDFYLD: ansvarlig bygger", "Anne Jensen");
+    r.repo.write(&spec, filled);
     let plan = r.plan(&[]);
     assert_eq!(DeployRepo::action(&plan, &id), "skipped", "{plan}");
     assert!(

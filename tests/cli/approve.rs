@@ -261,3 +261,29 @@ fn a_specialist_without_a_screening_is_blocked_unless_the_workspace_opts_out() {
         "{d}"
     );
 }
+
+#[test]
+fn a_warning_from_approve_is_printed_once() {
+    let repo = TestRepo::init();
+    // report.md cannot be rewritten when a folder stands in its place: approve still signs, and warns.
+    let report = repo.path().join("screenings/korrekturlaeser/report.md");
+    std::fs::remove_file(&report).ok();
+    std::fs::create_dir_all(report.join("blocker")).unwrap();
+    let run = repo.run(&[
+        "approve",
+        "screening",
+        "korrekturlaeser",
+        "--role",
+        "legal",
+        "--by",
+        "Bo",
+        "--no-commit",
+    ]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stderr.matches("report.md not updated").count(),
+        1,
+        "the warning is said once: {}",
+        run.stderr
+    );
+}

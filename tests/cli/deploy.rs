@@ -391,11 +391,21 @@ fn unapproved_and_invalid_specialists_are_refused() {
         },
     );
 
+    // Signed as it is, but `aispec new` left a placeholder in it: the gate keeps it back.
+    let unfinished = r.add_approved(
+        "unfinished",
+        &Spec {
+            prompt: "# Rolle\n\nUDFYLD: hvem bruger specialisten?\n",
+            ..Spec::default()
+        },
+    );
+
     let plan = r.plan(&[]);
     assert_eq!(DeployRepo::action(&plan, &ok), "create");
     for id in [&draft, &stale, &invalid] {
         assert_eq!(DeployRepo::action(&plan, id), "skipped", "{id}");
     }
+    assert_eq!(DeployRepo::action(&plan, &unfinished), "blocked");
     let reason = |id: &str| -> String {
         plan["items"]
             .as_array()
@@ -413,19 +423,32 @@ fn unapproved_and_invalid_specialists_are_refused() {
         reason(&stale)
     );
     assert!(reason(&invalid).starts_with("invalid: "), "{}", reason(&invalid));
+    assert_eq!(
+        reason(&unfinished),
+        format!("blocked: 1 placeholder(s) left to fill in (the first at specialists/{unfinished}/system-prompt.md:3)")
+    );
 
     r.deploy(&[]);
     let api = r.api();
     assert!(api.model(&ok).is_some());
-    for id in [&draft, &stale, &invalid] {
+    for id in [&draft, &stale, &invalid, &unfinished] {
         assert!(api.model(id).is_none(), "{id} must not reach the platform");
     }
+    let named = r.run(&["deploy", &unfinished, "--target", "test", "--yes"]);
+    named.expect_code(1);
+    assert!(
+        named.stderr.contains(&format!(
+            "error: {unfinished} is not deployed: blocked: 1 placeholder(s) left to fill in"
+        )),
+        "{}",
+        named.stderr
+    );
     let named = r.run(&["deploy", &draft, "--target", "test", "--yes"]);
     named.expect_code(1);
     assert!(
         named
             .stderr
-            .contains(&format!("warning: {draft} is not deployed: not approved (draft)")),
+            .contains(&format!("error: {draft} is not deployed: not approved (draft)")),
         "{}",
         named.stderr
     );
@@ -725,6 +748,15 @@ fn a_specialist_is_blocked_until_its_screening_is_signed() {
         )),
         "{}",
         export.stderr
+    );
+    let named = r.run(&["export", &id]);
+    named.expect_code(1);
+    assert!(
+        named.stderr.contains(&format!(
+            "error: {id} is not exported: blocked: screening `klarsprog` lacks sign-off"
+        )),
+        "{}",
+        named.stderr
     );
 
     for role in ["faglig-systemejer", "legal", "dpo"] {

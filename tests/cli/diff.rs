@@ -225,6 +225,12 @@ fn check_versions_fails_and_suggests_the_bump() {
     let run = repo.run(&["diff", "--check-versions", "--quiet"]);
     run.expect_code(1);
     assert!(
+        run.stderr
+            .starts_with("error: specialists/korrekturlaeser: version 1.0.0 was not bumped for"),
+        "a failed check is an error, not a warning: {}",
+        run.stderr
+    );
+    assert!(
         run.stderr.contains("run `aispec bump korrekturlaeser minor` (→ 1.1.0)"),
         "{}",
         run.stderr

@@ -141,12 +141,16 @@ fn a_model_made_in_the_web_ui_is_adopted_as_a_draft() {
     assert_eq!(r.repo.read(&format!("specialists/{id}/system-prompt.md")), prompt);
     r.run(&["validate"]).expect_code(0);
 
+    // import leaves the department for a person to fill in: validate lists it as a placeholder (a warning).
+    let validate = r.run(&["validate"]);
+    assert!(validate.stdout.contains("[placeholder]"), "{}", validate.stdout);
     // Owner and notice filled in: a change, so the normal path (sign-off) applies.
     let rel = format!("specialists/{id}/specialist.toml");
     let filled = r
         .repo
         .read(&rel)
         .replace("UDFYLD: ejende afdeling", "Teknik og Miljø")
+        .replace("UDFYLD: ansvarlig bygger", "Anne Jensen")
         .replace("[owner]", "notice = \"Skriv ikke personoplysninger.\"\n\n[owner]");
     r.repo.write(&rel, filled);
     r.run(&["validate"]).expect_code(0);

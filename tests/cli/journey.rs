@@ -2,8 +2,8 @@
 //! makes from their answers files.
 
 use rexpect::process::wait::WaitStatus;
-use rexpect::session::spawn_command;
 
+use crate::screen_pty::{expect, key, pick, spawn};
 use crate::support::{TestRepo, fixtures, repo_root};
 
 const SHIPPED: [&str; 5] = [
@@ -50,11 +50,14 @@ fn a_journey_file_is_stored_committed_and_put_in_the_report() {
 #[test]
 fn an_incomplete_or_broken_journey_file() {
     let repo = TestRepo::init();
+    repo.write("a.answers.toml", fixture("answers/klarsprog.answers.toml"));
+    repo.run(&["screen", "--answers", "a.answers.toml", "--id", "demo", "--no-commit"])
+        .expect_code(0);
     repo.write("j.toml", "title = \"Kun en titel\"\n");
     let run = repo.run(&["journey", "demo", "--answers", "j.toml", "--format", "json"]);
     run.expect_code(0);
     assert_eq!(run.json()["status"], "draft");
-    assert_eq!(run.json()["missing"][0], "personas");
+    assert_eq!(run.json()["missing"][0], "department");
     repo.write(
         "j.toml",
         "title = \"x\"\n[[sources]]\ntitle = \"a\"\nkind = \"paper\"\n",
@@ -76,41 +79,140 @@ fn an_incomplete_or_broken_journey_file() {
     assert!(run.stderr.contains("--answers FILE"), "{}", run.stderr);
 }
 
-#[test]
-fn interactive_journey_in_a_terminal() {
+/// A workspace with the waste-sorting chatbot screened (no journey yet).
+fn screened() -> TestRepo {
     let repo = TestRepo::init();
-    let mut cmd = repo.command(&["journey", "demo", "--lang", "en"]);
-    cmd.env("TERM", "xterm").env(EPOCH.0, EPOCH.1);
-    let mut p = spawn_command(cmd, Some(30_000)).expect("spawn");
-    let mut step = |expect: &str, reply: &str| {
-        if let Err(e) = p.exp_string(expect) {
-            panic!("waiting for {expect:?}: {e}");
-        }
-        p.send_line(reply).expect("send");
-    };
-    step("Title of the user journey", "Demo journey");
-    step("Department", "");
-    step("Persona: role", "Caseworker");
-    step("What does this person need?", "Quick answers");
-    step("Persona: role", "");
-    step("What makes the user start", "A citizen asks");
-    step("Step today 1", "Looks it up");
-    step("Step today 2", "");
-    step("Step with the specialist 1", "Asks the specialist");
-    step("Step with the specialist 2", "");
-    step("What is hard", "");
-    step("Source material: title", "");
-    step("Success criterion", "Faster answers");
-    step("How is it measured", "Under 2 minutes");
-    step("Success criterion", "");
-    step("Risk: what could go wrong?", "");
-    p.exp_string("The user journey is saved in screenings/demo/journey.toml")
-        .expect("saved");
+    repo.write(
+        "a.answers.toml",
+        std::fs::read_to_string(fixtures().join("generation/affaldsguide.answers.toml")).expect("answers"),
+    );
+    repo.run(&["screen", "--answers", "a.answers.toml", "--id", "affaldsguide"])
+        .expect_code(0);
+    repo
+}
+
+/// In a real terminal: help, back and save-and-stop are never stored as answers; running it again goes on where
+/// it stopped; on a complete journey it offers to edit a chosen section.
+#[test]
+fn interactive_journey_with_help_back_quit_resume_and_edit() {
+    let repo = screened();
+    let mut p = spawn(&repo, &["journey", "affaldsguide"]);
+    // Title and department come from the screening, so the personas come first.
+    expect(&mut p, "== Personaer ==");
+    expect(&mut p, "Persona: rolle");
+    p.send_line("?").expect("send");
+    expect(&mut p, "Hvem bruger specialisten?");
+    p.send_line("Borger").expect("send");
+    expect(&mut p, "Hvad har personen brug for?");
+    p.send_line("Et hurtigt svar").expect("send");
+    expect(&mut p, "Persona: rolle");
+    p.send_line("").expect("send");
+    expect(&mut p, "== Udløser ==");
+    p.send_line("<").expect("send");
+    // Back in the personas, each answer is offered again: Enter keeps it.
+    expect(&mut p, "== Personaer ==");
+    expect(&mut p, "Persona: rolle");
+    p.send_line("").expect("send");
+    expect(&mut p, "Hvad har personen brug for?");
+    p.send_line("").expect("send");
+    expect(&mut p, "Persona: rolle");
+    p.send_line("").expect("send");
+    expect(&mut p, "Hvad sætter brugeren i gang");
+    p.send_line("En borger er i tvivl om sortering.").expect("send");
+    expect(&mut p, "Trin i dag 1");
+    p.send_line("!").expect("send");
+    expect(&mut p, "Fortsæt, hvor du slap, med `aispec journey affaldsguide`");
     let status = p.process().wait().expect("wait");
     assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
-    let stored = repo.read("screenings/demo/journey.toml");
+    let stored = repo.read("screenings/affaldsguide/journey.toml");
+    assert!(stored.contains("status = \"draft\""), "{stored}");
+    assert!(
+        stored.contains("trigger = \"En borger er i tvivl om sortering.\""),
+        "{stored}"
+    );
+    assert!(
+        stored.contains("role = \"Borger\"") && stored.contains("need = \"Et hurtigt svar\""),
+        "{stored}"
+    );
+    for key in ["\"?\"", "\"<\"", "\"!\""] {
+        assert!(!stored.contains(key), "{key} was saved: {stored}");
+    }
+
+    // Again: it goes on at the first empty section.
+    let mut p = spawn(&repo, &["journey", "affaldsguide"]);
+    expect(&mut p, "Trin i dag 1");
+    for line in [
+        "Ringer til kundeservice",
+        "",
+        "Spørger chatbotten",
+        "",
+        "",
+        "",
+        "Hvor skal batterier hen?",
+        "Nævner genbrugsstationen og posen på låget.",
+        "",
+        "Færre opkald",
+        "30 % færre opkald efter 6 måneder",
+        "",
+        "",
+    ] {
+        p.send_line(line).expect("send");
+    }
+    expect(&mut p, "Brugerrejsen er gemt");
+    let status = p.process().wait().expect("wait");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    let stored = repo.read("screenings/affaldsguide/journey.toml");
     assert!(stored.contains("status = \"complete\""), "{stored}");
-    assert!(stored.contains("steps_today = [\"Looks it up\"]"), "{stored}");
+    assert!(stored.contains("question = \"Hvor skal batterier hen?\""), "{stored}");
+
+    // Complete: it asks which section to edit instead of only saying it is saved.
+    let mut p = spawn(&repo, &["journey", "affaldsguide"]);
+    expect(&mut p, "Brugerrejsen er færdig");
+    expect(&mut p, "Hvilket afsnit vil du rette?");
+    pick(&mut p, &["Titel", "Afdeling", "Personaer", "Udløser"]);
+    expect(&mut p, "Hvad sætter brugeren i gang");
+    key(
+        &mut p,
+        &"\x7f".repeat("En borger er i tvivl om sortering.".chars().count()),
+    );
+    p.send_line("En borger vil have hentet storskrald.").expect("send");
+    expect(&mut p, "Hvilket afsnit vil du rette?");
+    key(&mut p, "\x1b");
+    expect(&mut p, "Brugerrejsen er gemt");
+    let status = p.process().wait().expect("wait");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    let stored = repo.read("screenings/affaldsguide/journey.toml");
+    assert!(
+        stored.contains("trigger = \"En borger vil have hentet storskrald.\""),
+        "{stored}"
+    );
+    assert!(stored.contains("question = \"Hvor skal batterier hen?\""), "{stored}");
+}
+
+/// A journey needs its screening: a typo gets a suggestion instead of a new folder.
+#[test]
+fn a_journey_needs_an_existing_screening() {
+    let repo = screened();
+    let run = repo.run(&["journey", "affaldsgide"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("there is no screening `affaldsgide`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: did you mean `affaldsguide`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(!repo.path().join("screenings/affaldsgide").exists());
+    let run = repo.run(&["journey", "ukendt", "--answers", "a.answers.toml"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("hint: run `aispec screen ukendt`"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The shipped screenings and journeys are exactly what the tool makes from their answers files.
@@ -120,8 +222,6 @@ fn shipped_screenings_are_made_by_the_tool() {
     for id in SHIPPED {
         repo.write("a.answers.toml", fixture(&format!("answers/{id}.answers.toml")));
         repo.write("j.toml", fixture(&format!("journeys/{id}.toml")));
-        repo.run_with(&["journey", id, "--answers", "j.toml", "--no-commit"], &[EPOCH])
-            .expect_code(0);
         repo.run_with(
             &[
                 "screen",
@@ -136,6 +236,9 @@ fn shipped_screenings_are_made_by_the_tool() {
             &[EPOCH],
         )
         .expect_code(0);
+        // The journey needs its screening; it renders the report again with the journey in it.
+        repo.run_with(&["journey", id, "--answers", "j.toml", "--no-commit"], &[EPOCH])
+            .expect_code(0);
         for file in ["screening.toml", "journey.toml", "report.md"] {
             let rel = format!("screenings/{id}/{file}");
             let shipped = std::fs::read_to_string(repo_root().join(&rel)).unwrap_or_default();

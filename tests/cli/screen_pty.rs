@@ -16,14 +16,14 @@ fn small_workspace() -> TestRepo {
     repo
 }
 
-fn spawn(repo: &TestRepo, args: &[&str]) -> PtySession {
+pub fn spawn(repo: &TestRepo, args: &[&str]) -> PtySession {
     let mut cmd = repo.command(args);
     cmd.env("TERM", "xterm").env("SOURCE_DATE_EPOCH", "1767225600");
     spawn_command(cmd, Some(GUARD_MS)).expect("spawn in a pty")
 }
 
 /// Waits for `text`. rexpect reads the terminal byte by byte as Latin-1, so the needle is spelled the same way.
-fn expect(p: &mut PtySession, text: &str) {
+pub fn expect(p: &mut PtySession, text: &str) {
     let needle: String = text.bytes().map(char::from).collect();
     if let Err(e) = p.exp_string(&needle) {
         panic!("waiting for {text:?}: {e}");
@@ -32,7 +32,7 @@ fn expect(p: &mut PtySession, text: &str) {
 
 /// Moves a select menu down through `downs` (one key at a time, waiting for each redraw), then picks the last.
 /// Nothing is highlighted when a menu opens, so the first key highlights the first item.
-fn pick(p: &mut PtySession, downs: &[&str]) {
+pub fn pick(p: &mut PtySession, downs: &[&str]) {
     for label in downs {
         key(p, "j");
         expect(p, &format!("> {label}"));
@@ -41,7 +41,7 @@ fn pick(p: &mut PtySession, downs: &[&str]) {
 }
 
 /// Sends keys without a newline (select menus read single keys).
-fn key(p: &mut PtySession, keys: &str) {
+pub fn key(p: &mut PtySession, keys: &str) {
     p.send(keys).expect("send");
     p.flush().expect("flush");
 }

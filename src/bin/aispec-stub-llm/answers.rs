@@ -160,19 +160,42 @@ pub fn stream_events(id: &str, model: &str, answer: &str, usage: Value) -> Vec<V
     events
 }
 
-/// A unit vector derived from the text with FNV-1a, so equal texts get equal vectors.
+/// A deterministic unit vector for a text: a bag of words, each lower-cased word hashed (FNV-1a) to one dimension
+/// and a sign, so texts sharing words point the same way (as real embeddings do for similar texts) and equal texts
+/// get equal vectors. A text without words gets a vector from its bytes.
 pub fn vector(text: &str, dim: usize) -> Vec<f64> {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut values = Vec::with_capacity(dim);
-    for i in 0..dim {
-        for b in text.bytes().chain((i as u64).to_le_bytes()) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let dim = dim.max(1);
+    let mut values = vec![0.0; dim];
+    let lower = text.to_lowercase();
+    let words = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    let mut any = false;
+    for word in words {
+        let h = fnv(word.as_bytes());
+        let sign = if (h >> 63) == 0 { 1.0 } else { -1.0 };
+        values[(h % dim as u64) as usize] += sign;
+        any = true;
+    }
+    if !any {
+        for (i, v) in values.iter_mut().enumerate() {
+            let h = fnv(text
+                .bytes()
+                .chain((i as u64).to_le_bytes())
+                .collect::<Vec<u8>>()
+                .as_slice());
+            *v = (h % 2000) as f64 / 1000.0 - 1.0;
         }
-        values.push((hash % 2000) as f64 / 1000.0 - 1.0);
     }
     let norm = values.iter().map(|v| v * v).sum::<f64>().sqrt().max(f64::EPSILON);
     values.iter().map(|v| v / norm).collect()
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 #[cfg(test)]
@@ -210,5 +233,12 @@ mod tests {
         assert_ne!(a, vector("farvel", 8));
         let norm: f64 = a.iter().map(|v| v * v).sum();
         assert!((norm - 1.0).abs() < 1e-9);
+        let cos = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| a * b).sum::<f64>();
+        let base = vector("Du kan klage inden fire uger", 256);
+        let near = vector("du kan klage inden for fire uger", 256);
+        let far = vector("Borgerservice lukker klokken 15", 256);
+        assert!(cos(&base, &near) > 0.85, "{}", cos(&base, &near));
+        assert!(cos(&base, &far) < 0.3, "{}", cos(&base, &far));
+        assert_eq!(vector("", 4).len(), 4);
     }
 }

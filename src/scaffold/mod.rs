@@ -1,16 +1,21 @@
 //! `aispec new`: a specialist rendered from a screening and its journey through minijinja templates.
 
+pub mod facts;
+pub mod sentences;
+
 use std::path::PathBuf;
 
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use crate::model::catalog::{Catalog, CatalogModel, DataClass, Hosting, ModelStatus};
-use crate::model::journey::Journey;
-use crate::model::screening::{ActionKind, Outcome, Screening};
+use crate::model::journey::{Journey, SourceKind};
+use crate::model::screening::{Outcome, Screening};
 use crate::model::specialist::{Kind, PROMPT_FILE, SPEC_FILE, TESTS_FILE};
+use crate::placeholder;
 use crate::workspace::screenings::LoadError;
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
+pub use facts::Facts;
 
 /// Folder of the specialist templates; a workspace's own `templates/specialist/<lang>/…` wins.
 pub const TEMPLATE_DIR: &str = "templates/specialist";
@@ -37,6 +42,14 @@ pub struct Scaffold {
     pub model: String,
     /// Things the builder should know.
     pub warnings: Vec<String>,
+    /// What the screening and journey established.
+    pub facts: Facts,
+    /// Ids of the conditional sentences written.
+    pub sentences: Vec<String>,
+    /// How many places are left for a person to fill in.
+    pub placeholders: usize,
+    /// The journey's sources, still to be brought in as knowledge files.
+    pub knowledge: Vec<KnowledgeTodo>,
 }
 
 /// Why nothing was created.
@@ -107,10 +120,21 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
     let screening = ws.screening(&req.screening)?.value;
     let mut warnings = screening_warnings(&screening)?;
     let journey = match ws.journey(&req.screening) {
-        Ok(doc) => Some(doc.value),
+        Ok(doc) => {
+            let missing = doc.value.missing_sections();
+            if !missing.is_empty() {
+                warnings.push(format!(
+                    "the journey of `{}` lacks {}: those parts are left to fill in (run `aispec journey {}`)",
+                    req.screening,
+                    missing.join(", "),
+                    req.screening
+                ));
+            }
+            Some(doc.value)
+        }
         Err(LoadError::Missing { .. }) => {
             warnings.push(format!(
-                "no user journey for `{}`: audience, sources and test cases are placeholders (run `aispec journey {}`)",
+                "no user journey for `{}`: users, task and test questions are left to fill in (run `aispec journey {}`)",
                 req.screening, req.screening
             ));
             None
@@ -122,12 +146,19 @@ pub fn scaffold(ws: &Workspace, req: &Request) -> Result<Scaffold, NewError> {
     };
     let catalog = ws.catalog(&mut Vec::new());
     let model = choose_model(&catalog, &screening, &mut warnings)?;
-    let context = context(ws, req, &screening, journey.as_ref(), model);
-    let files = render_files(ws, &dir, context)?;
+    let facts = Facts::new(&screening, journey.as_ref());
+    let knowledge = journey.as_ref().map(knowledge_todos).unwrap_or_default();
+    let context = context(ws, req, &screening, journey.as_ref(), model, &facts, &knowledge);
+    let (files, sentences) = render_files(ws, &dir, context, &facts)?;
+    let placeholders = files.iter().map(|(_, text)| placeholder::find(text).len()).sum();
     Ok(Scaffold {
         files,
         model: model.id.clone(),
         warnings,
+        facts,
+        sentences,
+        placeholders,
+        knowledge,
     })
 }
 
@@ -194,25 +225,31 @@ fn choose_model<'c>(
     Ok(model)
 }
 
-/// The three files rendered from the workspace's (or the built-in) templates in the workspace language.
-fn render_files(ws: &Workspace, dir: &std::path::Path, context: Value) -> Result<Vec<(PathBuf, String)>, NewError> {
+/// Workspace-relative path and text of each file to write.
+type Files = Vec<(PathBuf, String)>;
+
+/// The three files rendered from the workspace's (or the built-in) templates in the workspace language, with
+/// the conditional sentences chosen from the facts.
+fn render_files(
+    ws: &Workspace,
+    dir: &std::path::Path,
+    context: Value,
+    facts: &Facts,
+) -> Result<(Files, Vec<String>), NewError> {
     let lang = ws.config.workspace.language.code();
-    let env = environment();
+    let (name, file) = sentences::load(ws, lang)?;
+    let chosen = sentences::choose(&name, &file, facts, &context)?;
+    let mut env = environment();
+    chosen.install(&mut env);
     let render = |file: &str, ctx: &Value| -> Result<String, NewError> {
         let name = format!("{TEMPLATE_DIR}/{lang}/{file}");
-        let source = ws
-            .resource(&name)
-            .map(|(s, _)| s.text)
-            .ok_or_else(|| NewError::Template {
-                name: name.clone(),
-                message: "not found".to_owned(),
-            })?;
+        let source = template_source(ws, &name)?;
         env.render_str(&source, ctx).map_err(|e| NewError::Template {
             name,
             message: format!("{e:#}"),
         })
     };
-    let description = render("description.j2", &context)?.trim().replace("..", ".");
+    let description = sentence_end(render("description.j2", &context)?.trim());
     let context = minijinja::context! { description => description, ..context };
     let notice = render("notice.j2", &context)?.trim().to_owned();
     let context = minijinja::context! { notice => notice, ..context };
@@ -228,8 +265,22 @@ fn render_files(ws: &Workspace, dir: &std::path::Path, context: Value) -> Result
         }
         files.push((dir.join(file), text));
     }
-    Ok(files)
+    Ok((files, chosen.ids()))
 }
+
+/// The text ending in exactly one full stop (or its own `?`/`!`).
+fn sentence_end(text: &str) -> String {
+    let text = text.trim_end_matches('.').trim_end();
+    if text.ends_with(['?', '!']) || text.is_empty() {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// The longest screening description (`use_case`) used as the specialist's description; longer ones give way
+/// to the screening's title, since the description is shown under the name in the platform.
+const MAX_USE_CASE: usize = 600;
 
 fn context(
     ws: &Workspace,
@@ -237,26 +288,29 @@ fn context(
     screening: &Screening,
     journey: Option<&Journey>,
     model: &CatalogModel,
+    facts: &Facts,
+    knowledge: &[KnowledgeTodo],
 ) -> Value {
+    let todo = placeholder::marker(ws.config.workspace.language);
     let department = journey
         .map(|j| j.department.clone())
         .filter(|d| !d.trim().is_empty())
-        .or_else(|| screening.department.clone())
-        .unwrap_or_else(|| "din afdeling".to_owned());
+        .or_else(|| screening.department.clone().filter(|d| !d.trim().is_empty()));
+    let groups = department.as_deref().map(|d| groups_for(ws, d)).unwrap_or_default();
+    let tag = department.as_deref().map(slug).unwrap_or_default();
+    let department = department.unwrap_or_else(|| format!("{todo} afdelingens navn"));
     let name = journey.map_or(screening.title.clone(), |j| j.title.clone());
-    let rules: Vec<String> = screening
-        .result
-        .actions
-        .iter()
-        .filter(|a| a.kind == ActionKind::Rule)
-        .map(|a| a.text.clone())
-        .collect();
-    let groups = groups_for(ws, &department);
-    let tag = slug(&department);
+    let use_case = screening
+        .answers
+        .get("use_case")
+        .and_then(|a| a.value.values().first().map(|v| v.trim().to_owned()))
+        .filter(|u| !u.is_empty() && u.chars().count() <= MAX_USE_CASE);
     minijinja::context! {
         id => req.id.clone(),
         kind => req.kind.as_str(),
         name => name,
+        todo => todo,
+        use_case => use_case,
         data_class => screening.result.data_classification.as_str(),
         ai_act_category => screening.result.ai_act_category.as_str(),
         department => department,
@@ -266,7 +320,98 @@ fn context(
         model => Serde(model),
         screening => Serde(screening),
         journey => journey.map_or_else(|| Value::from(Serde(EmptyJourney::default())), |j| Value::from(Serde(j))),
-        rules => rules,
+        knowledge => Serde(knowledge),
+        facts => Serde(facts),
+    }
+}
+
+/// A source from the journey as a knowledge entry still to be brought in (written commented out in
+/// `specialist.toml`, in the form `aispec knowledge fetch` reads once the comment signs are removed).
+#[derive(Debug, Clone, Serialize)]
+pub struct KnowledgeTodo {
+    /// The file name under `knowledge/` it is to get (always Markdown: fetched text is written as Markdown).
+    pub file: String,
+    /// The source's title.
+    pub title: String,
+    /// Who keeps it up to date.
+    pub owner: String,
+    /// When it was last updated, as the journey says.
+    pub updated: Option<String>,
+    /// Where the journey says it is.
+    pub location: String,
+    /// The entry's `source`: the location when it is an address aispec can fetch, else a path under the
+    /// specialist's `sources/` where a person puts a copy.
+    pub source: String,
+    /// Whether a person must first put a copy at `source` (the location is not a fetchable address).
+    pub copy_first: bool,
+}
+
+/// One knowledge entry per source, with a file name from its title.
+fn knowledge_todos(j: &Journey) -> Vec<KnowledgeTodo> {
+    let mut seen = std::collections::HashSet::new();
+    j.sources
+        .iter()
+        .map(|s| {
+            let stem = match slug(&s.title) {
+                t if t.is_empty() => "kilde".to_owned(),
+                t => t,
+            };
+            let mut unique = stem.clone();
+            let mut n = 2;
+            while !seen.insert(unique.clone()) {
+                unique = format!("{stem}-{n}");
+                n += 1;
+            }
+            let location = s.location.trim().to_owned();
+            let fetchable = matches!(
+                crate::knowledge::source::parse(&location, std::path::Path::new(SPECIALISTS_DIR)),
+                Ok(crate::knowledge::source::Source::Url(_))
+            );
+            let source = if fetchable {
+                location.clone()
+            } else {
+                format!("sources/{unique}.{}", copy_extension(s.kind, &location))
+            };
+            KnowledgeTodo {
+                file: format!("{unique}.md"),
+                title: one_line(&s.title),
+                owner: one_line(&s.owner),
+                updated: s.last_updated.as_deref().map(one_line),
+                location: one_line(&location),
+                source,
+                copy_first: !fetchable,
+            }
+        })
+        .collect()
+}
+
+/// The text of template `name`: the workspace's own copy, else the built-in one.
+fn template_source(ws: &Workspace, name: &str) -> Result<String, NewError> {
+    ws.resource(name)
+        .map(|(s, _)| s.text)
+        .ok_or_else(|| NewError::Template {
+            name: name.to_owned(),
+            message: "not found".to_owned(),
+        })
+}
+
+/// `text` on one line (it is written in a TOML comment), with runs of whitespace as one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The extension of the copy a person saves of a source that cannot be fetched: the location's own when aispec
+/// reads it, else what the kind suggests (a PDF, or a page saved as HTML).
+fn copy_extension(kind: SourceKind, location: &str) -> &'static str {
+    use crate::knowledge::source::Kind;
+    match Kind::from_name(location) {
+        Some(Kind::Pdf) => "pdf",
+        Some(Kind::Docx) => "docx",
+        Some(Kind::Markdown) => "md",
+        Some(Kind::Text) => "txt",
+        Some(Kind::Html) => "html",
+        None if kind == SourceKind::Pdf => "pdf",
+        None => "html",
     }
 }
 
@@ -276,6 +421,8 @@ struct EmptyJourney {
     trigger: String,
     steps_with_specialist: Vec<()>,
     sources: Vec<()>,
+    examples: Vec<()>,
+    risks: Vec<()>,
     success_criteria: Vec<()>,
 }
 
@@ -293,18 +440,7 @@ fn groups_for(ws: &Workspace, department: &str) -> Vec<String> {
 
 /// `Borgerservice og Biblioteker` → `borgerservice-og-biblioteker` (æ → ae, ø → oe, å → aa).
 fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.to_lowercase().chars() {
-        match c {
-            'æ' => out.push_str("ae"),
-            'ø' => out.push_str("oe"),
-            'å' => out.push_str("aa"),
-            c if c.is_ascii_alphanumeric() => out.push(c),
-            _ if !out.ends_with('-') && !out.is_empty() => out.push('-'),
-            _ => {}
-        }
-    }
-    out.trim_end_matches('-').to_owned()
+    crate::id::transliterate(s)
 }
 
 fn environment() -> minijinja::Environment<'static> {
