@@ -56,9 +56,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     }
     let known: Vec<&str> = portfolio.use_cases.iter().map(|u| u.row.id.as_str()).collect();
     if let Some(unknown) = args.ids.iter().find(|id| !known.contains(&id.as_str())) {
-        return Err(crate::error::UserError::new(format!("no specialist or screening `{unknown}`"))
-            .hint(format!("known ids: {}", known.join(", ")))
-            .into());
+        return Err(
+            crate::error::UserError::new(format!("no specialist or screening `{unknown}`"))
+                .hint(format!("known ids: {}", known.join(", ")))
+                .into(),
+        );
     }
     let mut diags = Vec::new();
     let catalog = ws.catalog(&mut diags);
@@ -75,10 +77,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     };
     match &args.out {
         Some(path) => {
-            let path = if path.is_absolute() { path.clone() } else { ctx.cwd.join(path) };
+            let path = if path.is_absolute() {
+                path.clone()
+            } else {
+                ctx.cwd.join(path)
+            };
             crate::fsutil::write_atomic(&path, text.as_bytes())
                 .map_err(|e| crate::error::UserError::new(format!("cannot write {}: {e}", path.display())))?;
-            ctx.out.status(&format!("wrote {} record(s) to {}", report.records.len(), path.display()));
+            ctx.out.status(&format!(
+                "wrote {} record(s) to {}",
+                report.records.len(),
+                path.display()
+            ));
         }
         None => ctx.out.print(&text)?,
     }
@@ -112,7 +122,11 @@ fn human(report: &crate::register::Report, style: &crate::output::Style) -> Stri
             r.status.to_owned(),
             r.risk_category.unwrap_or("—").to_owned(),
             r.dpia.unwrap_or("—").to_owned(),
-            if missing.is_empty() { style.green("none") } else { style.red(&missing.join(", ")) },
+            if missing.is_empty() {
+                style.green("none")
+            } else {
+                style.red(&missing.join(", "))
+            },
         ]);
     }
     let mut out = format!("{table}\n");

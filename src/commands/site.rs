@@ -48,9 +48,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let mut diags = Vec::new();
     let catalog = ws.catalog(&mut diags);
     let cx = Context::new(&ws.config, &catalog);
-    let audience = if args.internal { Audience::Internal } else { Audience::Public };
+    let audience = if args.internal {
+        Audience::Internal
+    } else {
+        Audience::Public
+    };
     let (files, built) = crate::site::render(&ws, &cx, &portfolio, audience)?;
-    let out = if args.out.is_absolute() { args.out.clone() } else { ctx.cwd.join(&args.out) };
+    let out = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        ctx.cwd.join(&args.out)
+    };
     crate::site::write(&out, &files)?;
     for p in &built.problems {
         ctx.out.warn(p);

@@ -22,7 +22,7 @@ Sign-off states are derived from the content hash: draft (no valid sign-off), in
 required role signed the current content), blocked (the linked screening is missing, not approved or not signed
 by the roles it requires; the notes say why). `*` after the last change: the folder has uncommitted edits.
 
-Exit codes: 0 shown, 2 not a workspace, unreadable settings, --save without a target, or a target that\ncannot be read.")]
+Exit codes: 0 shown; 2 not a workspace, unreadable settings, --save without --target, or a target\nthat cannot be read.")]
 pub struct Args {
     /// Also show the version deployed on this target, with drift (repeatable; needs the target's API key).
     #[arg(long, value_name = "TARGET")]
@@ -30,7 +30,7 @@ pub struct Args {
     /// Also show the deployed version on every target whose API key is set.
     #[arg(long, conflicts_with = "target")]
     pub all_targets: bool,
-    /// Write each target's deployed state to deployed/<target>.json (commit it; `aispec site` reads it).
+    /// Write each target's deployed state to `deployed/<target>.json` (commit it; `aispec site` reads it).
     #[arg(long)]
     pub save: bool,
     /// How to print the overview.

@@ -69,8 +69,7 @@ pub fn save(ws: &Workspace, snapshot: &Snapshot) -> anyhow::Result<PathBuf> {
     text.push('\n');
     let abs = ws.path(&rel);
     if let Some(dir) = abs.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", DEPLOYED_DIR))?;
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", DEPLOYED_DIR))?;
     }
     crate::fsutil::write_atomic(&abs, text.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", crate::diagnostic::display_path(&rel)))?;

@@ -82,7 +82,11 @@ pub fn record(cx: &Context<'_>, uc: &UseCase) -> Record {
         provider: spec.and_then(|s| provider(cx, &s.base_model)),
         models: spec
             .map(|s| {
-                vec![cx.catalog.get(&s.base_model).map_or_else(|| s.base_model.clone(), |m| m.name.clone())]
+                vec![
+                    cx.catalog
+                        .get(&s.base_model)
+                        .map_or_else(|| s.base_model.clone(), |m| m.name.clone()),
+                ]
             })
             .unwrap_or_default(),
         source_data: spec.map(|s| p.text(&source_data(cx, s))),
@@ -120,7 +124,11 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     for word in text.split(' ') {
-        let next = if out.is_empty() { word.to_owned() } else { format!("{out} {word}") };
+        let next = if out.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{out} {word}")
+        };
         if next.chars().count() + 1 > max {
             break;
         }
@@ -182,7 +190,10 @@ fn proportionality(t: &Texts, s: &Screening) -> Option<String> {
 
 fn decision_process(t: &Texts, s: &Screening) -> String {
     if is_yes(s, "case_handling") == Some(true) {
-        fill(t.in_case_handling, &[("note", &note(s, "case_handling").unwrap_or_default())])
+        fill(
+            t.in_case_handling,
+            &[("note", &note(s, "case_handling").unwrap_or_default())],
+        )
     } else {
         t.not_case_handling.to_owned()
     }
@@ -267,7 +278,10 @@ fn source_data(cx: &Context<'_>, s: &crate::model::specialist::Specialist) -> St
 }
 
 fn methods(cx: &Context<'_>, s: &crate::model::specialist::Specialist) -> String {
-    let model = cx.catalog.get(&s.base_model).map_or(s.base_model.as_str(), |m| m.name.as_str());
+    let model = cx
+        .catalog
+        .get(&s.base_model)
+        .map_or(s.base_model.as_str(), |m| m.name.as_str());
     let mut out = fill(cx.texts.method_prompt, &[("model", model)]);
     if !s.knowledge.is_empty() {
         out = format!("{out} {}", cx.texts.method_knowledge);

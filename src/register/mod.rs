@@ -69,7 +69,12 @@ pub fn check(record: &Record) -> Vec<Problem> {
                 jsonschema::error::ValidationErrorKind::Required { property } => {
                     property.as_str().unwrap_or_default().to_owned()
                 }
-                _ => path.trim_start_matches('/').split('/').next().unwrap_or_default().to_owned(),
+                _ => path
+                    .trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
             };
             Problem {
                 hint: hint(&field).to_owned(),
@@ -94,7 +99,9 @@ pub fn hint(field: &str) -> &'static str {
              for example \"government\""
         }
         "contact_email" => "set `contact` under [register] in aispec.toml to a functional mailbox",
-        "website" => "set `website_base` under [register] in aispec.toml to the https:// address the site is published at",
+        "website" => {
+            "set `website_base` under [register] in aispec.toml to the https:// address the site is published at"
+        }
         "department" => "set `owner.department` in specialist.toml (or `department` in the screening)",
         "description_short" => "write `description` in specialist.toml",
         "goal" => "answer the screening's `use_case` question (`aispec screen ID`)",

@@ -103,9 +103,19 @@ impl Portfolio {
         let use_cases = rows
             .into_iter()
             .map(|row| {
-                let loaded = (row.kind == RowKind::Specialist).then(|| specialists.get(&row.id)).flatten();
-                let screening = row.screening.as_deref().and_then(|id| ws.screening(id).ok()).map(|d| d.value);
-                let journey = row.screening.as_deref().and_then(|id| ws.journey(id).ok()).map(|d| d.value);
+                let loaded = (row.kind == RowKind::Specialist)
+                    .then(|| specialists.get(&row.id))
+                    .flatten();
+                let screening = row
+                    .screening
+                    .as_deref()
+                    .and_then(|id| ws.screening(id).ok())
+                    .map(|d| d.value);
+                let journey = row
+                    .screening
+                    .as_deref()
+                    .and_then(|id| ws.journey(id).ok())
+                    .map(|d| d.value);
                 let signoff = loaded.and_then(|s| signoff_status(ws, s, screening.as_ref()));
                 let deployed = if row.kind == RowKind::Specialist {
                     snapshots
@@ -119,9 +129,7 @@ impl Portfolio {
                 let evals = eval_points(&runs, &row.id);
                 UseCase {
                     spec: loaded.and_then(|s| s.spec.as_ref()).map(|d| d.value.clone()),
-                    test_cases: loaded
-                        .and_then(|s| s.tests.as_ref())
-                        .map_or(0, |t| t.value.cases.len()),
+                    test_cases: loaded.and_then(|s| s.tests.as_ref()).map_or(0, |t| t.value.cases.len()),
                     signoff,
                     screening,
                     journey,
@@ -150,7 +158,9 @@ fn signoff_status(
 ) -> Option<Status> {
     let spec = &s.spec.as_ref()?.value;
     let hash = crate::signoff::hash_loaded(ws, s)?;
-    let extra = screening.map(|sc| sc.result.required_signoffs.clone()).unwrap_or_default();
+    let extra = screening
+        .map(|sc| sc.result.required_signoffs.clone())
+        .unwrap_or_default();
     let required = crate::signoff::required_roles(&ws.config, &extra);
     Some(crate::signoff::status(&spec.signoffs, &hash, &required))
 }

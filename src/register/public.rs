@@ -7,9 +7,8 @@ use regex::Regex;
 
 use crate::model::config::Config;
 
-static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(?:https?|ftp|file)://[^\s<>"')\]]+"#).expect("a valid pattern")
-});
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b(?:https?|ftp|file)://[^\s<>"')\]]+"#).expect("a valid pattern"));
 
 /// The rules for one workspace's public texts.
 pub struct Publisher {

@@ -109,14 +109,38 @@ pub struct PublicSignoff {
 
 /// The fields of the standard that aispec never fills, and why (shown in the README and `register --help`).
 pub const NEVER_FILLED: &[(&str, &str)] = &[
-    ("training_data", "the models are trained by their providers; aispec does not know their data"),
-    ("data_bias", "no bias analysis of the model's training data is recorded in the workspace"),
-    ("performance", "aispec measures pass rates of its own test cases (see monitoring), not model accuracy"),
-    ("alternatives_considered", "the screening does not ask which alternatives were considered"),
-    ("objection_procedure", "specialists make no decisions, and the workspace records no complaint route"),
-    ("rollback", "not recorded; a deploy of an earlier commit restores the specialist, not what users wrote"),
-    ("codebase_url", "the config repository's address is not in the workspace"),
-    ("revision_date", "the workspace records no date by which a use case must be reviewed again"),
+    (
+        "training_data",
+        "the models are trained by their providers; aispec does not know their data",
+    ),
+    (
+        "data_bias",
+        "no bias analysis of the model's training data is recorded in the workspace",
+    ),
+    (
+        "performance",
+        "aispec measures pass rates of its own test cases (see monitoring), not model accuracy",
+    ),
+    (
+        "alternatives_considered",
+        "the screening does not ask which alternatives were considered",
+    ),
+    (
+        "objection_procedure",
+        "specialists make no decisions, and the workspace records no complaint route",
+    ),
+    (
+        "rollback",
+        "not recorded; a deploy of an earlier commit restores the specialist, not what users wrote",
+    ),
+    (
+        "codebase_url",
+        "the config repository's address is not in the workspace",
+    ),
+    (
+        "revision_date",
+        "the workspace records no date by which a use case must be reviewed again",
+    ),
 ];
 
 impl Record {
@@ -143,7 +167,11 @@ impl Record {
             ("contact_email", self.contact_email.is_none()),
             ("website", self.website.is_none()),
         ];
-        self.gaps = optional.iter().filter(|(_, missing)| *missing).map(|(f, _)| *f).collect();
+        self.gaps = optional
+            .iter()
+            .filter(|(_, missing)| *missing)
+            .map(|(f, _)| *f)
+            .collect();
         self.gaps.extend(NEVER_FILLED.iter().map(|(f, _)| *f));
     }
 }

@@ -143,7 +143,11 @@ pub fn pass_rates(rates: &[(String, f64)]) -> String {
     let plot_w = w - pad - 16.0;
     let plot_h = h - pad - 16.0;
     #[allow(clippy::cast_precision_loss)]
-    let step = if rates.len() > 1 { plot_w / (rates.len() - 1) as f64 } else { 0.0 };
+    let step = if rates.len() > 1 {
+        plot_w / (rates.len() - 1) as f64
+    } else {
+        0.0
+    };
     let at = |i: usize, r: f64| {
         #[allow(clippy::cast_precision_loss)]
         let x = pad + 4.0 + step * i as f64;
@@ -199,7 +203,10 @@ mod tests {
             })
             .collect();
         let svg = portfolio(&points);
-        assert!(svg.contains("<circle") && svg.contains("<rect x=\"") && svg.contains("<polygon"), "{svg}");
+        assert!(
+            svg.contains("<circle") && svg.contains("<rect x=\"") && svg.contains("<polygon"),
+            "{svg}"
+        );
         for n in 1..=3 {
             assert!(svg.contains(&format!(">{n}</text>")), "{svg}");
         }

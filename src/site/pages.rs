@@ -162,7 +162,10 @@ impl<'a> Model<'a> {
     /// One page per use case shown.
     pub fn use_case_pages(&self) -> Vec<UseCasePage> {
         let repo = crate::git::open(&self.ws.root).ok();
-        self.shown.iter().map(|s| self.use_case_page(s, repo.as_ref())).collect()
+        self.shown
+            .iter()
+            .map(|s| self.use_case_page(s, repo.as_ref()))
+            .collect()
     }
 
     fn use_case_page(&self, s: &Shown<'_>, repo: Option<&crate::git::Repo>) -> UseCasePage {
@@ -205,8 +208,16 @@ impl<'a> Model<'a> {
                     considerations: n(ActionKind::Consideration),
                 }
             }),
-            actions: if internal { sc.map(actions).unwrap_or_default() } else { Vec::new() },
-            journey: if internal { uc.journey.as_ref().map(journey) } else { None },
+            actions: if internal {
+                sc.map(actions).unwrap_or_default()
+            } else {
+                Vec::new()
+            },
+            journey: if internal {
+                uc.journey.as_ref().map(journey)
+            } else {
+                None
+            },
             signoffs,
             state: state_da(uc),
             deployed: uc
@@ -400,8 +411,14 @@ pub fn record_rows(r: &Record) -> Vec<(String, String)> {
         ("Formål (goal)", r.goal.clone()),
         ("Påvirkning (impact)", r.impact.clone()),
         ("Proportionalitet (proportionality)", r.proportionality.clone()),
-        ("Beslutningsproces (decision_making_process)", r.decision_making_process.clone()),
-        ("Menneskelig indgriben (human_intervention)", r.human_intervention.clone()),
+        (
+            "Beslutningsproces (decision_making_process)",
+            r.decision_making_process.clone(),
+        ),
+        (
+            "Menneskelig indgriben (human_intervention)",
+            r.human_intervention.clone(),
+        ),
         ("Risikostyring (risks)", r.risks.clone()),
         ("Risikokategori (risk_category)", r.risk_category.map(str::to_owned)),
         ("Retsgrundlag (lawful_basis)", r.lawful_basis.clone()),
@@ -416,9 +433,7 @@ pub fn record_rows(r: &Record) -> Vec<(String, String)> {
         ("Webside (website)", r.website.clone()),
     ];
     rows.retain(|(_, v)| v.is_some());
-    rows.into_iter()
-        .filter_map(|(k, v)| Some((k.to_owned(), v?)))
-        .collect()
+    rows.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect()
 }
 
 /// The portfolio page.

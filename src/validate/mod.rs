@@ -10,8 +10,8 @@ mod knowledge_sources;
 pub mod limits;
 pub mod personal_data;
 pub mod placeholders;
-mod screening;
 mod register;
+mod screening;
 mod signoffs;
 mod specialist;
 

@@ -24,7 +24,11 @@ pub fn check(ws: &Workspace, catalog: Option<&Catalog>, diags: &mut Vec<Diagnost
         let file = if uc.is_specialist() {
             format!("{SPECIALISTS_DIR}/{}/{SPEC_FILE}", uc.row.id)
         } else {
-            format!("{}/{}/{SCREENING_FILE}", crate::model::screening::SCREENINGS_DIR, uc.row.id)
+            format!(
+                "{}/{}/{SCREENING_FILE}",
+                crate::model::screening::SCREENINGS_DIR,
+                uc.row.id
+            )
         };
         for p in problems {
             diags.push(

@@ -27,8 +27,16 @@ fn sign_klarsprog(repo: &TestRepo) {
             .expect_code(0);
     }
     for role in ["dpo", "faglig-systemejer", "legal"] {
-        repo.run(&["approve", "specialist", "klarsprog", "--role", role, "--by", "Bo Hansen"])
-            .expect_code(0);
+        repo.run(&[
+            "approve",
+            "specialist",
+            "klarsprog",
+            "--role",
+            role,
+            "--by",
+            "Bo Hansen",
+        ])
+        .expect_code(0);
     }
 }
 
@@ -42,7 +50,13 @@ fn every_record_of_the_shipped_workspace_validates_against_the_schema() {
         assert!(errors.is_empty(), "{}: {errors:?}", r["id"]);
     }
     let ids: Vec<&str> = records.iter().filter_map(|r| r["id"].as_str()).collect();
-    for id in ["aarhusai-start", "klarsprog", "korrekturlaeser", "opsummering", "stillingsopslag"] {
+    for id in [
+        "aarhusai-start",
+        "klarsprog",
+        "korrekturlaeser",
+        "opsummering",
+        "stillingsopslag",
+    ] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
     let klarsprog = records.iter().find(|r| r["id"] == "klarsprog").expect("klarsprog");
@@ -52,11 +66,25 @@ fn every_record_of_the_shipped_workspace_validates_against_the_schema() {
     assert_eq!(klarsprog["dpia"], "required");
     assert_eq!(klarsprog["website"], "https://os2ai.github.io/aispec/klarsprog.html");
     assert!(klarsprog["description_short"].as_str().expect("short").chars().count() <= 150);
-    let gaps: Vec<&str> = klarsprog["gaps"].as_array().expect("gaps").iter().filter_map(Value::as_str).collect();
-    assert!(gaps.contains(&"training_data") && gaps.contains(&"objection_procedure"), "{gaps:?}");
-    let example = records.iter().find(|r| r["id"] == "eksempel-afvist").expect("refused example");
+    let gaps: Vec<&str> = klarsprog["gaps"]
+        .as_array()
+        .expect("gaps")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        gaps.contains(&"training_data") && gaps.contains(&"objection_procedure"),
+        "{gaps:?}"
+    );
+    let example = records
+        .iter()
+        .find(|r| r["id"] == "eksempel-afvist")
+        .expect("refused example");
     assert_eq!(example["risk_category"], "unacceptable");
-    assert!(example.get("models").is_none(), "a screening without a specialist has no models: {example}");
+    assert!(
+        example.get("models").is_none(),
+        "a screening without a specialist has no models: {example}"
+    );
 }
 
 #[test]
@@ -72,8 +100,14 @@ fn a_record_that_misses_a_required_field_is_a_validate_warning_on_its_specialist
         .find(|d| d["code"] == "register-record" && d["file"] == "specialists/klarsprog/specialist.toml")
         .unwrap_or_else(|| panic!("no register warning on klarsprog: {diags:?}"));
     assert_eq!(on_klarsprog["severity"], "warning");
-    assert!(on_klarsprog["message"].as_str().expect("message").contains("area"), "{on_klarsprog}");
-    assert!(on_klarsprog["hint"].as_str().expect("hint").contains("[register]"), "{on_klarsprog}");
+    assert!(
+        on_klarsprog["message"].as_str().expect("message").contains("area"),
+        "{on_klarsprog}"
+    );
+    assert!(
+        on_klarsprog["hint"].as_str().expect("hint").contains("[register]"),
+        "{on_klarsprog}"
+    );
     assert!(
         diags
             .iter()
@@ -115,12 +149,21 @@ fn records_carry_no_personal_data_names_internal_urls_or_key_names() {
         assert!(!text.contains(secret), "`{secret}` was published:\n{text}");
     }
     let record = &serde_json::from_str::<Value>(&text).expect("json")["records"][0];
-    assert!(record["lawful_basis"].as_str().expect("basis").contains("litra e"), "{record}");
+    assert!(
+        record["lawful_basis"].as_str().expect("basis").contains("litra e"),
+        "{record}"
+    );
     let signoffs = record["signoffs"].as_array().expect("signoffs");
     assert_eq!(signoffs.len(), 3, "{record}");
-    assert!(signoffs.iter().all(|s| s.get("name").is_none() && s["date"].as_str().is_some()));
+    assert!(
+        signoffs
+            .iter()
+            .all(|s| s.get("name").is_none() && s["date"].as_str().is_some())
+    );
 
-    let config = repo.read("aispec.toml").replace("[register]\n", "[register]\nshow_names = true\n");
+    let config = repo
+        .read("aispec.toml")
+        .replace("[register]\n", "[register]\nshow_names = true\n");
     repo.write("aispec.toml", config);
     let named = records(&repo, &["klarsprog"]);
     assert_eq!(named[0]["signoffs"][0]["name"], "Bo Hansen");
@@ -133,8 +176,15 @@ fn html_goes_to_a_file_and_an_unknown_id_is_refused() {
     run.expect_code(0);
     let html = repo.read("register.html");
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
-    assert!(html.contains("Korrekturlæser") && html.contains("lawful_basis"), "{html}");
+    assert!(
+        html.contains("Korrekturlæser") && html.contains("lawful_basis"),
+        "{html}"
+    );
     let unknown = repo.run(&["register", "nope"]);
     unknown.expect_code(2);
-    assert!(unknown.stderr.contains("no specialist or screening `nope`"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("no specialist or screening `nope`"),
+        "{}",
+        unknown.stderr
+    );
 }

@@ -48,8 +48,14 @@ fn saved_run(id: &str, started_at: &str, passed: usize, total: usize) -> String 
 /// The shipped workspace with two saved runs and a deployed snapshot for klarsprog, so its page has every part.
 fn shipped_with_history() -> TestRepo {
     let repo = TestRepo::shipped();
-    repo.write("evals/baseline.json", saved_run("klarsprog", "2026-11-01T10:00:00Z", 4, 5));
-    repo.write("evals/2026-11-20.json", saved_run("klarsprog", "2026-11-20T10:00:00Z", 5, 5));
+    repo.write(
+        "evals/baseline.json",
+        saved_run("klarsprog", "2026-11-01T10:00:00Z", 4, 5),
+    );
+    repo.write(
+        "evals/2026-11-20.json",
+        saved_run("klarsprog", "2026-11-20T10:00:00Z", 5, 5),
+    );
     repo.write(
         "deployed/production.json",
         serde_json::json!({
@@ -67,26 +73,54 @@ fn shipped_with_history() -> TestRepo {
 fn the_public_site_leaves_out_what_is_internal() {
     let repo = shipped_with_history();
     let public = build(&repo, "public", false);
-    assert!(!public.join("eksempel-afvist.html").exists(), "a refused use case is not public");
+    assert!(
+        !public.join("eksempel-afvist.html").exists(),
+        "a refused use case is not public"
+    );
     let index = page(&public, "index.html");
     assert!(!index.contains("EKSEMPEL"), "{index}");
-    assert!(index.contains("Klarsprog") && index.contains("Stillingsopslag"), "{index}");
+    assert!(
+        index.contains("Klarsprog") && index.contains("Stillingsopslag"),
+        "{index}"
+    );
     let klarsprog = page(&public, "klarsprog.html");
-    for internal in ["Brugerrejsen", "Test Builder", "Handlingslisten</caption>", "Brugernes feedback"] {
+    for internal in [
+        "Brugerrejsen",
+        "Test Builder",
+        "Handlingslisten</caption>",
+        "Brugernes feedback",
+    ] {
         assert!(!klarsprog.contains(internal), "`{internal}` on the public page");
     }
-    assert!(klarsprog.contains("1.0.0") && klarsprog.contains("abcdef0"), "deployed version and commit shown");
-    assert!(klarsprog.contains("100 %") && klarsprog.contains("80 %"), "pass rates over the saved runs");
-    assert!(klarsprog.contains("Algorithm Register Metadata Standard"), "the record is on the page");
+    assert!(
+        klarsprog.contains("1.0.0") && klarsprog.contains("abcdef0"),
+        "deployed version and commit shown"
+    );
+    assert!(
+        klarsprog.contains("100 %") && klarsprog.contains("80 %"),
+        "pass rates over the saved runs"
+    );
+    assert!(
+        klarsprog.contains("Algorithm Register Metadata Standard"),
+        "the record is on the page"
+    );
     let records: serde_json::Value = serde_json::from_str(&page(&public, "register.json")).expect("json");
     assert_eq!(records.as_array().map(Vec::len), Some(5), "{records}");
     assert_eq!(records[1]["status"], "in use", "klarsprog runs in production");
 
     let internal = build(&repo, "internal", true);
     let index = page(&internal, "index.html");
-    assert!(index.contains("EKSEMPEL (afvist)") && index.contains("afvist"), "{index}");
+    assert!(
+        index.contains("EKSEMPEL (afvist)") && index.contains("afvist"),
+        "{index}"
+    );
     let klarsprog = page(&internal, "klarsprog.html");
-    for shown in ["Brugerrejsen", "Test Builder", "Handlingslisten</caption>", "Intern udgave"] {
+    for shown in [
+        "Brugerrejsen",
+        "Test Builder",
+        "Handlingslisten</caption>",
+        "Intern udgave",
+    ] {
         assert!(klarsprog.contains(shown), "`{shown}` missing on the internal page");
     }
 }
@@ -163,7 +197,9 @@ fn check_in_browser(site: &Path, screenshot: Option<&Path>) -> serde_json::Value
     if let Some(png) = screenshot {
         cmd.arg("--screenshot").arg(format!("index.html={}", png.display()));
     }
-    let out = cmd.output().expect("node runs (Node 20 is needed for the browser test)");
+    let out = cmd
+        .output()
+        .expect("node runs (Node 20 is needed for the browser test)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.code() != Some(2),
@@ -189,7 +225,11 @@ fn every_page_passes_in_a_real_browser() {
     let report = check_in_browser(&site, Some(&png));
     assert_eq!(report["ok"], true, "{report:#}");
     let pages = report["pages"].as_array().expect("pages");
-    assert_eq!(pages.len(), 7, "five specialists, the refused example and the portfolio: {report:#}");
+    assert_eq!(
+        pages.len(),
+        7,
+        "five specialists, the refused example and the portfolio: {report:#}"
+    );
     let index = pages.iter().find(|p| p["page"] == "index.html").expect("index");
     assert_eq!(index["charts"].as_array().map(Vec::len), Some(1), "{index}");
     assert!(std::fs::metadata(&png).expect("screenshot").len() > 10_000);
@@ -204,7 +244,11 @@ fn every_page_passes_in_a_real_browser() {
         assert_eq!(report["ok"], true, "{report:#}");
         let pages = report["pages"].as_array().expect("pages");
         let klarsprog = pages.iter().find(|p| p["page"] == "klarsprog.html").expect("klarsprog");
-        assert_eq!(klarsprog["charts"].as_array().map(Vec::len), Some(1), "the eval chart: {klarsprog}");
+        assert_eq!(
+            klarsprog["charts"].as_array().map(Vec::len),
+            Some(1),
+            "the eval chart: {klarsprog}"
+        );
         let expected = if internal { 7 } else { 6 };
         assert_eq!(pages.len(), expected, "{report:#}");
     }
@@ -239,7 +283,11 @@ fn status_save_writes_the_deployed_state_that_the_site_shows() {
     assert!(model["git_commit"].as_str().is_some_and(|c| c.len() == 40), "{model}");
 
     r.run(&["status", "--target", "test", "--save"]).expect_code(0);
-    assert_eq!(r.repo.read("deployed/test.json"), text, "nothing changed, so the file is not rewritten");
+    assert_eq!(
+        r.repo.read("deployed/test.json"),
+        text,
+        "nothing changed, so the file is not rewritten"
+    );
 
     let admin = Api::new(&server().url, &server().admin_key);
     let mut live = r.api().model(&id).expect("model");
