@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::chart::{self, Point};
 use super::{Audience, SiteError};
 use crate::model::screening::{ActionKind, AiActCategory, Dpia, Track};
+use crate::register::public::Publisher;
 use crate::register::{Context, Portfolio, Record, UseCase};
 use crate::signoff::State;
 use crate::workspace::Workspace;
@@ -61,11 +62,12 @@ pub struct Model<'a> {
     pub withheld: usize,
     ws: &'a Workspace,
     show_names: bool,
+    publisher: &'a crate::register::public::Publisher,
 }
 
 impl<'a> Model<'a> {
     /// Picks the use cases for the audience and builds their records.
-    pub fn new(ws: &'a Workspace, cx: &Context<'_>, portfolio: &'a Portfolio, audience: Audience) -> Self {
+    pub fn new(ws: &'a Workspace, cx: &'a Context<'_>, portfolio: &'a Portfolio, audience: Audience) -> Self {
         let internal = audience == Audience::Internal;
         let shown: Vec<Shown<'a>> = portfolio
             .use_cases
@@ -82,6 +84,7 @@ impl<'a> Model<'a> {
             shown,
             ws,
             show_names: internal || ws.config.register.as_ref().is_some_and(|r| r.show_names),
+            publisher: &cx.publisher,
         }
     }
 
@@ -170,6 +173,7 @@ impl<'a> Model<'a> {
 
     fn use_case_page(&self, s: &Shown<'_>, repo: Option<&crate::git::Repo>) -> UseCasePage {
         let uc = s.uc;
+        let p = self.publisher;
         let internal = self.site.internal;
         let sc = uc.screening.as_ref();
         let commits = match (repo, uc.is_specialist()) {
@@ -197,9 +201,9 @@ impl<'a> Model<'a> {
             site: self.site.clone(),
             id: s.record.id.clone(),
             name: s.record.name.clone(),
-            description: uc.spec.as_ref().map(|sp| sp.description.clone()),
+            description: uc.spec.as_ref().map(|sp| p.text(&sp.description)),
             outcome: sc.map(|x| chart::outcome_da(x.result.outcome)),
-            why: sc.map(why).unwrap_or_default(),
+            why: sc.map(|x| why(p, x)).unwrap_or_default(),
             action_counts: sc.map(|x| {
                 let n = |k: ActionKind| x.result.actions.iter().filter(|a| a.kind == k).count();
                 ActionCounts {
@@ -209,12 +213,12 @@ impl<'a> Model<'a> {
                 }
             }),
             actions: if internal {
-                sc.map(actions).unwrap_or_default()
+                sc.map(|x| actions(p, x)).unwrap_or_default()
             } else {
                 Vec::new()
             },
             journey: if internal {
-                uc.journey.as_ref().map(journey)
+                uc.journey.as_ref().map(|j| journey(p, j))
             } else {
                 None
             },
@@ -347,7 +351,7 @@ fn kind_da(k: ActionKind) -> &'static str {
     }
 }
 
-fn why(sc: &crate::model::screening::Screening) -> Vec<WhyRow> {
+fn why(p: &Publisher, sc: &crate::model::screening::Screening) -> Vec<WhyRow> {
     Track::ALL
         .iter()
         .map(|t| WhyRow {
@@ -360,8 +364,8 @@ fn why(sc: &crate::model::screening::Screening) -> Vec<WhyRow> {
                 .map(|rs| {
                     rs.iter()
                         .map(|r| Reason {
-                            text: r.text.clone(),
-                            change: r.change.clone(),
+                            text: p.text(&r.text),
+                            change: p.text(&r.change),
                         })
                         .collect()
                 })
@@ -370,29 +374,34 @@ fn why(sc: &crate::model::screening::Screening) -> Vec<WhyRow> {
         .collect()
 }
 
-fn actions(sc: &crate::model::screening::Screening) -> Vec<ActionRow> {
+fn actions(p: &Publisher, sc: &crate::model::screening::Screening) -> Vec<ActionRow> {
     sc.result
         .actions
         .iter()
         .map(|a| ActionRow {
             kind: kind_da(a.kind),
-            text: a.text.clone(),
-            source: a.source.clone(),
+            text: p.text(&a.text),
+            source: a.source.as_deref().map(|src| p.text(src)),
         })
         .collect()
 }
 
-fn journey(j: &crate::model::journey::Journey) -> JourneyView {
+fn journey(p: &Publisher, j: &crate::model::journey::Journey) -> JourneyView {
+    let all = |v: &[String]| v.iter().map(|t| p.text(t)).collect();
     JourneyView {
-        trigger: j.trigger.clone(),
-        personas: j.personas.iter().map(|p| format!("{}: {}", p.role, p.need)).collect(),
-        steps_today: j.steps_today.clone(),
-        steps_with_specialist: j.steps_with_specialist.clone(),
-        pain_points: j.pain_points.clone(),
+        trigger: p.text(&j.trigger),
+        personas: j
+            .personas
+            .iter()
+            .map(|x| p.text(&format!("{}: {}", x.role, x.need)))
+            .collect(),
+        steps_today: all(&j.steps_today),
+        steps_with_specialist: all(&j.steps_with_specialist),
+        pain_points: all(&j.pain_points),
         success: j
             .success_criteria
             .iter()
-            .map(|c| format!("{}: {}", c.criterion, c.measure))
+            .map(|c| p.text(&format!("{}: {}", c.criterion, c.measure)))
             .collect(),
     }
 }

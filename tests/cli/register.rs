@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{TestRepo, repo_root};
+use crate::support::{SHIPPED, TestRepo, repo_root};
 
 fn schema() -> jsonschema::Validator {
     let text = std::fs::read_to_string(repo_root().join("schemas/register-record.schema.json")).expect("schema");
@@ -50,13 +50,7 @@ fn every_record_of_the_shipped_workspace_validates_against_the_schema() {
         assert!(errors.is_empty(), "{}: {errors:?}", r["id"]);
     }
     let ids: Vec<&str> = records.iter().filter_map(|r| r["id"].as_str()).collect();
-    for id in [
-        "aarhusai-start",
-        "klarsprog",
-        "korrekturlaeser",
-        "opsummering",
-        "stillingsopslag",
-    ] {
+    for id in SHIPPED {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
     let klarsprog = records.iter().find(|r| r["id"] == "klarsprog").expect("klarsprog");
@@ -186,5 +180,41 @@ fn html_goes_to_a_file_and_an_unknown_id_is_refused() {
         unknown.stderr.contains("no specialist or screening `nope`"),
         "{}",
         unknown.stderr
+    );
+}
+
+/// The refused example in the shipped screenings is what the tool makes from its answers file (regenerate with
+/// `tests/fixtures/make-screenings.sh`).
+#[test]
+fn the_refused_example_is_made_by_the_tool() {
+    let repo = TestRepo::init();
+    let answers = std::fs::read_to_string(crate::support::fixtures().join("answers/eksempel-afvist.answers.toml"))
+        .expect("answers");
+    repo.write("a.answers.toml", answers);
+    repo.run_with(
+        &[
+            "screen",
+            "--answers",
+            "a.answers.toml",
+            "--id",
+            "eksempel-afvist",
+            "--by",
+            "AarhusAI Builder-gruppen",
+            "--no-commit",
+        ],
+        &[("SOURCE_DATE_EPOCH", "1795910400")],
+    )
+    .expect_code(1);
+    for file in ["screening.toml", "report.md"] {
+        let rel = format!("screenings/eksempel-afvist/{file}");
+        let shipped = std::fs::read_to_string(repo_root().join(&rel)).unwrap_or_default();
+        assert!(
+            shipped == repo.read(&rel),
+            "{rel} differs from what the tool makes; regenerate with `tests/fixtures/make-screenings.sh`"
+        );
+    }
+    assert!(
+        repo.read("screenings/eksempel-afvist/screening.toml")
+            .contains("outcome = \"refused\"")
     );
 }

@@ -309,3 +309,38 @@ fn status_save_writes_the_deployed_state_that_the_site_shows() {
     let register = r.run(&["register", &id, "--format", "json"]);
     assert_eq!(register.json()["records"][0]["status"], "in use", "{}", register.stdout);
 }
+
+#[test]
+fn personal_data_and_internal_urls_never_reach_a_page() {
+    let repo = TestRepo::shipped();
+    let spec = repo.read("specialists/klarsprog/specialist.toml").replace(
+        "Omskriver breve og tekster",
+        "Spørg jens.hansen@aarhus.dk eller se https://intranet.aarhuskommune.local/klarsprog. Omskriver breve og tekster",
+    );
+    repo.write("specialists/klarsprog/specialist.toml", spec);
+    let journey = repo.read("screenings/klarsprog/journey.toml").replace(
+        "En medarbejder skal skrive",
+        "Borger 010203-1234 ringer, og en medarbejder skal skrive",
+    );
+    repo.write("screenings/klarsprog/journey.toml", journey);
+    for internal in [false, true] {
+        let site = build(&repo, if internal { "internal" } else { "public" }, internal);
+        for name in ["index.html", "klarsprog.html", "register.json"] {
+            let text = page(&site, name);
+            for secret in ["jens.hansen", "010203", "intranet.aarhuskommune"] {
+                assert!(!text.contains(secret), "`{secret}` in {name} (internal: {internal})");
+            }
+        }
+        let klarsprog = page(&site, "klarsprog.html");
+        assert!(
+            klarsprog.contains("[intern adresse]"),
+            "the URL is replaced, not dropped silently"
+        );
+        if internal {
+            assert!(
+                klarsprog.contains("ringer, og en medarbejder"),
+                "the journey is shown, redacted"
+            );
+        }
+    }
+}

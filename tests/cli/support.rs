@@ -6,6 +6,15 @@ use std::process::Command;
 
 pub mod stub;
 
+/// The specialists (and their screenings) shipped in the repository.
+pub const SHIPPED: [&str; 5] = [
+    "aarhusai-start",
+    "klarsprog",
+    "korrekturlaeser",
+    "opsummering",
+    "stillingsopslag",
+];
+
 /// Fixed author and date so commits and snapshots are reproducible.
 pub const AUTHOR_DATE: &str = "1767225600 +0100";
 
