@@ -218,3 +218,16 @@ fn the_refused_example_is_made_by_the_tool() {
             .contains("outcome = \"refused\"")
     );
 }
+
+#[test]
+fn the_human_summary_of_the_shipped_register() {
+    let repo = TestRepo::shipped();
+    let run = repo.run(&["register"]);
+    crate::assert_run_snapshot!("register_shipped", repo, run);
+    let config = repo
+        .read("aispec.toml")
+        .replace("contact = \"ai-register@aarhus.example.dk\"\n", "");
+    repo.write("aispec.toml", config);
+    let missing = repo.run(&["register", "klarsprog", "eksempel-afvist"]);
+    crate::assert_run_snapshot!("register_missing_contact", repo, missing);
+}

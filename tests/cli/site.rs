@@ -344,3 +344,16 @@ fn personal_data_and_internal_urls_never_reach_a_page() {
         }
     }
 }
+
+#[test]
+fn site_says_what_it_wrote_and_what_it_left_out() {
+    let repo = TestRepo::shipped();
+    let run = repo.run(&["site", "--out", "public"]);
+    crate::assert_run_snapshot!("site_public_summary", repo, run);
+    let json = repo.run(&["site", "--out", "internal", "--internal", "--format", "json"]);
+    json.expect_code(0);
+    let built = json.json();
+    assert_eq!(built["audience"], "internal");
+    assert_eq!(built["withheld"], 0);
+    assert_eq!(built["use_cases"].as_array().map(Vec::len), Some(6), "{built}");
+}
