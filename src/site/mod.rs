@@ -5,6 +5,7 @@
 
 pub mod chart;
 pub mod pages;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 

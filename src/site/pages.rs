@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::chart::{self, Point};
+use super::words::{ai_act_da, dpia_da, kind_da, record_rows, state_da, track_da};
 use super::{Audience, SiteError};
-use crate::model::screening::{ActionKind, AiActCategory, Dpia, Track};
+use crate::model::screening::{ActionKind, Track};
 use crate::register::public::Publisher;
 use crate::register::{Context, Portfolio, Record, UseCase};
-use crate::signoff::State;
 use crate::workspace::Workspace;
 
 /// The minijinja environment over the given templates.
@@ -180,22 +180,7 @@ impl<'a> Model<'a> {
             (Some(r), true) => signoff_commits(self.ws, r, &uc.row.id),
             _ => BTreeMap::new(),
         };
-        let signoffs = uc
-            .signoff
-            .as_ref()
-            .map(|st| {
-                st.valid
-                    .iter()
-                    .map(|so| SignoffRow {
-                        role: so.role.clone(),
-                        date: so.at.get(..10).unwrap_or(&so.at).to_owned(),
-                        content_hash: short_hash(&so.content_hash),
-                        commit: commits.get(&(so.role.clone(), so.at.clone())).cloned(),
-                        name: self.show_names.then(|| so.by.clone()),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let signoffs = self.signoff_rows(uc, &commits);
         let evals: Vec<(String, f64)> = uc.evals.iter().map(|e| (e.run.clone(), e.pass_rate)).collect();
         UseCasePage {
             site: self.site.clone(),
@@ -224,17 +209,7 @@ impl<'a> Model<'a> {
             },
             signoffs,
             state: state_da(uc),
-            deployed: uc
-                .deployed
-                .iter()
-                .map(|(t, m)| DeployRow {
-                    target: t.clone(),
-                    version: m.version.clone(),
-                    drift: m.drift,
-                    active: m.is_active,
-                    commit: m.git_commit.as_deref().map(|c| c.chars().take(7).collect()),
-                })
-                .collect(),
+            deployed: deploy_rows(uc),
             eval_chart: (!evals.is_empty()).then(|| chart::pass_rates(&evals)),
             evals: uc
                 .evals
@@ -255,6 +230,40 @@ impl<'a> Model<'a> {
             gaps: s.record.gaps.iter().map(|g| (*g).to_owned()).collect(),
         }
     }
+}
+
+impl Model<'_> {
+    /// The valid sign-offs of the current content, with the commit that recorded each.
+    fn signoff_rows(&self, uc: &UseCase, commits: &BTreeMap<(String, String), String>) -> Vec<SignoffRow> {
+        uc.signoff
+            .as_ref()
+            .map(|st| {
+                st.valid
+                    .iter()
+                    .map(|so| SignoffRow {
+                        role: so.role.clone(),
+                        date: so.at.get(..10).unwrap_or(&so.at).to_owned(),
+                        content_hash: short_hash(&so.content_hash),
+                        commit: commits.get(&(so.role.clone(), so.at.clone())).cloned(),
+                        name: self.show_names.then(|| so.by.clone()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn deploy_rows(uc: &UseCase) -> Vec<DeployRow> {
+    uc.deployed
+        .iter()
+        .map(|(t, m)| DeployRow {
+            target: t.clone(),
+            version: m.version.clone(),
+            drift: m.drift,
+            active: m.is_active,
+            commit: m.git_commit.as_deref().map(|c| c.chars().take(7).collect()),
+        })
+        .collect()
 }
 
 fn site_info(ws: &Workspace, internal: bool) -> SiteInfo {
@@ -305,50 +314,6 @@ fn signoff_commits(ws: &Workspace, repo: &crate::git::Repo, id: &str) -> BTreeMa
                 .map(move |s| ((s.role.clone(), s.at.clone()), e.commit.short.clone()))
         })
         .collect()
-}
-
-fn state_da(uc: &UseCase) -> &'static str {
-    match uc.row.state {
-        Some(State::Approved) => "godkendt",
-        Some(State::InReview) => "til godkendelse",
-        Some(State::Blocked) => "blokeret",
-        Some(State::Draft) => "kladde",
-        None => "ukendt",
-    }
-}
-
-fn ai_act_da(c: AiActCategory) -> &'static str {
-    match c {
-        AiActCategory::Prohibited => "forbudt",
-        AiActCategory::HighRisk => "højrisiko",
-        AiActCategory::Transparency => "gennemsigtighedskrav",
-        AiActCategory::Minimal => "minimal risiko",
-    }
-}
-
-fn dpia_da(d: Dpia) -> &'static str {
-    match d {
-        Dpia::Required => "påkrævet",
-        Dpia::Recommended => "anbefalet",
-        Dpia::NotRequired => "ikke påkrævet",
-    }
-}
-
-fn track_da(t: Track) -> &'static str {
-    match t {
-        Track::Complexity => "Kan vi?",
-        Track::Law => "Må vi?",
-        Track::Ethics => "Bør vi?",
-    }
-}
-
-fn kind_da(k: ActionKind) -> &'static str {
-    match k {
-        ActionKind::Task => "opgave",
-        ActionKind::Consideration => "overvejelse",
-        ActionKind::Rule => "regel",
-        ActionKind::Stop => "stop",
-    }
 }
 
 fn why(p: &Publisher, sc: &crate::model::screening::Screening) -> Vec<WhyRow> {
@@ -404,45 +369,6 @@ fn journey(p: &Publisher, j: &crate::model::journey::Journey) -> JourneyView {
             .map(|c| p.text(&format!("{}: {}", c.criterion, c.measure)))
             .collect(),
     }
-}
-
-/// The record as label/value rows, in the standard's order.
-pub fn record_rows(r: &Record) -> Vec<(String, String)> {
-    let mut rows: Vec<(&str, Option<String>)> = vec![
-        ("Navn (name)", Some(r.name.clone())),
-        ("Organisation (organization)", r.organization.clone()),
-        ("Afdeling (department)", r.department.clone()),
-        ("Geografisk område (area)", r.area.clone()),
-        ("Domæne (domain)", r.domain.clone()),
-        ("Kort beskrivelse (description_short)", r.description_short.clone()),
-        ("Type (type)", Some(r.kind.to_owned())),
-        ("Status (status)", Some(r.status.to_owned())),
-        ("Formål (goal)", r.goal.clone()),
-        ("Påvirkning (impact)", r.impact.clone()),
-        ("Proportionalitet (proportionality)", r.proportionality.clone()),
-        (
-            "Beslutningsproces (decision_making_process)",
-            r.decision_making_process.clone(),
-        ),
-        (
-            "Menneskelig indgriben (human_intervention)",
-            r.human_intervention.clone(),
-        ),
-        ("Risikostyring (risks)", r.risks.clone()),
-        ("Risikokategori (risk_category)", r.risk_category.map(str::to_owned)),
-        ("Retsgrundlag (lawful_basis)", r.lawful_basis.clone()),
-        ("DPIA (dpia)", r.dpia.map(str::to_owned)),
-        ("FRIA (fria)", r.fria.map(str::to_owned)),
-        ("Leverandør (provider)", r.provider.clone()),
-        ("Modeller (models)", (!r.models.is_empty()).then(|| r.models.join(", "))),
-        ("Data (source_data)", r.source_data.clone()),
-        ("Metoder (methods_and_models)", r.methods_and_models.clone()),
-        ("Overvågning (monitoring)", r.monitoring.clone()),
-        ("Kontakt (contact_email)", r.contact_email.clone()),
-        ("Webside (website)", r.website.clone()),
-    ];
-    rows.retain(|(_, v)| v.is_some());
-    rows.into_iter().filter_map(|(k, v)| Some((k.to_owned(), v?))).collect()
 }
 
 /// The portfolio page.
