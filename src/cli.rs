@@ -75,6 +75,8 @@ pub enum Command {
     Knowledge(commands::knowledge::Args),
     /// Run test cases against models or the deployed platform, and compare with a saved run.
     Eval(commands::eval::Args),
+    /// Users' ratings and usage per deployed specialist; draft test cases from thumbs down.
+    Feedback(commands::feedback::Args),
     /// Show the model catalogue with the latest evaluation scores.
     Models(commands::models::Args),
     /// Write the JSON Schemas for editor support.

@@ -14,6 +14,7 @@ pub mod edit_distance;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod feedback;
 pub mod fsread;
 pub mod fsutil;
 pub mod gate;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Import(args) => commands::import::run(&ctx, args),
         Command::Export(args) => commands::export::run(&ctx, args),
         Command::Eval(args) => commands::eval::run(&ctx, args),
+        Command::Feedback(args) => commands::feedback::run(&ctx, args),
         Command::Knowledge(args) => commands::knowledge::run(&ctx, args),
         Command::Models(args) => commands::models::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),

@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod diff;
 pub mod eval;
 pub mod export;
+pub mod feedback;
 pub mod import;
 pub mod import_promptfoo;
 pub mod init;

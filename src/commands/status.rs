@@ -1,9 +1,12 @@
 //! `aispec status`: one row per use case and specialist.
 
+use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Ctx;
 use crate::error::ExitStatus;
+use crate::feedback::summary::Usage;
+use crate::feedback::texts::Thumbs;
 use crate::model::screening::Outcome;
 use crate::output::Format;
 use crate::status::{NotDeployed, Row, RowKind};
@@ -17,6 +20,11 @@ Examples:
   aispec status --format json | jq '.rows[] | select(.state != \"approved\")'
   aispec status --target production          # plus the deployed version; \"1.2.0 (drift)\" after hand edits
   aispec status --target production --save   # and write it to deployed/production.json for the site
+
+With --target, two more columns per target show use and users' ratings over [feedback] since (default 30
+days): answers and distinct chats, thumbs up and down and the share of thumbs down (\"flagged\" above
+[feedback] max_negative_share). They need an admin's API key; with another key status warns and leaves
+them out.
 
 Sign-off states are derived from the content hash: draft (no valid sign-off), in-review (some), approved (every
 required role signed the current content), blocked (the linked screening is missing, not approved or not signed
@@ -56,7 +64,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             .hint("add --target NAME (or --all-targets)")
             .into());
     }
-    let rows = if args.all_targets || !args.target.is_empty() {
+    let (mut rows, deployed, targets) = if args.all_targets || !args.target.is_empty() {
         let deployed = if args.all_targets {
             crate::platform::Deployed::read(&ws)
         } else {
@@ -65,13 +73,19 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         for (target, why) in &deployed.unavailable {
             ctx.out.warn(&format!("target {target} not shown: {why}"));
         }
-        if args.save {
-            save(ctx, &ws, &deployed)?;
-        }
-        crate::status::rows(&ws, &deployed)
+        let names = if args.all_targets {
+            deployed.targets.iter().map(|t| t.target.clone()).collect()
+        } else {
+            args.target.clone()
+        };
+        (crate::status::rows(&ws, &deployed), Some(deployed), names)
     } else {
-        crate::status::rows(&ws, &NotDeployed)
+        (crate::status::rows(&ws, &NotDeployed), None, Vec::new())
     };
+    add_usage(ctx, &ws, &targets, &mut rows)?;
+    if let (true, Some(deployed)) = (args.save, &deployed) {
+        save(ctx, &ws, deployed, &rows)?;
+    }
     match args.format {
         Format::Json => ctx.out.json(&Report { rows })?,
         Format::Human => ctx.out.print(&human(&rows, &ctx.out.out))?,
@@ -79,12 +93,17 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// Writes each target's state to `deployed/<target>.json`, under the workspace lock.
-fn save(ctx: &Ctx, ws: &Workspace, deployed: &crate::platform::Deployed) -> anyhow::Result<()> {
+/// Writes each target's state, with the use and ratings read, to `deployed/<target>.json`, under the workspace
+/// lock.
+fn save(ctx: &Ctx, ws: &Workspace, deployed: &crate::platform::Deployed, rows: &[Row]) -> anyhow::Result<()> {
     let _lock = super::lock_workspace(ctx, ws)?;
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for state in &deployed.targets {
-        let snapshot = crate::platform::snapshot::Snapshot::of(state, now.clone());
+        let mut snapshot = crate::platform::snapshot::Snapshot::of(state, now.clone());
+        snapshot.usage = rows
+            .iter()
+            .filter_map(|r| Some((r.id.clone(), r.usage.get(&state.target)?.clone())))
+            .collect();
         let rel = crate::platform::snapshot::save(ws, &snapshot)?;
         ctx.out.status(&format!(
             "saved the deployed state of {} to {}",
@@ -93,6 +112,53 @@ fn save(ctx: &Ctx, ws: &Workspace, deployed: &crate::platform::Deployed) -> anyh
         ));
     }
     Ok(())
+}
+
+/// Fills in use and satisfaction per target; a target whose key may not read them (an admin's key is needed)
+/// gets a warning and no columns, as status worked without them before.
+fn add_usage(ctx: &Ctx, ws: &Workspace, targets: &[String], rows: &mut [Row]) -> anyhow::Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let period = crate::feedback::period(ws, None)?;
+    for target in targets {
+        match crate::feedback::summary_for_target(ws, Some(target), &[], &period) {
+            Ok(summary) => {
+                for f in &summary.specialists {
+                    if let Some(row) = rows.iter_mut().find(|r| r.id == f.id) {
+                        row.usage.insert(target.clone(), Usage::of(f, &summary.since));
+                    }
+                }
+            }
+            Err(e) => {
+                let hint = e
+                    .downcast_ref::<crate::error::UserError>()
+                    .and_then(|u| u.hint.as_deref())
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                ctx.out
+                    .warn(&format!("usage and ratings on target {target} not shown: {e:#}{hint}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The two usage cells of a row on one target: answers and chats, then thumbs and the share of thumbs down.
+fn usage_cells(u: Option<&Usage>, thumbs: Thumbs, style: &crate::output::Style) -> [Cell; 2] {
+    let Some(u) = u else {
+        return [Cell::new("—"), Cell::new("—")];
+    };
+    let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
+    let used = format!("{} msgs\n{} chats", known(u.messages), known(u.chats));
+    let share = crate::feedback::render::share_cell(u.negative_share, u.flagged, style);
+    let rating = format!("{} {} {} {}\n{}", thumbs.up, u.up, thumbs.down, u.down, share.content());
+    let rating = if u.flagged && style.enabled() {
+        Cell::new(rating).fg(comfy_table::Color::Red)
+    } else {
+        Cell::new(rating)
+    };
+    [Cell::new(used), rating]
 }
 
 fn human(rows: &[Row], style: &crate::output::Style) -> String {
@@ -113,6 +179,12 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
     .map(|s| (*s).to_owned())
     .collect();
     header.extend(targets.iter().map(|t| format!("Deployed {t}")));
+    let usage_targets: std::collections::BTreeSet<&String> = rows.iter().flat_map(|r| r.usage.keys()).collect();
+    for t in &usage_targets {
+        header.push(format!("Use {t}"));
+        header.push(format!("Rating {t}"));
+    }
+    let thumbs = Thumbs::for_output(style.enabled());
     let mut table = crate::output::table(header);
     let mut notes = Vec::new();
     let dash = || "—".to_owned();
@@ -169,7 +241,14 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
             last,
         ];
         cells.extend(targets.iter().map(|t| r.deployed.get(*t).cloned().unwrap_or_else(dash)));
+        let mut cells: Vec<Cell> = cells.into_iter().map(Cell::new).collect();
+        for t in &usage_targets {
+            cells.extend(usage_cells(r.usage.get(*t), thumbs, style));
+        }
         table.add_row(cells);
+    }
+    if style.enabled() && !usage_targets.is_empty() {
+        table.enforce_styling();
     }
     let mut out = format!("{table}\n");
     for n in notes {

@@ -30,6 +30,9 @@ pub struct Config {
     /// Evaluation settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eval: Option<EvalSettings>,
+    /// When users' ratings flag a specialist in `aispec feedback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackSettings>,
     /// Contact details the personal-data scan accepts everywhere (screenings, journeys, suites and every
     /// specialist); a specialist's own `[privacy] allow` adds to it.
     #[serde(default, skip_serializing_if = "crate::model::specialist::Privacy::is_empty")]
@@ -245,4 +248,22 @@ pub struct EvalSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub tolerance: Option<f64>,
+}
+
+/// Settings for `aispec feedback` and the satisfaction columns of `aispec status`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackSettings {
+    /// A specialist is flagged when its share of thumbs down is above this (0–1, default 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub max_negative_share: Option<f64>,
+    /// Ratings a specialist needs in the period before it can be flagged, so one vote does not (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub min_ratings: Option<u32>,
+    /// The period read when `--since` is not given, such as `30d`, `2w` or `12h` (default `30d`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]+[hdw]$"))]
+    pub since: Option<String>,
 }

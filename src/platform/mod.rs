@@ -8,6 +8,7 @@ pub mod diff;
 pub mod endpoints;
 pub mod error;
 pub mod export;
+pub mod feedback;
 pub mod groups;
 pub mod import;
 pub mod knowledge;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::state::{DeployedModel, TargetState};
+use crate::feedback::summary::Usage;
 use crate::workspace::Workspace;
 
 /// Folder of saved snapshots, one file per target. Not under `.aispec/`, whose cache is git-ignored.
@@ -28,6 +29,9 @@ pub struct Snapshot {
     pub saved_at: String,
     /// This workspace's models on the target, sorted by id.
     pub models: Vec<DeployedModel>,
+    /// Use and users' ratings per specialist id, when the key could read them (an admin's key).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub usage: BTreeMap<String, Usage>,
 }
 
 impl Snapshot {
@@ -38,6 +42,7 @@ impl Snapshot {
             target: state.target.clone(),
             saved_at,
             models: state.models.clone(),
+            usage: BTreeMap::new(),
         }
     }
 
@@ -61,7 +66,7 @@ pub fn save(ws: &Workspace, snapshot: &Snapshot) -> anyhow::Result<PathBuf> {
         .read_text(&rel, crate::fsread::Limit::TEXT)
         .ok()
         .and_then(|t| serde_json::from_str::<Snapshot>(&t).ok())
-        .is_some_and(|old| old.models == snapshot.models);
+        .is_some_and(|old| old.models == snapshot.models && old.usage == snapshot.usage);
     if same {
         return Ok(rel);
     }
@@ -115,6 +120,14 @@ impl Snapshots {
             }
         }
         out
+    }
+
+    /// Per target, the saved use and ratings of this id.
+    pub fn usage(&self, id: &str) -> Vec<(&str, &Usage)> {
+        self.targets
+            .iter()
+            .filter_map(|(t, s)| s.usage.get(id).map(|u| (t.as_str(), u)))
+            .collect()
     }
 
     /// Per target, the model deployed with this id.

@@ -43,6 +43,8 @@ pub struct UseCase {
     pub deployed: Vec<(String, DeployedModel)>,
     /// Pass rate per saved eval run that tested it, oldest first.
     pub evals: Vec<EvalPoint>,
+    /// Use and users' ratings per target, from `deployed/*.json`.
+    pub usage: Vec<(String, crate::feedback::summary::Usage)>,
 }
 
 impl UseCase {
@@ -127,6 +129,11 @@ impl Portfolio {
                     Vec::new()
                 };
                 let evals = eval_points(&runs, &row.id);
+                let usage = snapshots
+                    .usage(&row.id)
+                    .into_iter()
+                    .map(|(t, u)| (t.to_owned(), u.clone()))
+                    .collect();
                 UseCase {
                     spec: loaded.and_then(|s| s.spec.as_ref()).map(|d| d.value.clone()),
                     test_cases: loaded.and_then(|s| s.tests.as_ref()).map_or(0, |t| t.value.cases.len()),
@@ -135,6 +142,7 @@ impl Portfolio {
                     journey,
                     deployed,
                     evals,
+                    usage,
                     row,
                 }
             })

@@ -225,7 +225,7 @@ impl<'a> Model<'a> {
                 date: c.date.get(..10).unwrap_or(&c.date).to_owned(),
                 author: internal.then(|| c.author.clone()),
             }),
-            feedback: if internal { feedback(uc) } else { None },
+            feedback: if internal { Some(feedback(uc)) } else { None },
             record: record_rows(&s.record),
             gaps: s.record.gaps.iter().map(|g| (*g).to_owned()).collect(),
         }
@@ -278,10 +278,32 @@ fn site_info(ws: &Workspace, internal: bool) -> SiteInfo {
     }
 }
 
-/// Users' feedback on the specialist. A named gap until the feedback summary lands in the library; the
-/// internal page says so instead of inventing numbers.
-fn feedback(_uc: &UseCase) -> Option<String> {
-    Some("Brugernes feedback vises her, når aispec kan læse den fra platformen.".to_owned())
+/// Users' use and ratings per target, from the saved snapshots (`status --target T --save` with an admin's
+/// key reads them); shown on the internal site only.
+fn feedback(uc: &UseCase) -> Vec<String> {
+    uc.usage
+        .iter()
+        .map(|(target, u)| {
+            let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
+            let share = u
+                .negative_share
+                .map(|s| format!(", {} tommel ned", crate::register::build::percent(s)))
+                .unwrap_or_default();
+            let flag = if u.flagged {
+                " – over grænsen for utilfredshed"
+            } else {
+                ""
+            };
+            format!(
+                "{target}, seneste {}: {} svar i {} samtaler; {} tommel op, {} tommel ned{share}{flag}",
+                u.since,
+                known(u.messages),
+                known(u.chats),
+                u.up,
+                u.down
+            )
+        })
+        .collect()
 }
 
 fn version_text(m: &crate::platform::DeployedModel) -> String {
@@ -423,7 +445,7 @@ pub struct UseCasePage {
     eval_chart: Option<String>,
     evals: Vec<EvalRow>,
     last_change: Option<LastChange>,
-    feedback: Option<String>,
+    feedback: Option<Vec<String>>,
     record: Vec<(String, String)>,
     gaps: Vec<String>,
 }

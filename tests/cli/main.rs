@@ -35,6 +35,7 @@ mod deploy_faults;
 mod deploy_repo;
 mod deploy_scale;
 mod fault_proxy;
+mod feedback;
 mod import_export;
 mod import_files;
 mod openwebui;

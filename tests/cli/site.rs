@@ -61,7 +61,9 @@ fn shipped_with_history() -> TestRepo {
         serde_json::json!({
             "format": 1, "target": "production", "saved_at": "2026-11-28T06:00:00Z",
             "models": [{"id": "klarsprog", "version": "1.0.0", "content_hash": "sha256:00", "git_commit": "abcdef0123",
-                        "source_path": "specialists/klarsprog", "drift": true, "is_active": true}]
+                        "source_path": "specialists/klarsprog", "drift": true, "is_active": true}],
+            "usage": {"klarsprog": {"since": "30d", "messages": 120, "chats": 40, "up": 10, "down": 2,
+                                    "negative_share": 0.1667, "flagged": false}}
         })
         .to_string(),
     );
@@ -120,6 +122,7 @@ fn the_public_site_leaves_out_what_is_internal() {
         "Test Builder",
         "Handlingslisten</caption>",
         "Intern udgave",
+        "120 svar i 40 samtaler; 10 tommel op, 2 tommel ned, 17 % tommel ned",
     ] {
         assert!(klarsprog.contains(shown), "`{shown}` missing on the internal page");
     }
@@ -301,6 +304,26 @@ fn status_save_writes_the_deployed_state_that_the_site_shows() {
         .cloned()
         .expect("model");
     assert_eq!(model["drift"], true, "{drifted}");
+
+    let saved_usage = |key: &str| {
+        r.repo
+            .run_with(
+                &["status", "--target", "test", "--save"],
+                &[(crate::deploy_repo::KEY_ENV, key)],
+            )
+            .expect_code(0);
+        let snap: serde_json::Value = serde_json::from_str(&r.repo.read("deployed/test.json")).expect("json");
+        snap["usage"][id.as_str()].clone()
+    };
+    assert_eq!(
+        saved_usage(&r.key),
+        serde_json::Value::Null,
+        "a builder's key cannot read ratings"
+    );
+    let usage = saved_usage(&server().admin_key);
+    assert_eq!(usage["up"], 0, "an admin's key saves use and ratings: {usage}");
+    let internal = build(&r.repo, "internal", true);
+    assert!(page(&internal, &format!("{id}.html")).contains("0 tommel op, 0 tommel ned"));
 
     let site = build(&r.repo, "site", false);
     let html = page(&site, &format!("{id}.html"));
