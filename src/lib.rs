@@ -26,6 +26,7 @@ pub mod id;
 pub mod knowledge;
 pub mod lock;
 pub mod model;
+pub mod msg;
 pub mod output;
 pub mod personal_data;
 pub mod placeholder;
@@ -62,7 +63,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     if !cwd.is_dir() {
         return Err(error::UserError::new(format!("{} is not a folder", cwd.display())).into());
     }
+    let env_lang = std::env::var(msg::LANG_ENV).ok();
+    msg::set_language(msg::choose(
+        cli.lang,
+        env_lang.as_deref(),
+        msg::workspace_language(&cwd),
+    ));
     let ctx = Ctx {
+        lang: cli.lang,
         cwd,
         out: Output::new(cli.color, cli.quiet),
     };
@@ -88,6 +96,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Register(args) => commands::register::run(&ctx, args),
         Command::Site(args) => commands::site::run(&ctx, args),
         Command::Log(args) => commands::log::run(&ctx, args),
-        Command::Completions(args) => commands::completions::run(&ctx, args, <Cli as clap::CommandFactory>::command()),
+        Command::Completions(args) => commands::completions::run(&ctx, args, cli::command()),
     }
 }

@@ -37,6 +37,9 @@ pub struct Ctx {
     pub cwd: PathBuf,
     /// Output settings.
     pub out: Output,
+    /// `--lang` when given on the command line (messages follow [`crate::msg::language`]; `screen` and
+    /// `journey` also write their content in this language).
+    pub lang: Option<crate::model::config::Language>,
 }
 
 /// Which specialists `plan` and `deploy` look at, on which target, and what they may do to models that are

@@ -4,6 +4,7 @@ mod support;
 
 mod approve;
 mod concurrency;
+mod danish;
 mod diff;
 mod eval;
 mod eval_judge;
@@ -13,6 +14,7 @@ mod eval_promptfoo;
 mod eval_repo;
 mod generation;
 mod git_edges;
+mod help;
 mod init;
 mod journey;
 mod knowledge;
@@ -26,6 +28,7 @@ mod screen_scenarios;
 mod site;
 mod status;
 mod stub_llm;
+mod tables;
 mod validate;
 mod validate_corpus;
 

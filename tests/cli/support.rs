@@ -181,6 +181,9 @@ impl TestRepo {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.path())
             .env("NO_COLOR", "1")
+            // English unless a test asks for Danish (`--lang da`, or `AISPEC_LANG=da` through `run_with`):
+            // the workspaces `init` makes say `language = "da"`.
+            .env("AISPEC_LANG", "en")
             .env("COLUMNS", "100")
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_AUTHOR_NAME", "Test Builder")
