@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::Ctx;
 use crate::error::ExitStatus;
+use crate::msg;
 use crate::register::{Context, Portfolio};
 use crate::workspace::Workspace;
 
@@ -108,9 +109,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
 fn human(report: &crate::register::Report, style: &crate::output::Style) -> String {
     if report.records.is_empty() {
-        return "no use cases yet; start with `aispec screen ID`\n".to_owned();
+        return format!("{}\n", msg::t("register.empty"));
     }
-    let mut table = crate::output::table(["Use case", "Status", "Risk category", "DPIA", "Missing"]);
+    let mut table = crate::output::table([
+        msg::t("register.use_case"),
+        msg::t("register.status"),
+        msg::t("register.risk_category"),
+        msg::t("register.dpia"),
+        msg::t("register.missing"),
+    ]);
     for r in &report.records {
         let missing: Vec<String> = report
             .problems
@@ -123,7 +130,7 @@ fn human(report: &crate::register::Report, style: &crate::output::Style) -> Stri
             r.risk_category.unwrap_or("—").to_owned(),
             r.dpia.unwrap_or("—").to_owned(),
             if missing.is_empty() {
-                style.green("none")
+                style.green(msg::t("register.none"))
             } else {
                 style.red(&missing.join(", "))
             },
@@ -135,6 +142,7 @@ fn human(report: &crate::register::Report, style: &crate::output::Style) -> Stri
             out.push_str(&format!("{} {id}: {} — {}\n", style.dim("·"), p.message, p.hint));
         }
     }
-    out.push_str("Fields with no source in aispec are listed under `gaps` in `--format json`.\n");
+    out.push_str(msg::t("register.gaps"));
+    out.push('\n');
     out
 }

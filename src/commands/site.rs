@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use super::Ctx;
 use crate::error::ExitStatus;
+use crate::msg;
 use crate::output::Format;
 use crate::register::{Context, Portfolio};
 use crate::site::Audience;
@@ -66,17 +67,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     match args.format {
         Format::Json => ctx.out.json(&built)?,
         Format::Human => {
-            let mut text = format!(
-                "wrote {} file(s) to {}: {} use case(s)",
-                built.files.len(),
-                args.out.display(),
-                built.use_cases.len()
+            let mut text = msg::f(
+                "site.wrote",
+                &[
+                    ("files", &built.files.len()),
+                    ("out", &args.out.display()),
+                    ("shown", &built.use_cases.len()),
+                ],
             );
             if built.withheld > 0 {
-                text.push_str(&format!(
-                    ", {} not yet approved left out (--internal shows them)",
-                    built.withheld
-                ));
+                text.push_str(&msg::f("site.withheld", &[("count", &built.withheld)]));
             }
             text.push('\n');
             ctx.out.print(&text)?;

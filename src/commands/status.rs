@@ -65,8 +65,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         ));
     }
     if args.save && args.target.is_empty() && !args.all_targets {
-        return Err(crate::error::UserError::new("--save needs the targets to read")
-            .hint("add --target NAME (or --all-targets)")
+        return Err(crate::error::UserError::new(msg::t("status.save.needs_target"))
+            .hint(msg::t("status.save.needs_target_hint"))
             .into());
     }
     let (mut rows, deployed, targets) = if args.all_targets || !args.target.is_empty() {
@@ -113,10 +113,12 @@ fn save(ctx: &Ctx, ws: &Workspace, deployed: &crate::platform::Deployed, rows: &
             .filter_map(|r| Some((r.id.clone(), r.usage.get(&state.target)?.clone())))
             .collect();
         let rel = crate::platform::snapshot::save(ws, &snapshot)?;
-        ctx.out.status(&format!(
-            "saved the deployed state of {} to {}",
-            state.target,
-            crate::diagnostic::display_path(&rel)
+        ctx.out.status(&msg::f(
+            "status.save.saved",
+            &[
+                ("target", &state.target),
+                ("path", &crate::diagnostic::display_path(&rel)),
+            ],
         ));
     }
     Ok(())
