@@ -75,10 +75,11 @@ fn compared() -> EvalRepo {
 /// run's duration.
 fn stable(stdout: &str) -> String {
     let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").expect("regex");
-    let commit = regex::Regex::new(r"commit [0-9a-f]{7,40}").expect("regex");
+    // The title may wrap between "commit" and its id.
+    let commit = regex::Regex::new(r"(commit\s+)[0-9a-f]{7,40}").expect("regex");
     let seconds = regex::Regex::new(r"\d+\.\d s\n").expect("regex");
     let out = time.replace_all(stdout, "[TIME]");
-    let out = commit.replace_all(&out, "commit [COMMIT]");
+    let out = commit.replace_all(&out, "${1}[COMMIT]");
     seconds.replace_all(&out, "[SECONDS] s\n").into_owned()
 }
 
