@@ -146,6 +146,7 @@ fn eval_errors_in_both_languages() {
             ("label", &["eval", "--save=kørsel"][..]),
             ("baseline", &["eval", "--compare", "ingen"][..]),
             ("provider", &["eval", "--providers", "mistral"][..]),
+            ("drafts", &["eval", "hjaelper", "--drafts"][..]),
         ] {
             let run = repo.run_with(args, &[("AISPEC_LANG", lang)]);
             run.expect_code(2);
