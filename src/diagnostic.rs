@@ -183,15 +183,15 @@ pub fn render_human(
             current = Some(&d.file);
         }
         let severity = match d.severity {
-            Severity::Error => style.red(d.severity.as_str()),
-            Severity::Warning => style.yellow(d.severity.as_str()),
+            Severity::Error => style.red(crate::msg::t("validate.error")),
+            Severity::Warning => style.yellow(crate::msg::t("validate.warning")),
         };
         let place = format!("{}:{}", d.line, d.column);
         let field = d.field.as_deref().map(|f| format!("{f}: ")).unwrap_or_default();
         let _ = writeln!(
             out,
             "  {place:>7}  {severity}  {field}{}  {}",
-            d.message,
+            crate::msg::translate(d.code, &d.message),
             style.dim(&format!("[{}]", d.code))
         );
         // A finding at 1:1 is about the whole file; its first line would mislead.
@@ -211,7 +211,9 @@ pub fn render_human(
             let _ = writeln!(out, "  {:>7}  {}", "", style.dim(&format!("| {shown}{ellipsis}")));
         }
         if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "  {:>7}  {} {hint}", "", style.cyan("hint:"));
+            let hint = crate::msg::translate(d.code, hint);
+            let label = format!("{}:", crate::msg::t("validate.hint"));
+            let _ = writeln!(out, "  {:>7}  {} {hint}", "", style.cyan(&label));
         }
     }
     out

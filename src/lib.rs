@@ -14,6 +14,7 @@ pub mod edit_distance;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod feedback;
 pub mod fsread;
 pub mod fsutil;
 pub mod gate;
@@ -25,6 +26,7 @@ pub mod id;
 pub mod knowledge;
 pub mod lock;
 pub mod model;
+pub mod msg;
 pub mod output;
 pub mod personal_data;
 pub mod placeholder;
@@ -32,10 +34,12 @@ pub mod platform;
 pub mod profile_image;
 pub mod prompt;
 pub mod questionnaire;
+pub mod register;
 pub mod scaffold;
 pub mod schema;
 pub mod secrets;
 pub mod signoff;
+pub mod site;
 pub mod source;
 pub mod status;
 pub mod suggest;
@@ -59,7 +63,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     if !cwd.is_dir() {
         return Err(error::UserError::new(format!("{} is not a folder", cwd.display())).into());
     }
+    let env_lang = std::env::var(msg::LANG_ENV).ok();
+    msg::set_language(msg::choose(
+        cli.lang,
+        env_lang.as_deref(),
+        msg::workspace_language(&cwd),
+    ));
     let ctx = Ctx {
+        lang: cli.lang,
         cwd,
         out: Output::new(cli.color, cli.quiet),
     };
@@ -72,6 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Import(args) => commands::import::run(&ctx, args),
         Command::Export(args) => commands::export::run(&ctx, args),
         Command::Eval(args) => commands::eval::run(&ctx, args),
+        Command::Feedback(args) => commands::feedback::run(&ctx, args),
         Command::Knowledge(args) => commands::knowledge::run(&ctx, args),
         Command::Models(args) => commands::models::run(&ctx, args),
         Command::Screen(args) => commands::screen::run(&ctx, args),
@@ -81,7 +93,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Bump(args) => commands::bump::run(&ctx, args),
         Command::Approve(args) => commands::approve::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Register(args) => commands::register::run(&ctx, args),
+        Command::Site(args) => commands::site::run(&ctx, args),
         Command::Log(args) => commands::log::run(&ctx, args),
-        Command::Completions(args) => commands::completions::run(&ctx, args, <Cli as clap::CommandFactory>::command()),
+        Command::Completions(args) => commands::completions::run(&ctx, args, cli::command()),
     }
 }

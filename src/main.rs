@@ -3,19 +3,19 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = aispec::cli::Cli::parse();
+    let cli = aispec::cli::parse();
     match aispec::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(err) if aispec::error::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // The last line of defence: no key in use is ever printed, whatever a server or library said.
-            let message = format!("{err:#}");
-            eprintln!("error: {}", aispec::secrets::redact(&message));
+            let message = aispec::msg::error_chain(&err);
+            let (error, hint_label) = (aispec::msg::t("common.error"), aispec::msg::t("common.hint"));
+            eprintln!("{error} {}", aispec::secrets::redact(&message));
             if let Some(hint) = aispec::hint::of(&err) {
-                eprintln!("hint: {}", aispec::secrets::redact(&hint));
+                let hint = aispec::msg::translate("hint", &hint);
+                eprintln!("{hint_label} {}", aispec::secrets::redact(&hint));
             }
             ExitCode::from(aispec::error::status_of(&err).code())
         }

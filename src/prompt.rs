@@ -39,7 +39,19 @@ impl Terminal {
             theme,
         }
     }
+
+    /// `prompt` broken at spaces to the terminal's width. dialoguer counts the lines it must clear on redraw by
+    /// the line breaks it printed; a prompt the terminal wraps by itself takes more lines than that, which left
+    /// stale `? …` and `✔ …` lines behind and broke words where the terminal ran out of room.
+    fn fit(&self, prompt: &str) -> String {
+        // Room for the theme's "? " / "✔ " in front and " ›" or " · answer" after the last line.
+        let width = usize::from(self.term.size().1).saturating_sub(PROMPT_MARGIN).max(20);
+        crate::output::wrap(prompt, width, "  ")
+    }
 }
+
+/// Columns a prompt line leaves for the theme's marks.
+const PROMPT_MARGIN: usize = 6;
 
 fn to_io(e: dialoguer::Error) -> io::Error {
     match e {
@@ -49,7 +61,9 @@ fn to_io(e: dialoguer::Error) -> io::Error {
 
 impl Prompter for Terminal {
     fn select(&mut self, prompt: &str, items: &[String], default: Option<usize>) -> io::Result<Option<usize>> {
-        let mut select = Select::with_theme(self.theme.as_ref()).with_prompt(prompt).items(items);
+        let mut select = Select::with_theme(self.theme.as_ref())
+            .with_prompt(self.fit(prompt))
+            .items(items);
         // dialoguer's own default is "nothing highlighted"; Enter is ignored until an arrow key picks an item.
         if let Some(d) = default {
             select = select.default(d.min(items.len().saturating_sub(1)));
@@ -59,7 +73,7 @@ impl Prompter for Terminal {
 
     fn multi_select(&mut self, prompt: &str, items: &[String], checked: &[bool]) -> io::Result<Option<Vec<usize>>> {
         MultiSelect::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
+            .with_prompt(self.fit(prompt))
             .items(items)
             .defaults(checked)
             .interact_on_opt(&self.term)
@@ -68,7 +82,7 @@ impl Prompter for Terminal {
 
     fn input(&mut self, prompt: &str, initial: &str, allow_empty: bool) -> io::Result<String> {
         let mut input = Input::<String>::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
+            .with_prompt(self.fit(prompt))
             .allow_empty(allow_empty);
         if !initial.is_empty() {
             input = input.with_initial_text(initial);
@@ -77,7 +91,9 @@ impl Prompter for Terminal {
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
-        self.term.write_line(text)
+        let width = usize::from(self.term.size().1).max(20);
+        let lines: Vec<String> = text.lines().map(|l| crate::output::wrap(l, width, "")).collect();
+        self.term.write_line(&lines.join("\n"))
     }
 }
 

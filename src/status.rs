@@ -80,6 +80,9 @@ pub struct Row {
     pub uncommitted: bool,
     /// Deployed version per target (filled in by deploy; empty until then).
     pub deployed: BTreeMap<String, String>,
+    /// Use and users' ratings per target (with `--target`, when the key may read them).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub usage: BTreeMap<String, crate::feedback::summary::Usage>,
     /// Something could not be read (already reported by `validate`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
@@ -106,6 +109,7 @@ impl Row {
             last_change: None,
             uncommitted: false,
             deployed: BTreeMap::new(),
+            usage: BTreeMap::new(),
             problem: None,
         }
     }

@@ -7,6 +7,7 @@ use super::Ctx;
 use crate::diff::{Level, Range};
 use crate::error::{ExitStatus, UserError};
 use crate::model::specialist::SPEC_FILE;
+use crate::msg;
 use crate::output::Format;
 use crate::workspace::{SPECIALISTS_DIR, Workspace};
 
@@ -106,29 +107,27 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
 fn human(report: &Bumped) -> String {
     match report.level {
-        None => format!(
-            "{}: new since the main branch, so {} is its first version; nothing to raise",
-            report.file, report.new
-        ),
+        None => msg::f("bump.first", &[("file", &report.file), ("new", &report.new)]),
         Some(level) if report.changed => {
             let why = if report.reasons.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", report.reasons.join(", "))
+                format!(" ({})", crate::diff::render::human::reasons(&report.reasons))
             };
-            format!(
-                "{}: version {} → {} [{}]{why}",
-                report.file,
-                report.old,
-                report.new,
-                level.as_str()
-            )
+            let bumped = msg::f(
+                "bump.bumped",
+                &[
+                    ("file", &report.file),
+                    ("old", &report.old),
+                    ("new", &report.new),
+                    ("level", &level.as_str()),
+                ],
+            );
+            format!("{bumped}{why}")
         }
-        Some(level) => format!(
-            "{}: version {} already satisfies the {} bump the changes need",
-            report.file,
-            report.old,
-            level.as_str()
+        Some(level) => msg::f(
+            "bump.enough",
+            &[("file", &report.file), ("old", &report.old), ("level", &level.as_str())],
         ),
     }
 }

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::{Ctx, Selection};
 use crate::error::{ExitStatus, UserError};
-use crate::output::{Format, table};
+use crate::msg;
+use crate::output::Format;
 use crate::platform::apply::{self, ItemResult, Outcome};
 use crate::platform::plan::{Action, Plan};
 use crate::platform::{self, render};
@@ -61,7 +62,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     let sel = &args.selection;
     if sel.prune && !sel.ids.is_empty() {
-        ctx.out.warn("--prune is ignored when specialists are named");
+        ctx.out.warn(msg::t("deploy.prune_ignored"));
     }
     let platform::Planned {
         plan,
@@ -69,13 +70,18 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         conn,
         runtime: rt,
     } = platform::plan_target(&ws, sel.target.as_deref(), &sel.id_strings(), sel.options(), |conn| {
-        ctx.out
-            .status(&format!("Reading {} ({})…", conn.name, conn.client.url()))
+        ctx.out.status(&msg::f(
+            "deploy.reading",
+            &[("target", &conn.name), ("url", &conn.client.url())],
+        ))
     })?;
     let named_refused = !sel.ids.is_empty() && !candidates.refused.is_empty();
     if named_refused {
         for r in &candidates.refused {
-            ctx.out.refuse(&format!("{} is not deployed: {}", r.id, r.reason));
+            ctx.out.refuse(&msg::f(
+                "deploy.not_deployed",
+                &[("id", &r.id), ("why", &render::reason(&r.reason))],
+            ));
         }
     }
     let human = args.format == Format::Human;
@@ -112,9 +118,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Format::Human => ctx.out.print(&render_results(&report, &ctx.out.out))?,
     }
     if let Some(e) = &report.refresh_error {
-        ctx.out.warn(&format!(
-            "the platform did not reload its model list ({e}); new specialists may answer \"Model not found\" until it does"
-        ));
+        ctx.out.warn(&msg::f("deploy.no_reload", &[("error", e)]));
     }
     Ok(if report.failed > 0 {
         ExitStatus::Error
@@ -139,14 +143,12 @@ fn stopped(ctx: &Ctx, report: &mut Report, human: bool) -> anyhow::Result<bool> 
         ctx.out.json(&*report)?;
     }
     let hint = if drift {
-        "bring the hand edits into git, or overwrite them with --force"
+        msg::t("deploy.drift_hint")
     } else {
-        "adopt the models with `aispec import --from-target` and `deploy --adopt`, or rename the specialists"
+        msg::t("deploy.conflict_hint")
     };
-    ctx.out.refuse(&format!(
-        "deploy stopped before writing anything: {} ({hint})",
-        ids.join(", ")
-    ));
+    ctx.out
+        .refuse(&msg::f("deploy.stopped", &[("ids", &ids.join(", ")), ("hint", &hint)]));
     Ok(true)
 }
 
@@ -160,7 +162,9 @@ fn apply_plan(
     writes: usize,
     report: &mut Report,
 ) {
-    let bar = ctx.out.progress(u64::try_from(writes).unwrap_or(u64::MAX), "Deploying");
+    let bar = ctx
+        .out
+        .progress(u64::try_from(writes).unwrap_or(u64::MAX), msg::t("deploy.progress"));
     let items = report.plan.items.clone();
     let deploy_ctx = platform::deploy_context(ws);
     let (results, refresh) = rt.block_on(apply::apply(&conn.client, items, &deploy_ctx, jobs, |r| {
@@ -187,7 +191,7 @@ fn confirm(ctx: &Ctx, args: &Args, plan: &Plan, writes: usize) -> anyhow::Result
         .into());
     }
     let ok = dialoguer::Confirm::new()
-        .with_prompt(format!("Apply these changes to {}?", plan.target))
+        .with_prompt(msg::f("deploy.confirm", &[("target", &plan.target)]))
         .default(false)
         .interact()
         .context("cannot read the answer")?;
@@ -199,33 +203,52 @@ fn confirm(ctx: &Ctx, args: &Args, plan: &Plan, writes: usize) -> anyhow::Result
 }
 
 fn render_results(report: &Report, style: &crate::output::Style) -> String {
-    let mut t = table(["Specialist", "Action", "Result", "What was done"]);
+    let mut t = crate::output::styled_table(
+        style,
+        [
+            msg::t("plan.specialist"),
+            msg::t("plan.action"),
+            msg::t("deploy.result"),
+            msg::t("deploy.done"),
+        ],
+    );
+    let mut notes = Vec::new();
     for r in &report.results {
         let result = match r.outcome {
-            Outcome::Applied => style.green("applied"),
-            Outcome::Failed => style.red("failed"),
+            Outcome::Applied => crate::output::colored(msg::t("deploy.applied"), crate::output::Color::Green),
+            Outcome::Failed => crate::output::colored(msg::t("deploy.failed"), crate::output::Color::Red),
         };
         let mut done = r.steps.join(", ");
         if let Some(e) = &r.error {
             if !done.is_empty() {
-                done.push_str("; then ");
+                done.push_str(msg::t("deploy.then"));
             }
-            done.push_str(&format!("error: {e}"));
+            done.push_str(msg::t("deploy.failed"));
+            // The whole error goes under the table, where a narrow column cannot cut it.
+            notes.push(format!("{}: {} {e}", r.id, msg::t("common.error")));
         }
-        t.add_row(vec![r.id.clone(), r.action.as_str().to_owned(), result, done]);
+        t.add_row(vec![
+            comfy_table::Cell::new(&r.id),
+            comfy_table::Cell::new(msg::label("action", r.action.as_str())),
+            result,
+            comfy_table::Cell::new(done),
+        ]);
     }
+    let hidden = crate::output::fit(&mut t, &[0], &[3, 1]);
     let mut out = format!("\n{t}\n");
+    out.push_str(&crate::output::notes_below(style, notes, &hidden));
     if report.failed == 0 {
-        out.push_str(&style.green(&format!(
-            "Deployed: {} change{} applied to {}.",
-            report.applied,
-            if report.applied == 1 { "" } else { "s" },
-            report.plan.target
+        out.push_str(&style.green(&msg::f(
+            "deploy.deployed",
+            &[
+                ("changes", &msg::count("change", report.applied)),
+                ("target", &report.plan.target),
+            ],
         )));
     } else {
-        out.push_str(&style.red(&format!(
-            "{} applied, {} failed. Re-run `aispec deploy` to finish: applied steps are not repeated.",
-            report.applied, report.failed
+        out.push_str(&style.red(&msg::f(
+            "deploy.partly",
+            &[("applied", &report.applied), ("failed", &report.failed)],
         )));
     }
     out.push('\n');

@@ -85,20 +85,21 @@ fn check_versions(ctx: &Ctx, report: &DiffReport) -> ExitStatus {
         };
         failed = true;
         let current = d.new_version.as_deref().unwrap_or("?");
-        ctx.out.refuse(&format!(
-            "specialists/{}: version {current} was not bumped for: {}; run `aispec bump {} {}` (→ {})",
-            d.id,
-            v.reasons.join(", "),
-            d.id,
-            v.required.as_str(),
-            v.suggested
+        ctx.out.refuse(&crate::msg::f(
+            "diff.not_bumped",
+            &[
+                ("id", &d.id),
+                ("current", &current),
+                ("why", &crate::diff::render::human::reasons(&v.reasons)),
+                ("level", &v.required.as_str()),
+                ("suggested", &v.suggested),
+            ],
         ));
     }
     if failed {
         ExitStatus::Failure
     } else {
-        ctx.out
-            .status("✓ every changed specialist has a large enough version bump");
+        ctx.out.status(crate::msg::t("diff.all_bumped"));
         ExitStatus::Success
     }
 }

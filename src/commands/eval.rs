@@ -36,6 +36,7 @@ Examples:
   aispec eval klarsprog --compare latest              # did my prompt change make answers worse?
   aispec eval --providers platform:production --save=baseline-production
   aispec eval --providers platform:staging --compare baseline-production   # release regression
+  aispec eval klarsprog --drafts                      # cases drafted from feedback, before accepting them
 
 Answers are cached in .aispec/cache/eval (keyed by endpoint, model, messages, parameters and repeat);
 --refresh asks again, --no-cache neither reads nor writes. Platform answers are never cached.
@@ -48,6 +49,10 @@ pub struct Args {
     /// Shared suites to run (`suites/<name>.toml` or a shipped suite such as `dansk`).
     #[arg(long = "suite", value_name = "NAME")]
     pub suites: Vec<String>,
+    /// Run the draft cases of `aispec feedback cases` (.aispec/drafts/) instead of tests.toml; not with --save,
+    /// since saved runs are committed and drafts are not reviewed yet.
+    #[arg(long, conflicts_with_all = ["suites", "save"])]
+    pub drafts: bool,
     /// Providers from aispec.toml, comma-separated (or `platform:<target>`); default: [eval] default_providers.
     #[arg(long, value_delimiter = ',', value_name = "A,B")]
     pub providers: Vec<String>,
@@ -125,6 +130,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let selection = Selection {
         specialists: crate::id::strings(&args.specialists),
         suites: args.suites.clone(),
+        drafts: args.drafts,
     };
     let names = eval::provider_names(&ws, &args.providers)?;
     let plan = eval::prepare(&ws, &selection, &names, args.repeat, args.timeout)?;

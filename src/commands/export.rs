@@ -60,7 +60,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     text.push('\n');
     write_atomic(&path, text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
     for r in candidates.refused.iter().filter(|r| r.blocked) {
-        let text = format!("{} is not exported: {}", r.id, r.reason);
+        let text = crate::msg::f(
+            "export.not_exported",
+            &[("id", &r.id), ("why", &crate::platform::render::reason(&r.reason))],
+        );
         // A named specialist that is held back fails the command (exit 1): that is an error, not a warning.
         if args.ids.is_empty() {
             ctx.out.warn(&text);
@@ -77,17 +80,23 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     match args.format {
         Format::Json => ctx.out.json(&report)?,
         Format::Human => {
-            let mut out = format!(
-                "Wrote {} specialist{} to {}\n",
-                report.exported.len(),
-                if report.exported.len() == 1 { "" } else { "s" },
-                report.file
+            let mut out = crate::msg::f(
+                "export.wrote",
+                &[
+                    ("specialists", &crate::msg::count("specialist", report.exported.len())),
+                    ("file", &report.file),
+                ],
             );
+            out.push('\n');
             for r in &report.skipped {
-                out.push_str(&format!("  skipped {}: {}\n", r.id, r.reason));
+                let why = crate::platform::render::reason(&r.reason);
+                out.push_str(&format!(
+                    "  {}\n",
+                    crate::msg::f("export.skipped", &[("id", &r.id), ("why", &why)])
+                ));
             }
             for n in &report.notes {
-                out.push_str(&format!("  note: {n}\n"));
+                out.push_str(&format!("  {}\n", crate::msg::f("export.note", &[("note", n)])));
             }
             ctx.out.print(&out)?;
         }

@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::fsutil::write_atomic;
+use crate::msg;
 use crate::output::Format;
-use crate::output::table;
+use crate::output::{Color, colored};
 use crate::platform::groups::GroupResolver;
 use crate::platform::import::{self, Draft, Found, Skipped, Texts};
 use crate::platform::types::LiveModel;
@@ -132,9 +133,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     }
     if refuse {
         let n = drafts.iter().filter(|d| !d.lost.is_empty()).count();
-        ctx.out.warn(&format!(
-            "--strict: {n} model(s) would not come back exactly as they are on the platform; nothing was written"
-        ));
+        ctx.out.warn(&msg::f("import.strict", &[("count", &n)]));
     }
     Ok(if refuse || rows.iter().any(|r| r.result == "exists") {
         ExitStatus::Failure
@@ -145,30 +144,54 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 
 fn render(rows: &[Row], style: &crate::output::Style) -> String {
     if rows.is_empty() {
-        return "Nothing to import.\n".to_owned();
+        return format!("{}\n", msg::t("import.nothing"));
     }
-    let mut t = table(["Specialist", "From model", "Result", "Notes"]);
+    let mut t = crate::output::styled_table(
+        style,
+        [
+            msg::t("plan.specialist"),
+            msg::t("import.from_model"),
+            msg::t("deploy.result"),
+        ],
+    );
+    let mut below = Vec::new();
     for r in rows {
+        let word = msg::label("import_result", r.result);
         let result = match r.result {
-            "exists" => style.yellow("exists (use --force)"),
-            "restored" | "adopted" => style.green(r.result),
-            "draft" | "not-written" => style.yellow(r.result),
-            other => style.dim(other),
+            "exists" => colored(msg::t("import.exists"), Color::Yellow),
+            "restored" | "adopted" => colored(word, Color::Green),
+            "draft" | "not-written" => colored(word, Color::Yellow),
+            _ => comfy_table::Cell::new(word).add_attribute(comfy_table::Attribute::Dim),
         };
-        let mut notes: Vec<String> = r.lost.iter().map(|l| format!("not exact: {l}")).collect();
+        let mut notes: Vec<String> = r
+            .lost
+            .iter()
+            .map(|l| msg::f("import.not_exact", &[("what", l)]))
+            .collect();
         notes.extend(r.notes.iter().cloned());
-        t.add_row(vec![r.id.clone(), r.source_id.clone(), result, notes.join("\n")]);
+        // Notes can be long: they follow under the table, whole, instead of stretching a row over many lines.
+        let name = if r.id.is_empty() { &r.source_id } else { &r.id };
+        below.extend(notes.into_iter().map(|n| format!("{name}: {n}")));
+        t.add_row(vec![
+            comfy_table::Cell::new(&r.id),
+            comfy_table::Cell::new(&r.source_id),
+            result,
+        ]);
     }
+    let hidden = crate::output::fit(&mut t, &[0, 1], &[2]);
     let mut out = format!("{t}\n");
+    out.push_str(&crate::output::notes_below(style, below, &hidden));
+    let width = crate::output::term_width();
     if rows.iter().any(|r| r.result == "adopted") {
-        out.push_str(
-            "Adopted models are unchanged: `aispec deploy --adopt` takes them over without screening or sign-off. \
-             Any edit makes them take the normal path.\n",
-        );
+        out.push_str(&crate::output::wrap(msg::t("import.adopted"), width, ""));
+        out.push('\n');
     }
-    out.push_str(&format!(
-        "Review the files under {SPECIALISTS_DIR}/, run `aispec validate`, then commit them.\n"
+    out.push_str(&crate::output::wrap(
+        &msg::f("import.review", &[("dir", &SPECIALISTS_DIR)]),
+        width,
+        "",
     ));
+    out.push('\n');
     out
 }
 
@@ -184,7 +207,7 @@ fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::R
         );
     };
     if args.all {
-        ctx.out.warn("--all only applies with --from-target");
+        ctx.out.warn(msg::t("import.all_ignored"));
     }
     let path = ctx.cwd.join(file);
     // The export file is brought in from elsewhere (a download, another workspace), so it may lie outside the
@@ -266,8 +289,10 @@ fn from_target(ctx: &Ctx, ws: &Workspace, target: &str, args: &Args, texts: &Tex
             .into());
     }
     let conn = platform::connect(ws, Some(target))?;
-    ctx.out
-        .status(&format!("Reading {} ({})…", conn.name, conn.client.url()));
+    ctx.out.status(&msg::f(
+        "deploy.reading",
+        &[("target", &conn.name), ("url", &conn.client.url())],
+    ));
     let rt = platform::runtime().context("cannot start the network runtime")?;
     let live = platform::read_live_blocking(&rt, &conn)?;
     let models: Vec<LiveModel> = if args.all {

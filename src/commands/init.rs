@@ -11,6 +11,7 @@ use crate::error::{ExitStatus, UserError};
 use crate::fsread::{Limit, Reader};
 use crate::fsutil::write_atomic;
 use crate::model::config::CONFIG_FILE;
+use crate::msg;
 
 /// Create a config repo: `git init`, `aispec.toml`, `models.toml`, an example specialist, CI workflow, editor schemas.
 #[derive(Debug, clap::Args)]
@@ -194,22 +195,22 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let style = ctx.out.out;
     let mut text = format!(
         "{} {}\n",
-        style.green("Created aispec workspace"),
+        style.green(msg::t("init.created")),
         style.bold(&created.root)
     );
     for f in &created.files {
         text.push_str(&format!("  {f}\n"));
     }
     if created.resumed > 0 {
-        text.push_str(&format!(
-            "Finished an interrupted init: {} file(s) were already in place\n",
-            created.resumed
-        ));
+        text.push_str(&msg::f("init.resumed", &[("count", &created.resumed)]));
+        text.push('\n');
     }
     if let Some(c) = &created.commit {
-        text.push_str(&format!("Committed {}\n", &c[..c.len().min(12)]));
+        text.push_str(&msg::f("init.committed", &[("commit", &&c[..c.len().min(12)])]));
+        text.push('\n');
     }
-    text.push_str("\nNext: cd into it, edit aispec.toml (targets, groups) and run `aispec validate`.");
+    text.push('\n');
+    text.push_str(msg::t("init.next"));
     ctx.out.print(&text)?;
     Ok(ExitStatus::Success)
 }

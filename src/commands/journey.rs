@@ -9,7 +9,6 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::document;
 use crate::error::{ExitStatus, UserError};
 use crate::fsread::Limit;
-use crate::model::config::Language;
 use crate::model::journey::{Journey, JourneyStatus};
 use crate::model::screening;
 use crate::output::Format;
@@ -44,9 +43,6 @@ pub struct Args {
     /// Take the journey from this TOML file instead of asking.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// Language of the prompts and the report (default: `workspace.language` in aispec.toml).
-    #[arg(long, value_enum)]
-    pub lang: Option<Language>,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -85,7 +81,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         // A broken screening is validate's to report; the journey can still be captured beside it.
         Err(LoadError::Invalid { .. }) => None,
     };
-    let lang = args
+    let lang = ctx
         .lang
         .or(screening.as_ref().map(|s| s.language))
         .unwrap_or(ws.config.workspace.language);

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::history::History;
+use crate::msg;
 use crate::output::Format;
 use crate::workspace::Workspace;
 
@@ -55,9 +56,9 @@ fn human(h: &History, style: &crate::output::Style) -> String {
     if h.uncommitted {
         let _ = writeln!(
             out,
-            "{}  uncommitted changes in specialists/{}\n",
-            style.yellow("working tree"),
-            h.id
+            "{}  {}\n",
+            style.yellow(msg::t("log.working_tree")),
+            msg::f("log.uncommitted", &[("id", &h.id)])
         );
     }
     for e in &h.entries {
@@ -77,21 +78,22 @@ fn human(h: &History, style: &crate::output::Style) -> String {
             c.summary
         );
         if e.created {
-            let _ = writeln!(out, "        {}", style.green("created"));
+            let _ = writeln!(out, "        {}", style.green(msg::t("log.created")));
         }
         if e.removed {
-            let _ = writeln!(out, "        {}", style.red("removed"));
+            let _ = writeln!(out, "        {}", style.red(msg::t("log.removed")));
         }
         for s in &e.signed {
             let note = s.note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "        {} {} as {} at {}{note}",
-                style.green("signed by"),
-                s.by,
-                s.role,
-                s.at
+            let signed = msg::f(
+                "log.signed",
+                &[
+                    ("by", &s.by),
+                    ("role", &msg::label("role_word", &s.role)),
+                    ("at", &s.at),
+                ],
             );
+            let _ = writeln!(out, "        {} {signed}{note}", style.green(msg::t("log.signed_by")));
         }
     }
     out

@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod diff;
 pub mod eval;
 pub mod export;
+pub mod feedback;
 pub mod import;
 pub mod import_promptfoo;
 pub mod init;
@@ -16,8 +17,10 @@ pub mod log;
 pub mod models;
 pub mod new;
 pub mod plan;
+pub mod register;
 pub mod schemas;
 pub mod screen;
+pub mod site;
 pub mod status;
 pub mod validate;
 
@@ -34,6 +37,9 @@ pub struct Ctx {
     pub cwd: PathBuf,
     /// Output settings.
     pub out: Output,
+    /// `--lang` when given on the command line (messages follow [`crate::msg::language`]; `screen` and
+    /// `journey` also write their content in this language).
+    pub lang: Option<crate::model::config::Language>,
 }
 
 /// Which specialists `plan` and `deploy` look at, on which target, and what they may do to models that are

@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 
 use comfy_table::{Cell, CellAlignment};
+
+use crate::msg;
+use crate::output::Color;
 use serde::Serialize;
 
 use super::Ctx;
@@ -176,16 +179,16 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let ws = Workspace::discover(&ctx.cwd)?;
     let report = build(&ws)?;
     for problem in &report.unreadable_runs {
-        ctx.out.warn(&format!("skipped an unreadable saved run: {problem}"));
+        ctx.out.warn(&msg::f("models.unreadable_run", &[("problem", problem)]));
     }
     match args.format {
         Format::Json => ctx.out.json(&report)?,
-        Format::Human => ctx.out.print(&human(&report))?,
+        Format::Human => ctx.out.print(&human(&report, &ctx.out.out))?,
     }
     Ok(ExitStatus::Success)
 }
 
-fn human(report: &ModelsReport) -> String {
+fn human(report: &ModelsReport, style: &crate::output::Style) -> String {
     let mut suites: Vec<&String> = report
         .models
         .iter()
@@ -194,30 +197,42 @@ fn human(report: &ModelsReport) -> String {
         .collect();
     suites.sort();
     suites.dedup();
-    let mut header: Vec<String> = ["Model", "Hosting", "Data class", "Context", "Status"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut header: Vec<String> = [
+        msg::t("models.model"),
+        msg::t("models.hosting"),
+        msg::t("models.data_class"),
+        msg::t("models.context"),
+        msg::t("models.status"),
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
     header.extend(suites.iter().map(|s| s.trim_start_matches("suite:").to_owned()));
     header.extend(
-        ["p50 ms", "Words/answer", "Cost/answer"]
+        [msg::t("models.p50"), msg::t("models.words"), msg::t("models.cost")]
             .iter()
             .map(|s| (*s).to_owned()),
     );
-    let mut t = crate::output::table(header);
+    let mut t = crate::output::styled_table(style, header);
     let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
     let dash = || "-".to_owned();
+    let word = |section: &str, value: &Option<String>| value.as_deref().map_or_else(dash, |v| msg::label(section, v));
     for m in &report.models {
+        let status = match m.status.as_deref() {
+            Some("retired") => crate::output::colored(word("model_status", &m.status), Color::Red),
+            Some("trial") => crate::output::colored(word("model_status", &m.status), Color::Yellow),
+            _ => Cell::new(word("model_status", &m.status)),
+        };
         let mut row = vec![
             Cell::new(if m.in_catalogue {
                 m.id.clone()
             } else {
-                format!("{} (not in catalogue)", m.id)
+                msg::f("models.not_in_catalogue", &[("id", &m.id)])
             }),
-            Cell::new(m.hosting.clone().unwrap_or_else(dash)),
-            Cell::new(m.max_data_class.clone().unwrap_or_else(dash)),
+            Cell::new(word("hosting_word", &m.hosting)),
+            Cell::new(word("data_class_word", &m.max_data_class)),
             right(m.context_window.map_or_else(dash, |c| c.to_string())),
-            Cell::new(m.status.clone().unwrap_or_else(dash)),
+            status,
         ];
         for s in &suites {
             row.push(right(m.scores.get(*s).map_or_else(dash, |x| percent(x.pass_rate))));
@@ -231,9 +246,21 @@ fn human(report: &ModelsReport) -> String {
         ));
         t.add_row(row);
     }
+    // Numbers from saved runs go first, then context and hosting; the status and data class stay longest.
+    let columns = 5 + suites.len() + 3;
+    let mut drop: Vec<usize> = (5..columns).rev().collect();
+    drop.extend([3, 1, 2, 4]);
+    let hidden = crate::output::fit(&mut t, &[0], &drop);
     let mut out = t.to_string();
+    let width = crate::output::term_width();
+    if let Some(note) = crate::output::hidden_note(&hidden) {
+        out.push_str(&format!("\n{}", crate::output::wrap(&note, width, "")));
+    }
     if report.models.iter().all(|m| m.latest.is_none()) {
-        out.push_str("\nNo saved runs yet: `aispec eval --suite dansk --providers … --save` adds scores.\n");
+        out.push_str(&format!(
+            "\n{}\n",
+            crate::output::wrap(msg::t("models.no_runs"), width, "")
+        ));
     }
     out
 }

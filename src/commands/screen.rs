@@ -67,12 +67,12 @@ pub struct Args {
     /// Start at this question (interactive), to change earlier answers.
     #[arg(long, value_name = "QUESTION")]
     pub from: Option<String>,
-    /// Language of questions and report (default: `workspace.language` in aispec.toml).
-    #[arg(long, value_enum)]
-    pub lang: Option<Language>,
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// The global `--lang` (language of questions and report; default: `workspace.language`).
+    #[arg(skip)]
+    pub lang: Option<Language>,
     /// Whether and how to commit what is written.
     #[command(flatten)]
     pub commit: super::CommitArgs,
@@ -148,7 +148,8 @@ impl Report {
 }
 
 /// Runs `screen`.
-pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
+pub fn run(ctx: &Ctx, mut args: Args) -> anyhow::Result<ExitStatus> {
+    args.lang = ctx.lang;
     let ws = Workspace::discover(&ctx.cwd)?;
     ws.require_valid_config()?;
     let loaded = questionnaire::load_valid(&ws)?;

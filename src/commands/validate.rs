@@ -8,6 +8,7 @@ use super::Ctx;
 use crate::diagnostic::{self, render_github, render_human};
 use crate::error::{ExitStatus, UserError};
 use crate::fsread::Limit;
+use crate::msg;
 use crate::workspace::Workspace;
 
 /// Output format of `validate`.
@@ -68,22 +69,21 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 text.push('\n');
             }
             let c = &report.checked;
-            let checked = format!(
-                "{} specialist{}, {} screening{}, {} test file{}",
-                c.specialists,
-                plural(c.specialists),
-                c.screenings,
-                plural(c.screenings),
-                c.test_files,
-                plural(c.test_files)
+            let checked = msg::f(
+                "validate.checked",
+                &[
+                    ("specialists", &msg::count("specialist", c.specialists)),
+                    ("screenings", &msg::count("screening", c.screenings)),
+                    ("tests", &msg::count("test_file", c.test_files)),
+                ],
             );
+            let (e, w) = (msg::count("error", errors), msg::count("warning", warnings));
             let summary = match (errors, warnings) {
-                (0, 0) => style.green(&format!("✓ {checked} checked: no problems")),
-                (0, w) => style.yellow(&format!("✓ {checked} checked: {w} warning{}", plural(w))),
-                (e, w) => style.red(&format!(
-                    "✗ {checked} checked: {e} error{}, {w} warning{}",
-                    plural(e),
-                    plural(w)
+                (0, 0) => style.green(&msg::f("validate.no_problems", &[("checked", &checked)])),
+                (0, _) => style.yellow(&msg::f("validate.warnings", &[("checked", &checked), ("warnings", &w)])),
+                _ => style.red(&msg::f(
+                    "validate.errors",
+                    &[("checked", &checked), ("errors", &e), ("warnings", &w)],
                 )),
             };
             text.push_str(&summary);
@@ -95,10 +95,6 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// A user-given path as a path relative to the workspace root.

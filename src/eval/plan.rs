@@ -25,6 +25,8 @@ pub struct Selection {
     pub specialists: Vec<String>,
     /// Suite names (`suites/<name>.toml`, the workspace's or the embedded one).
     pub suites: Vec<String>,
+    /// Run the specialists' draft cases from `.aispec/drafts/<id>.toml` instead of their `tests.toml`.
+    pub drafts: bool,
 }
 
 /// One case ready to send: defaults merged, prompt rendered, system prompt and parameters known.
@@ -122,7 +124,12 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
     let mut diags = Vec::new();
     let mut cases = Vec::new();
     let all_specialists = selection.specialists.is_empty() && selection.suites.is_empty();
-    let folders: Vec<String> = if all_specialists {
+    let folders: Vec<String> = if all_specialists && selection.drafts {
+        ws.specialist_dirs()
+            .into_iter()
+            .filter(|f| ws.files.exists(&crate::feedback::drafts::drafts_file(f)))
+            .collect()
+    } else if all_specialists {
         ws.specialist_dirs()
     } else {
         selection.specialists.clone()
@@ -138,7 +145,12 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
             return Err(UserError::new(format!("no specialist `{folder}` in specialists/")).hint(hint));
         }
         let loaded = ws.load_specialist(folder, &mut diags);
-        let Some(tests) = &loaded.tests else {
+        let drafts = if selection.drafts {
+            Some(load_drafts(ws, folder, &mut diags)?)
+        } else {
+            None
+        };
+        let Some(tests) = drafts.as_ref().or(loaded.tests.as_ref()) else {
             if !all_specialists && !diags.iter().any(Diagnostic::is_error) {
                 return Err(UserError::new(format!("specialist `{folder}` has no tests.toml"))
                     .hint("add specialists/<id>/tests.toml with [[cases]] (see README, \"Test cases\")"));
@@ -177,6 +189,35 @@ pub fn load_cases(ws: &Workspace, selection: &Selection) -> Result<Vec<PlannedCa
         );
     }
     Ok(cases)
+}
+
+/// A specialist's draft cases (`aispec feedback cases`); an error when it has none.
+fn load_drafts(
+    ws: &Workspace,
+    folder: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<crate::document::Document<CaseFile>, UserError> {
+    let rel = crate::feedback::drafts::drafts_file(folder);
+    if !ws.files.exists(&rel) {
+        return Err(UserError::new(format!(
+            "specialist `{folder}` has no drafts ({} does not exist)",
+            rel.display()
+        ))
+        .hint(format!(
+            "draft cases from feedback first: aispec feedback cases {folder} --target TARGET"
+        )));
+    }
+    document::read_source(&ws.files, &rel, crate::fsread::Limit::TEXT, diags)
+        .and_then(|source| document::parse::<CaseFile>(source, FileKind::Cases, &ws.schemas, diags))
+        .ok_or_else(|| {
+            let first = diags
+                .iter()
+                .find(|d| d.is_error())
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            UserError::new(format!("{} cannot be read: {first}", rel.display()))
+                .hint("fix the drafts file, or delete it and draft again with `aispec feedback cases`")
+        })
 }
 
 /// Suite names available: the workspace's `suites/*.toml` and the embedded ones.

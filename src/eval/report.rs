@@ -220,14 +220,15 @@ pub fn human_comparison(c: &Comparison, style: &Style) -> String {
 
 /// One row per case whose result changed.
 fn changes(c: &Comparison, style: &Style) -> comfy_table::Table {
-    let mut t = table(["Change", "Case", "Provider", "Pass rate", "Score", "Words"]);
+    // Colour on the cell, not in its text: comfy-table then measures the word without the colour codes.
+    let mut t = crate::output::styled_table(style, ["Change", "Case", "Provider", "Pass rate", "Score", "Words"]);
     for ch in &c.changes {
         let name = status_name(ch.status);
         let label = match ch.status {
-            Status::Regressed => style.red(name),
-            Status::Improved => style.green(name),
-            Status::Flaky => style.yellow(name),
-            _ => name.to_owned(),
+            Status::Regressed => crate::output::colored(name, crate::output::Color::Red),
+            Status::Improved => crate::output::colored(name, crate::output::Color::Green),
+            Status::Flaky => crate::output::colored(name, crate::output::Color::Yellow),
+            _ => Cell::new(name),
         };
         let pair = |f: &dyn Fn(&super::compare::Side) -> String| {
             format!(
@@ -241,7 +242,7 @@ fn changes(c: &Comparison, style: &Style) -> comfy_table::Table {
             None => pair(&|s| format!("{:.0}", s.words)),
         };
         t.add_row(vec![
-            Cell::new(label),
+            label,
             Cell::new(&ch.case),
             Cell::new(&ch.provider),
             right(pair(&|s| percent(s.pass_rate))),

@@ -7,6 +7,7 @@ use super::check::{CheckReport, CheckedSource, State};
 use super::fetch::{FetchOutcome, FetchReport};
 use super::problem::Problem;
 use crate::diff::render::{human as diff_human, markdown as diff_markdown};
+use crate::msg;
 use crate::output::Style;
 use crate::personal_data::FindingKind;
 
@@ -20,19 +21,18 @@ pub fn fetch_human(r: &FetchReport, style: &Style) -> String {
     for s in &r.sources {
         group(&mut out, &mut current, &s.specialist, style);
         let word = match s.outcome {
-            FetchOutcome::Written => style.green("written  "),
-            FetchOutcome::Unchanged => style.dim("unchanged"),
-            FetchOutcome::Failed => style.red("failed   "),
+            FetchOutcome::Written => style.green(&padded("written")),
+            FetchOutcome::Unchanged => style.dim(&padded("unchanged")),
+            FetchOutcome::Failed => style.red(&padded("failed")),
         };
         let _ = writeln!(out, "  {word}  {}  {}", s.file, style.dim(&format!("← {}", s.source)));
         if s.redacted_count > 0 {
             let _ = writeln!(
                 out,
                 "             {}",
-                style.yellow(&format!(
-                    "{} replaced by placeholders ({}); add public contact details to [privacy] allow to keep them",
-                    s.redacted_count,
-                    kinds(&s.redacted)
+                style.yellow(&msg::f(
+                    "knowledge.redacted",
+                    &[("count", &s.redacted_count), ("kinds", &kinds(&s.redacted))]
                 ))
             );
         }
@@ -43,15 +43,20 @@ pub fn fetch_human(r: &FetchReport, style: &Style) -> String {
     let count = |o: FetchOutcome| r.sources.iter().filter(|s| s.outcome == o).count();
     let _ = write!(
         out,
-        "\n{} source{}: {} written, {} unchanged, {} failed",
-        r.sources.len(),
-        plural(r.sources.len()),
-        count(FetchOutcome::Written),
-        count(FetchOutcome::Unchanged),
-        count(FetchOutcome::Failed)
+        "\n{}",
+        msg::f(
+            "knowledge.fetch_summary",
+            &[
+                ("sources", &msg::count("source", r.sources.len())),
+                ("written", &count(FetchOutcome::Written)),
+                ("unchanged", &count(FetchOutcome::Unchanged)),
+                ("failed", &count(FetchOutcome::Failed)),
+            ],
+        )
     );
     if count(FetchOutcome::Written) > 0 {
-        out.push_str("\nReview the changes with `git diff`, then bump the version and ask for sign-off as usual.");
+        out.push('\n');
+        out.push_str(msg::t("knowledge.review"));
     }
     out
 }
@@ -65,10 +70,11 @@ pub fn check_human(r: &CheckReport, style: &Style) -> String {
     let mut current = "";
     for s in &r.sources {
         group(&mut out, &mut current, &s.specialist, style);
+        let word = msg::label("source_state", s.state.as_str());
         let state = match s.state {
-            State::Unchanged => style.green(s.state.as_str()),
-            State::Changed | State::NotFetched => style.yellow(s.state.as_str()),
-            State::Unreachable | State::Refused => style.red(s.state.as_str()),
+            State::Unchanged => style.green(&word),
+            State::Changed | State::NotFetched => style.yellow(&word),
+            State::Unreachable | State::Refused => style.red(&word),
         };
         let _ = writeln!(out, "  {}  {state}  {}", s.file, style.dim(&format!("← {}", s.source)));
         let details = details(s);
@@ -82,7 +88,10 @@ pub fn check_human(r: &CheckReport, style: &Style) -> String {
             let _ = writeln!(
                 out,
                 "    {}",
-                style.dim(&format!("+{} −{} words", d.words_added, d.words_removed))
+                style.dim(&msg::f(
+                    "knowledge.words",
+                    &[("added", &d.words_added), ("removed", &d.words_removed)]
+                ))
             );
             diff_human::hunks(&mut out, d, style, "    ");
         }
@@ -90,8 +99,30 @@ pub fn check_human(r: &CheckReport, style: &Style) -> String {
             problem(&mut out, p, style, "    ");
         }
     }
-    let _ = write!(out, "\n{}", summary(r));
+    let s = r.summary;
+    let summary = msg::f(
+        "knowledge.check_summary",
+        &[
+            ("sources", &msg::count("source", s.total)),
+            ("unchanged", &s.unchanged),
+            ("changed", &s.changed),
+            ("stale", &s.stale),
+            ("failed", &s.failed),
+        ],
+    );
+    let _ = write!(out, "\n{summary}");
     out
+}
+
+/// The word for a fetch outcome, padded to the width of the widest, so the file names line up.
+fn padded(outcome: &str) -> String {
+    let word = msg::label("knowledge_word", outcome);
+    let widest = ["written", "unchanged", "failed"]
+        .iter()
+        .map(|k| msg::label("knowledge_word", k).chars().count())
+        .max()
+        .unwrap_or(0);
+    format!("{word:<widest$}")
 }
 
 /// `knowledge check` as Markdown: a table, then each change as a word diff for its owner to review.
@@ -166,28 +197,30 @@ fn heading(s: &CheckedSource) -> String {
 }
 
 fn no_sources() -> String {
-    "No [[knowledge]] entry has a source; add `source = \"https://…\"` to one to fetch it.".to_owned()
+    msg::t("knowledge.no_sources").to_owned()
 }
 
 fn details(s: &CheckedSource) -> String {
     let mut parts = Vec::new();
     if let Some(o) = &s.owner {
-        parts.push(format!("owner: {o}"));
+        parts.push(msg::f("knowledge.owner", &[("owner", o)]));
     }
     if let Some(t) = &s.fetched_at {
-        parts.push(format!("fetched {}", t.get(..10).unwrap_or(t)));
+        parts.push(msg::f("knowledge.fetched", &[("date", &t.get(..10).unwrap_or(t))]));
     }
     if let Some(a) = &s.max_age {
-        parts.push(format!("max age {a}"));
+        parts.push(msg::f("knowledge.max_age", &[("age", a)]));
     }
     parts.join(" · ")
 }
 
 fn overdue(s: &CheckedSource, days: i64) -> String {
-    format!(
-        "older than its max age {} by {days} day{}: fetch it again and let the owner confirm it",
-        s.max_age.as_deref().unwrap_or_default(),
-        if days == 1 { "" } else { "s" }
+    msg::f(
+        "knowledge.overdue",
+        &[
+            ("age", &s.max_age.as_deref().unwrap_or_default()),
+            ("days", &msg::count("day", usize::try_from(days).unwrap_or(0))),
+        ],
     )
 }
 
@@ -205,18 +238,18 @@ fn summary(r: &CheckReport) -> String {
 }
 
 fn problem(out: &mut String, p: &Problem, style: &Style, indent: &str) {
-    let _ = writeln!(out, "{indent}{} {}", style.red("error:"), p.message);
-    let _ = writeln!(out, "{indent}{} {}", style.dim("at:"), p.at);
-    let _ = writeln!(out, "{indent}{} {}", style.cyan("hint:"), p.hint);
+    let _ = writeln!(out, "{indent}{} {}", style.red(msg::t("common.error")), p.message);
+    let _ = writeln!(out, "{indent}{} {}", style.dim(msg::t("knowledge.at")), p.at);
+    let _ = writeln!(out, "{indent}{} {}", style.cyan(msg::t("common.hint")), p.hint);
 }
 
 fn kinds(kinds: &[FindingKind]) -> String {
     kinds
         .iter()
         .map(|k| match k {
-            FindingKind::Cpr => "CPR numbers",
-            FindingKind::Email => "e-mail addresses",
-            FindingKind::Phone => "phone numbers",
+            FindingKind::Cpr => msg::t("knowledge.cpr"),
+            FindingKind::Email => msg::t("knowledge.emails"),
+            FindingKind::Phone => msg::t("knowledge.phones"),
         })
         .collect::<Vec<_>>()
         .join(", ")

@@ -195,6 +195,10 @@ pub struct Case {
     /// The checks.
     #[serde(default, rename = "assert")]
     pub asserts: Vec<Assertion>,
+    /// The rating this case was drafted from by `aispec feedback cases`: the feedback's id on the platform,
+    /// never the user who gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_feedback: Option<String>,
 }
 
 /// One check on an answer.

@@ -30,10 +30,51 @@ pub struct Config {
     /// Evaluation settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eval: Option<EvalSettings>,
+    /// When users' ratings flag a specialist in `aispec feedback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackSettings>,
     /// Contact details the personal-data scan accepts everywhere (screenings, journeys, suites and every
     /// specialist); a specialist's own `[privacy] allow` adds to it.
     #[serde(default, skip_serializing_if = "crate::model::specialist::Privacy::is_empty")]
     pub privacy: crate::model::specialist::Privacy,
+    /// Organisation-wide fields of the public AI register (`aispec register`, `aispec site`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterSettings>,
+}
+
+/// `[register]`: what every public register record shares, and what may be published.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterSettings {
+    /// Official name of the responsible organisation (default: `[workspace] name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub organisation: Option<String>,
+    /// Official name of the geographical area the use cases serve (for example `Aarhus Kommune`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub area: Option<String>,
+    /// A functional mailbox for questions about the register (never a person's own address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 3))]
+    pub contact: Option<String>,
+    /// Base URL the site is published under; each record's `website` is `<base>/<id>.html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^https://"))]
+    pub website_base: Option<String>,
+    /// The standard's domain for every use case, unless `domains` names another (for example `government`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Domain per use case id, where it differs from `domain`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub domains: BTreeMap<String, String>,
+    /// Hosts whose URLs may be published (a knowledge source on another host is treated as internal and left
+    /// out). Subdomains count: `aarhus.dk` allows `www.aarhus.dk`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_hosts: Vec<String>,
+    /// Publish signers' names beside their roles and dates (default false: roles and dates only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_names: bool,
 }
 
 /// The workspace's identity.
@@ -207,4 +248,22 @@ pub struct EvalSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub tolerance: Option<f64>,
+}
+
+/// Settings for `aispec feedback` and the satisfaction columns of `aispec status`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackSettings {
+    /// A specialist is flagged when its share of thumbs down is above this (0–1, default 0.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub max_negative_share: Option<f64>,
+    /// Ratings a specialist needs in the period before it can be flagged, so one vote does not (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub min_ratings: Option<u32>,
+    /// The period read when `--since` is not given, such as `30d`, `2w` or `12h` (default `30d`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]+[hdw]$"))]
+    pub since: Option<String>,
 }

@@ -47,7 +47,7 @@ pub fn is_cpr_date(day: u32, month: u32, yy: u32, seventh: u32) -> bool {
         }
     };
     let year = century + yy;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     let days = match month {
         2 if leap => 29,
         2 => 28,

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::client::{Body, Call, Client, LIST_RESTARTS, Repeat, is_not_found, seg};
 use super::error::ApiError;
+use super::feedback::{FeedbackPage, ModelUsage, ModelUsageList, RawFeedback};
 use super::types::{
     Grant, Group, KnowledgeBase, KnowledgeFile, KnowledgeFilePage, KnowledgePage, LiveModel, ModelPage, UploadedFile,
 };
@@ -277,5 +278,54 @@ impl HasId for KnowledgeBase {
 impl HasId for KnowledgeFile {
     fn id(&self) -> &str {
         &self.id
+    }
+}
+
+/// Users' ratings and usage (admin keys only).
+impl Client {
+    /// The ratings of one model given at or after `since` (seconds since the epoch), newest first; pages are
+    /// read until they reach older ratings.
+    pub async fn feedbacks_since(&self, model_id: &str, since: i64) -> Result<Vec<RawFeedback>, ApiError> {
+        let mut out: Vec<RawFeedback> = Vec::new();
+        for page in 1.. {
+            let p: FeedbackPage = self
+                .get(
+                    "api/v1/evaluations/feedbacks/list",
+                    &[
+                        ("model_id", model_id),
+                        ("order_by", "updated_at"),
+                        ("direction", "desc"),
+                        ("page", &page.to_string()),
+                    ],
+                )
+                .await?;
+            let count = p.items.len();
+            // Sorted by last change, so once a page ends before `since` no later page can hold a newer rating.
+            let older = p.items.last().is_some_and(|f| f.updated_at < since);
+            out.extend(p.items.into_iter().filter(|f| f.created_at >= since));
+            if count == 0 || older || page * super::client::PAGE_SIZE >= p.total {
+                break;
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        out.retain(|f| seen.insert(f.id.clone()));
+        Ok(out)
+    }
+
+    /// One rating with the chat snapshot it was given in, or `None` when it is gone.
+    pub async fn feedback(&self, id: &str) -> Result<Option<RawFeedback>, ApiError> {
+        match self.get(&format!("api/v1/evaluations/feedback/{}", seg(id)), &[]).await {
+            Ok(f) => Ok(Some(f)),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Answers and distinct chats per model since `since` (seconds since the epoch).
+    pub async fn model_usage(&self, since: i64) -> Result<Vec<ModelUsage>, ApiError> {
+        let list: ModelUsageList = self
+            .get("api/v1/analytics/models", &[("start_date", &since.to_string())])
+            .await?;
+        Ok(list.models)
     }
 }

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod endpoints;
 pub mod error;
 pub mod export;
+pub mod feedback;
 pub mod groups;
 pub mod import;
 pub mod knowledge;
@@ -15,6 +16,7 @@ pub mod local;
 pub mod mapping;
 pub mod plan;
 pub mod render;
+pub mod snapshot;
 pub mod state;
 pub mod types;
 

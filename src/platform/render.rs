@@ -3,32 +3,59 @@
 
 use super::plan::{Action, Plan, PlanItem};
 use crate::diff::render::human;
-use crate::output::{Style, table};
+use comfy_table::{Cell, Color};
+
+use crate::msg;
+use crate::output::{Style, fit, styled_table};
 
 /// The plan as tables and diffs.
 pub fn render(plan: &Plan, style: &Style) -> String {
-    let mut out = format!(
-        "Plan for target {} ({}), workspace {}\n\n",
-        style.bold(&plan.target),
-        plan.url,
-        plan.workspace
+    let width = crate::output::term_width();
+    let title = msg::f(
+        "plan.title",
+        &[
+            ("target", &plan.target),
+            ("url", &plan.url),
+            ("workspace", &plan.workspace),
+        ],
     );
+    let mut out = crate::output::wrap(&title, width, "  ");
+    out.push_str("\n\n");
     if plan.items.is_empty() {
-        out.push_str("No specialists in git and none deployed by this workspace.\n");
+        out.push_str(msg::t("plan.empty"));
+        out.push('\n');
         return out;
     }
-    let mut t = table(["Specialist", "Action", "Git", "Deployed", "Details"]);
+    let mut t = styled_table(
+        style,
+        [
+            msg::t("plan.specialist"),
+            msg::t("plan.action"),
+            msg::t("plan.git"),
+            msg::t("plan.deployed"),
+            msg::t("plan.details"),
+        ],
+    );
     for i in &plan.items {
         t.add_row(vec![
-            i.id.clone(),
-            action_word(i, style),
-            i.version.clone().unwrap_or_default(),
-            i.deployed_version.clone().unwrap_or_else(|| "–".to_owned()),
-            details(i),
+            Cell::new(&i.id),
+            action_cell(i),
+            Cell::new(i.version.clone().unwrap_or_default()),
+            Cell::new(i.deployed_version.clone().unwrap_or_else(|| "–".to_owned())),
+            Cell::new(details(i)),
         ]);
     }
+    // Details go first when the terminal is narrow, then what is deployed; the action stays.
+    let hidden = fit(&mut t, &[0], &[4, 3, 2]);
     out.push_str(&t.to_string());
     out.push('\n');
+    // Why an item is blocked, skipped or in conflict, whole: a table cell would cut it.
+    let notes: Vec<String> = plan
+        .items
+        .iter()
+        .filter_map(|i| Some(format!("{}: {}", i.id, reason(i.reason.as_deref()?))))
+        .collect();
+    out.push_str(&crate::output::notes_below(style, notes, &hidden));
     let changed: Vec<&PlanItem> = plan
         .items
         .iter()
@@ -36,57 +63,70 @@ pub fn render(plan: &Plan, style: &Style) -> String {
         .filter(|i| matches!(i.action, Action::Update | Action::Drift | Action::Grants))
         .collect();
     if !changed.is_empty() {
-        out.push_str("\nChanges (platform → git):\n");
+        out.push('\n');
+        out.push_str(msg::t("plan.changes"));
+        out.push('\n');
         for i in changed {
             out.push_str(&item_diff(i, style));
         }
     }
     out.push('\n');
-    out.push_str(&summary_line(plan, style));
+    out.push_str(&crate::output::wrap(&summary_line(plan, style), width, ""));
     out.push('\n');
     out
 }
 
-fn action_word(i: &PlanItem, style: &Style) -> String {
+/// Why an item is not deployed as it is, in the current language.
+pub fn reason(reason: &str) -> String {
+    match reason.strip_prefix("blocked: ") {
+        Some(blocks) => {
+            let parts: Vec<String> = blocks.split("; ").map(|b| msg::translate("gate", b)).collect();
+            format!("{}: {}", msg::label("action", "blocked"), parts.join("; "))
+        }
+        None => msg::translate("plan-reason", reason),
+    }
+}
+
+/// The action, coloured through the table (so its width is measured without colour codes).
+fn action_cell(i: &PlanItem) -> Cell {
     let word = match (i.action, i.overwrite, i.adopt) {
         (Action::Drift, true, _) => "drift (overwrite)",
         (Action::Update, _, true) if i.unchanged_adoption => "adopt (as is)",
         (Action::Update, _, true) => "adopt",
         (a, _, _) => a.as_str(),
     };
+    let cell = Cell::new(msg::label("action", word));
     match i.action {
-        Action::Create => style.green(word),
-        Action::Update | Action::Grants => style.yellow(word),
-        Action::Drift | Action::Delete | Action::Conflict | Action::Blocked => style.red(word),
-        Action::Unchanged | Action::Orphan | Action::Skipped => style.dim(word),
+        Action::Create => cell.fg(Color::Green),
+        Action::Update | Action::Grants => cell.fg(Color::Yellow),
+        Action::Drift | Action::Delete | Action::Conflict | Action::Blocked => cell.fg(Color::Red),
+        Action::Unchanged | Action::Orphan | Action::Skipped => cell.add_attribute(comfy_table::Attribute::Dim),
     }
 }
 
 fn details(i: &PlanItem) -> String {
     let mut parts: Vec<String> = Vec::new();
     if i.action == Action::Create {
-        parts.push("new model".to_owned());
+        parts.push(msg::t("plan.new_model").to_owned());
     }
     let mut fields: Vec<&str> = i.changes.iter().map(|c| c.field.as_str()).collect();
     if i.prompt.is_some() {
-        fields.push("system prompt");
+        fields.push(msg::t("diff.system_prompt"));
     }
     if !fields.is_empty() {
         parts.push(fields.join(", "));
     }
     if let Some(k) = &i.knowledge {
         parts.push(format!(
-            "knowledge +{} ~{} -{}",
+            "{} +{} ~{} -{}",
+            msg::t("diff.knowledge"),
             k.add.len(),
             k.change.len(),
             k.remove.len()
         ));
     }
     if i.grants.is_some() {
-        parts.push("access".to_owned());
-    }
-    if let Some(r) = &i.reason {
-        parts.push(r.clone());
+        parts.push(msg::t("plan.access").to_owned());
     }
     parts.join("; ")
 }
@@ -110,13 +150,13 @@ fn item_diff(i: &PlanItem, style: &Style) -> String {
     if let Some(g) = &i.grants {
         let mut parts: Vec<String> = g.add.iter().map(|n| style.green(&format!("+ {n}"))).collect();
         parts.extend(g.remove.iter().map(|n| style.red(&format!("- {n}"))));
-        out.push_str(&format!("    access: {}\n", parts.join("  ")));
+        out.push_str(&format!("    {}: {}\n", msg::t("plan.access"), parts.join("  ")));
     }
     if let Some(k) = &i.knowledge {
         let mut parts: Vec<String> = k.add.iter().map(|n| style.green(&format!("+ {n}"))).collect();
         parts.extend(k.change.iter().map(|n| style.yellow(&format!("~ {n}"))));
         parts.extend(k.remove.iter().map(|n| style.red(&format!("- {n}"))));
-        out.push_str(&format!("    knowledge: {}\n", parts.join("  ")));
+        out.push_str(&format!("    {}: {}\n", msg::t("diff.knowledge"), parts.join("  ")));
     }
     out
 }
@@ -129,26 +169,26 @@ pub fn summary_line(plan: &Plan, style: &Style) -> String {
     let extra = extras(plan);
     if !plan.changes_pending {
         if extra.is_empty() || n(Action::Unchanged) == plan.items.len() {
-            return style.green("No changes: the platform matches git.");
+            return style.green(msg::t("plan.no_changes"));
         }
         if n(Action::Unchanged) + n(Action::Skipped) + n(Action::Blocked) == plan.items.len() {
-            let mut line = style.green("No changes to deploy");
+            let mut line = style.green(msg::t("plan.nothing_to_deploy"));
             line.push_str(&format!(" ({extra}).{}", advice(plan)));
             return line;
         }
-        let mut line = style.yellow("Nothing to deploy, but the platform does not match git");
+        let mut line = style.yellow(msg::t("plan.mismatch"));
         line.push_str(&format!(" ({extra}).{}", advice(plan)));
         return line;
     }
     let mut parts = vec![
-        format!("{} to create", n(Action::Create)),
-        format!("{} to update", n(Action::Update) + n(Action::Grants)),
-        format!("{} to delete", n(Action::Delete)),
+        msg::f("plan.to_create", &[("count", &n(Action::Create))]),
+        msg::f("plan.to_update", &[("count", &(n(Action::Update) + n(Action::Grants)))]),
+        msg::f("plan.to_delete", &[("count", &n(Action::Delete))]),
     ];
     if n(Action::Drift) > 0 {
-        parts.push(style.red(&format!("{} changed by hand", n(Action::Drift))));
+        parts.push(style.red(&msg::f("plan.by_hand", &[("count", &n(Action::Drift))])));
     }
-    let mut line = format!("Plan: {}.", parts.join(", "));
+    let mut line = msg::f("plan.summary", &[("parts", &parts.join(", "))]);
     if !extra.is_empty() {
         line.push_str(&format!(" ({extra})"));
     }
@@ -166,33 +206,30 @@ fn advice(plan: &Plan) -> String {
         .map(|i| i.id.as_str())
         .collect();
     if !conflicts.is_empty() {
-        out.push_str(&format!(
-            "\nIn conflict: {}. A model with the same id exists that this workspace does not own, so deploy stops \
-             before writing. To adopt a model made in the web UI: `aispec import --from-target {} ID`, then \
-             `aispec deploy --target {} --adopt` (an unchanged import needs no sign-off). Otherwise rename the \
-             specialist.",
-            conflicts.join(", "),
-            plan.target,
-            plan.target
+        out.push('\n');
+        out.push_str(&msg::f(
+            "plan.conflict",
+            &[("ids", &conflicts.join(", ")), ("target", &plan.target)],
         ));
     }
     if plan.summary.count(Action::Orphan) > 0 {
-        out.push_str("\nGone from git: deployed by this workspace, kept until `--prune` deletes them.");
+        out.push('\n');
+        out.push_str(msg::t("plan.orphans"));
     }
     out
 }
 fn extras(plan: &Plan) -> String {
     let s = &plan.summary;
     [
-        (Action::Unchanged, "unchanged"),
-        (Action::Skipped, "skipped"),
-        (Action::Blocked, "blocked by their screening"),
-        (Action::Conflict, "in conflict"),
-        (Action::Orphan, "gone from git"),
+        (Action::Unchanged, "plan.n_unchanged"),
+        (Action::Skipped, "plan.n_skipped"),
+        (Action::Blocked, "plan.n_blocked"),
+        (Action::Conflict, "plan.n_conflict"),
+        (Action::Orphan, "plan.n_orphan"),
     ]
     .iter()
     .filter(|(a, _)| s.count(*a) > 0)
-    .map(|(a, w)| format!("{} {w}", s.count(*a)))
+    .map(|(a, key)| msg::fill(msg::t(key), &[("count", &s.count(*a))]))
     .collect::<Vec<_>>()
     .join(", ")
 }

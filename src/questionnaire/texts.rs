@@ -52,12 +52,39 @@ impl Texts {
     }
 }
 
-fn parse(text: &str) -> BTreeMap<String, Text> {
-    let table: BTreeMap<String, BTreeMap<String, Text>> = toml::from_str(text).unwrap_or_default();
-    table
-        .into_iter()
-        .flat_map(|(section, entries)| entries.into_iter().map(move |(k, t)| (format!("{section}.{k}"), t)))
-        .collect()
+pub(crate) fn parse(text: &str) -> BTreeMap<String, Text> {
+    parse_strict(text).unwrap_or_default()
+}
+
+/// The texts of a catalogue file by dotted key (`[msg.status]` `use_case` → `msg.status.use_case`); an error
+/// names the first entry that is not a `{ da = "…", en = "…" }` pair.
+pub(crate) fn parse_strict(text: &str) -> Result<BTreeMap<String, Text>, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = BTreeMap::new();
+    flatten("", &table, &mut out)?;
+    Ok(out)
+}
+
+fn flatten(prefix: &str, table: &toml::Table, out: &mut BTreeMap<String, Text>) -> Result<(), String> {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let toml::Value::Table(inner) = value else {
+            return Err(format!(
+                "{path}: expected a table of texts or {{ da = \"…\", en = \"…\" }}"
+            ));
+        };
+        if inner.contains_key("da") || inner.contains_key("en") {
+            let text: Text = inner.clone().try_into().map_err(|e| format!("{path}: {e}"))?;
+            out.insert(path, text);
+        } else {
+            flatten(&path, inner, out)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -177,14 +177,22 @@ fn finding(f: &Finding, allow: Allow<'_>, mut d: Diagnostic) -> Diagnostic {
     d
 }
 
-/// Content hashes (`sha256:…`, hex digests with letters and digits) hold digit runs that are no one's phone
-/// number.
+/// Content hashes (`sha256:…`, hex digests with letters and digits) and UUIDs (a case's `from_feedback`) hold
+/// digit runs that are no one's phone number.
 fn is_hash(s: &str) -> bool {
     s.starts_with("sha256:")
         || (s.len() >= 12
             && s.bytes().all(|b| b.is_ascii_hexdigit())
             && s.bytes().any(|b| b.is_ascii_alphabetic())
             && s.bytes().any(|b| b.is_ascii_digit()))
+        || is_uuid(s)
+}
+
+/// `8-4-4-4-12` hex digits.
+fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn one_line(s: &str) -> String {
@@ -206,5 +214,18 @@ fn collect_strings<'a>(value: &'a Value, pointer: String, out: &mut Vec<(String,
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_and_hashes_are_not_personal_data() {
+        assert!(is_hash("60402192-1234-4abc-8def-a20304050bcd"));
+        assert!(is_hash("sha256:0101901234"));
+        assert!(!is_hash("60402192-1234"), "not a whole UUID");
+        assert!(!is_hash("20 30 40 50"));
     }
 }

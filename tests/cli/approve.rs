@@ -268,7 +268,7 @@ fn a_warning_from_approve_is_printed_once() {
     // report.md cannot be rewritten when a folder stands in its place: approve still signs, and warns.
     let report = repo.path().join("screenings/korrekturlaeser/report.md");
     std::fs::remove_file(&report).ok();
-    std::fs::create_dir_all(report.join("blocker")).unwrap();
+    std::fs::create_dir_all(report.join("blocker")).expect("blocker folder");
     let run = repo.run(&[
         "approve",
         "screening",

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::support::{TestRepo, fixtures};
 
 /// The minimal workspace with one export file copied in as `export.json`.
-fn repo_with(file: &str) -> TestRepo {
+pub fn repo_with(file: &str) -> TestRepo {
     let repo = TestRepo::fixture("minimal");
     repo.write(
         "export.json",

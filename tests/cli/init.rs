@@ -25,6 +25,12 @@ fn init_creates_a_valid_committed_workspace() {
     let head = git.head().expect("head").peel_to_commit().expect("commit");
     assert_eq!(head.message().ok(), Some("Create aispec workspace \"Testkommune\""));
     assert!(git.statuses(None).expect("status").is_empty(), "everything committed");
+    for local in [".aispec/cache/eval/x.json", ".aispec/drafts/korrekturlaeser.toml"] {
+        assert!(
+            git.status_should_ignore(std::path::Path::new(local)).expect("ignore"),
+            "{local} must stay out of git"
+        );
+    }
     repo.run(&["validate"]).expect_code(0);
 }
 

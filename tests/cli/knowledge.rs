@@ -98,6 +98,9 @@ fn fetch_writes_clean_markdown_and_records_the_source_in_the_lock() {
     assert_eq!(e["content_hash"].as_str(), Some(want.as_str()));
     // A fetched file is knowledge like any other: listed, scanned, valid.
     no_diagnostics(&repo);
+    let again = run(&repo, &["knowledge", "fetch"], &[("AISPEC_LANG", "da")]);
+    again.expect_code(0);
+    insta::assert_snapshot!("fetch_again_da", snapshot_text(&repo, &server, &again));
 }
 
 #[test]
@@ -155,6 +158,9 @@ fn check_finds_an_unchanged_source_then_a_change_with_its_word_diff() {
     let changed = run(&repo, &["knowledge", "check"], &[]);
     changed.expect_code(2);
     insta::assert_snapshot!("check_human_changed", snapshot_text(&repo, &server, &changed));
+    let danish = run(&repo, &["knowledge", "check"], &[("AISPEC_LANG", "da")]);
+    danish.expect_code(2);
+    insta::assert_snapshot!("check_human_changed_da", snapshot_text(&repo, &server, &danish));
     let md = run(&repo, &["knowledge", "check", "--format", "markdown"], &[]);
     md.expect_code(2);
     insta::assert_snapshot!("check_markdown_changed", snapshot_text(&repo, &server, &md));

@@ -183,3 +183,74 @@ fn quitting_from_the_menu_saves_a_draft() {
     assert!(draft.contains("department = \"Digitalisering\""), "{draft}");
     assert!(draft.contains("language = \"en\""), "{draft}");
 }
+
+/// What the terminal received before `text` appears, decoded (rexpect hands bytes over as Latin-1 chars).
+fn capture_until(p: &mut PtySession, text: &str) -> String {
+    let needle: String = text.bytes().map(char::from).collect();
+    let before = p
+        .exp_string(&needle)
+        .unwrap_or_else(|e| panic!("waiting for {text:?}: {e}"));
+    let bytes: Vec<u8> = before
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn a_long_question_is_wrapped_to_an_80_column_terminal() {
+    let repo = small_workspace();
+    let long = "Passer opgaven til en sprogmodel, når man tænker på, hvor ofte svarene skal være helt præcise, hvor \
+                meget fagligt skøn der indgår, og hvor let en medarbejder kan opdage en fejl i svaret?";
+    let q = repo.read("questionnaires/screening.toml");
+    repo.write("questionnaires/screening.toml", q.replace("Passer opgaven?", long));
+    repo.commit_all("a long question");
+    // The pty is 80 columns wide (stty on the pty itself), whatever COLUMNS says.
+    let inner = repo.command(&["screen", "demo"]);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "stty cols 80 rows 40 && exec \"$0\" \"$@\""])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .current_dir(repo.path())
+        .env_clear()
+        .env("TERM", "xterm")
+        .env("SOURCE_DATE_EPOCH", "1767225600");
+    for (k, v) in inner.get_envs() {
+        if let Some(v) = v {
+            cmd.env(k, v);
+        }
+    }
+    let mut p = spawn_command(cmd, Some(GUARD_MS)).expect("spawn in a pty");
+    expect(&mut p, "Titel på use casen");
+    p.send_line("Demo").expect("send");
+    expect(&mut p, "Afdeling");
+    p.send_line("").expect("send");
+    expect(&mut p, "Beskriv use casen");
+    p.send_line("En lille use case").expect("send");
+    expect(&mut p, "Note til svaret");
+    p.send_line("").expect("send");
+
+    let mut shown = capture_until(&mut p, "Gem og stop");
+    key(&mut p, "j");
+    shown.push_str(&capture_until(&mut p, "> Godt"));
+    key(&mut p, "\r");
+    shown.push_str(&capture_until(&mut p, "Note til svaret"));
+    p.send_line("").expect("send");
+    shown.push_str(&capture_until(&mut p, "Må vi? 1/1"));
+
+    let escapes = regex::Regex::new("\x1b\\[[0-9;?]*[A-Za-z]").expect("regex");
+    let plain = escapes.replace_all(&shown, "");
+    let segments: Vec<&str> = plain.split(['\n', '\r']).collect();
+    assert!(
+        segments.iter().any(|s| s.contains("hvor meget fagligt skøn")),
+        "the question is shown:\n{plain}"
+    );
+    for segment in &segments {
+        assert!(
+            segment.chars().count() <= 80,
+            "a line the terminal would have to wrap itself (and dialoguer would then not clear):\n{segment}\n---\n{plain}"
+        );
+    }
+    p.send_control('c').expect("ctrl-c");
+    let _ = p.process().wait();
+}

@@ -6,18 +6,20 @@ use super::shared::{Piece, pieces, short, sizes, summary_line, versions};
 use crate::diff::fields::{FieldChange, show};
 use crate::diff::report::{ChangeKind, DiffReport, FileChange, ItemDiff, Risk, Side, SpecialistDiff};
 use crate::diff::words::{Segment, SegmentKind, TextDiff};
+use crate::msg;
 use crate::output::Style;
 
 /// The report as terminal text.
 pub fn human(r: &DiffReport, style: &Style) -> String {
     let mut out = String::new();
     let side = |s: &Side| match &s.commit {
-        Some(c) if s.name != short(c) => format!("{} ({})", s.name, short(c)),
-        _ => s.name.clone(),
+        Some(c) if s.name != short(c) => format!("{} ({})", side_name(&s.name), short(c)),
+        _ => side_name(&s.name),
     };
     let _ = writeln!(out, "{}", style.dim(&format!("{} → {}", side(&r.base), side(&r.head))));
     if r.is_empty() {
-        out.push_str("no changes to specialists, screenings or the model catalogue\n");
+        out.push_str(msg::t("diff.no_changes"));
+        out.push('\n');
         return out;
     }
     for d in &r.specialists {
@@ -34,6 +36,21 @@ pub fn human(r: &DiffReport, style: &Style) -> String {
     out
 }
 
+/// A revision's name; the working tree in the current language.
+fn side_name(name: &str) -> String {
+    if name == "working tree" {
+        msg::t("diff.working_tree").to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Why a version bump is needed, in the current language.
+pub fn reasons(reasons: &[String]) -> String {
+    let shown: Vec<String> = reasons.iter().map(|r| msg::translate("reason", r)).collect();
+    shown.join(", ")
+}
+
 fn mark(change: ChangeKind, style: &Style) -> String {
     match change {
         ChangeKind::Added => style.green("+"),
@@ -47,18 +64,18 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
     let from = d
         .renamed_from
         .as_ref()
-        .map(|f| format!(" from {f}"))
+        .map(|f| format!(" {}", msg::f("diff.from", &[("old", f)])))
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "{} {}  {}{from}  {}",
         mark(d.change, style),
         style.bold(&format!("specialists/{}", d.id)),
-        d.change.as_str(),
+        msg::label("change", d.change.as_str()),
         versions(d)
     );
     for p in &d.problems {
-        let _ = writeln!(out, "  {} {p}", style.red("problem:"));
+        let _ = writeln!(out, "  {} {p}", style.red(&format!("{}:", msg::t("diff.problem"))));
     }
     risks_and_fields(out, &d.risks, &d.fields, style);
     match &d.prompt {
@@ -69,22 +86,18 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
                 .flat_map(|h| &h.segments)
                 .map(|s| s.text.lines().count())
                 .sum::<usize>();
-            let _ = writeln!(
-                out,
-                "  {} {} words, {lines} lines (new)",
-                style.dim("system prompt"),
-                p.words_added
-            );
+            let size = msg::f("diff.new_prompt", &[("words", &p.words_added), ("lines", &lines)]);
+            let _ = writeln!(out, "  {} {size}", style.dim(msg::t("diff.system_prompt")));
         }
         Some(p) => prompt(out, p, style, "  "),
         None => {}
     }
-    files(out, "knowledge", &d.knowledge, style);
+    files(out, msg::t("diff.knowledge"), &d.knowledge, style);
     if d.tests_changed {
-        let _ = writeln!(out, "  {}", style.dim("tests.toml changed"));
+        let _ = writeln!(out, "  {}", style.dim(msg::t("diff.tests_changed")));
     }
     if d.only_formatting() {
-        let _ = writeln!(out, "  {}", style.dim("formatting or comments only"));
+        let _ = writeln!(out, "  {}", style.dim(msg::t("diff.formatting_only")));
     }
     signoffs(out, d, style);
     version(out, d, style);
@@ -93,10 +106,10 @@ fn specialist(out: &mut String, d: &SpecialistDiff, style: &Style) {
 /// The risky changes, then every changed field.
 fn risks_and_fields(out: &mut String, risks: &[Risk], fields: &[FieldChange], style: &Style) {
     for r in risks {
-        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), r.message);
+        let _ = writeln!(out, "  {} {}", style.yellow("⚠"), msg::translate(r.code, &r.message));
     }
     if !fields.is_empty() {
-        let _ = writeln!(out, "  {}", style.dim("fields"));
+        let _ = writeln!(out, "  {}", style.dim(msg::t("diff.fields")));
         for f in fields {
             field(out, f, style, "    ");
         }
@@ -106,44 +119,61 @@ fn risks_and_fields(out: &mut String, risks: &[Risk], fields: &[FieldChange], st
 /// Sign-offs voided and added by the change, and the state after it.
 fn signoffs(out: &mut String, d: &SpecialistDiff, style: &Style) {
     for s in &d.signoffs.voided {
-        let _ = writeln!(
-            out,
-            "  {} {} by {} ({}) is void for the new content",
-            style.red("sign-off"),
-            s.role,
-            s.by,
-            s.at
+        let void = msg::f(
+            "diff.void",
+            &[
+                ("role", &msg::label("role_word", &s.role)),
+                ("by", &s.by),
+                ("at", &s.at),
+            ],
         );
+        let _ = writeln!(out, "  {} {void}", style.red(msg::t("diff.signoff")));
     }
     for s in &d.signoffs.added {
-        let _ = writeln!(out, "  {} {} by {} ({})", style.green("signed"), s.role, s.by, s.at);
+        let signed = msg::f(
+            "diff.signed_by",
+            &[
+                ("role", &msg::label("role_word", &s.role)),
+                ("by", &s.by),
+                ("at", &s.at),
+            ],
+        );
+        let _ = writeln!(out, "  {} {signed}", style.green(msg::t("diff.signed")));
     }
     if let Some(state) = d.signoffs.state.filter(|_| d.change != ChangeKind::Removed) {
-        let _ = writeln!(out, "  {} {}", style.dim("state"), state.as_str());
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            style.dim(msg::t("diff.state")),
+            msg::label("state", state.as_str())
+        );
     }
 }
 
 /// Whether the version was bumped as far as the change needs, and the command that does it when not.
 fn version(out: &mut String, d: &SpecialistDiff, style: &Style) {
     let Some(v) = &d.version_check else { return };
-    let why = v.reasons.join(", ");
+    let why = reasons(&v.reasons);
     let current = d.new_version.as_deref().unwrap_or_default();
     let level = v.required.as_str();
     if v.ok {
-        let _ = writeln!(
-            out,
-            "  {} {} ✓ ({level} bump needed: {why})",
-            style.dim("version"),
-            versions(d)
+        let ok = msg::f(
+            "diff.version_ok",
+            &[("versions", &versions(d)), ("level", &level), ("why", &why)],
         );
+        let _ = writeln!(out, "  {} {ok}", style.dim(msg::t("diff.version")));
     } else {
-        let _ = writeln!(
-            out,
-            "  {} {current} ✗ needs a {level} bump ({why}): run `aispec bump {} {level}` → {}",
-            style.red("version"),
-            d.id,
-            v.suggested
+        let needs = msg::f(
+            "diff.version_needed",
+            &[
+                ("current", &current),
+                ("level", &level),
+                ("why", &why),
+                ("id", &d.id),
+                ("suggested", &v.suggested),
+            ],
         );
+        let _ = writeln!(out, "  {} {needs}", style.red(msg::t("diff.version")));
     }
 }
 
@@ -162,21 +192,20 @@ pub fn field(out: &mut String, f: &FieldChange, style: &Style, indent: &str) {
         inline(out, words, style, &format!("{indent}  "));
         return;
     }
-    let old = f.old.as_ref().map_or("(none)".to_owned(), show);
-    let new = f.new.as_ref().map_or("(none)".to_owned(), show);
+    let none = || msg::t("diff.none").to_owned();
+    let old = f.old.as_ref().map_or_else(none, show);
+    let new = f.new.as_ref().map_or_else(none, show);
     let _ = writeln!(out, "{name}{} → {}", style.red(&old), style.green(&new));
 }
 
 /// A changed system prompt: the count of words added and removed, then each changed region with its line
 /// number, word by word; `indent` goes before the heading, two more spaces before the regions.
 pub fn prompt(out: &mut String, p: &TextDiff, style: &Style, indent: &str) {
-    let _ = writeln!(
-        out,
-        "{indent}{} (+{} −{} words)",
-        style.dim("system prompt"),
-        p.words_added,
-        p.words_removed
+    let words = msg::f(
+        "diff.prompt_words",
+        &[("added", &p.words_added), ("removed", &p.words_removed)],
     );
+    let _ = writeln!(out, "{indent}{} {words}", style.dim(msg::t("diff.system_prompt")));
     hunks(out, p, style, &format!("{indent}  "));
 }
 
@@ -184,7 +213,11 @@ pub fn prompt(out: &mut String, p: &TextDiff, style: &Style, indent: &str) {
 /// body of [`prompt`], also used for other texts such as fetched knowledge).
 pub fn hunks(out: &mut String, p: &TextDiff, style: &Style, indent: &str) {
     for h in &p.hunks {
-        let _ = writeln!(out, "{indent}{}", style.cyan(&format!("@@ line {} @@", h.new_line)));
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            style.cyan(&msg::f("diff.hunk", &[("line", &h.new_line)]))
+        );
         inline(out, &h.segments, style, indent);
     }
 }
@@ -244,8 +277,8 @@ fn item(out: &mut String, what: &str, d: &ItemDiff, style: &Style) {
         "{} {}  {}",
         mark(d.change, style),
         style.bold(&path),
-        d.change.as_str()
+        msg::label("change", d.change.as_str())
     );
     risks_and_fields(out, &d.risks, &d.fields, style);
-    files(out, "files", &d.files, style);
+    files(out, msg::t("diff.files"), &d.files, style);
 }

@@ -103,6 +103,7 @@ pub(crate) fn versions(d: &SpecialistDiff) -> String {
 
 /// The one-line summary at the end.
 pub(crate) fn summary_line(r: &DiffReport) -> String {
+    use crate::msg;
     let s = &r.summary;
     let n = r.specialists.len();
     let mut parts = Vec::new();
@@ -113,25 +114,24 @@ pub(crate) fn summary_line(r: &DiffReport) -> String {
         (s.changed, "changed"),
     ] {
         if count > 0 {
-            parts.push(format!("{count} {word}"));
+            parts.push(format!("{count} {}", msg::label("change", word)));
         }
     }
-    let mut line = format!("{n} specialist{} changed", plural(n));
+    let mut line = msg::f("diff.summary", &[("specialists", &msg::count("specialist", n))]);
     if !parts.is_empty() {
         line.push_str(&format!(" ({})", parts.join(", ")));
     }
-    for (count, word) in [(r.screenings.len(), "screening"), (r.models.len(), "catalogue model")] {
+    for (count, word) in [(r.screenings.len(), "screening"), (r.models.len(), "catalogue_model")] {
         if count > 0 {
-            line.push_str(&format!(", {count} {word}{} changed", plural(count)));
+            line.push_str(&format!(
+                ", {}",
+                msg::f("diff.also_changed", &[("items", &msg::count(word, count))])
+            ));
         }
     }
-    line.push_str(&format!(", {} risky change{}", s.risks, plural(s.risks)));
+    line.push_str(&format!(", {}", msg::count("risky_change", s.risks)));
     if s.version_problems > 0 {
-        line.push_str(&format!(
-            ", {} missing version bump{}",
-            s.version_problems,
-            plural(s.version_problems)
-        ));
+        line.push_str(&format!(", {}", msg::count("missing_bump", s.version_problems)));
     }
     line
 }

@@ -679,6 +679,7 @@ fn case(
         threshold: test.threshold,
         providers: None,
         asserts,
+        from_feedback: None,
     })
 }
 

@@ -1,0 +1,113 @@
+//! Danish first: with `language = "da"` (or `--lang da` / `AISPEC_LANG=da`) the human output is Danish, the
+//! same runs in English stay English, and JSON is English either way.
+
+use crate::assert_run_snapshot;
+use crate::support::{Run, TestRepo};
+
+/// A workspace whose example specialist has a handful of problems `validate` explains.
+fn flawed() -> TestRepo {
+    let repo = TestRepo::init();
+    let path = "specialists/korrekturlaeser/specialist.toml";
+    let spec = repo
+        .read(path)
+        .replace("temperature = 0.2", "tempreature = 0.2\nmax_tokens_x = 1")
+        .replace(
+            "contact = \"AarhusAI Builder-gruppen\"",
+            "contact = \"anne.hansen@example.com\"",
+        )
+        .replace("tags = [\"korrektur\", ", "tags = [\"korrektur\", \"korrektur\", ");
+    repo.write(path, spec);
+    repo.write("specialists/korrekturlaeser/system-prompt.md", "");
+    repo
+}
+
+#[test]
+fn validate_explains_in_both_languages() {
+    let repo = flawed();
+    for lang in ["da", "en"] {
+        let run = repo.run_with(&["validate"], &[("AISPEC_LANG", lang)]);
+        run.expect_code(1);
+        assert_run_snapshot!(format!("validate_{lang}"), repo, run);
+    }
+    let json = repo
+        .run_with(&["validate", "--format", "json"], &[("AISPEC_LANG", "da")])
+        .json();
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(messages.contains(&"unknown key `tempreature`"), "{messages:?}");
+}
+
+#[test]
+fn errors_and_hints_from_main_in_both_languages() {
+    let repo = TestRepo::empty();
+    for lang in ["da", "en"] {
+        let run = repo.run_with(&["status"], &[("AISPEC_LANG", lang)]);
+        run.expect_code(2);
+        assert_run_snapshot!(format!("no_workspace_{lang}"), repo, run);
+    }
+}
+
+#[test]
+fn a_clean_workspace_validates_in_danish() {
+    let repo = TestRepo::init();
+    let run = repo.run(&["validate", "--lang", "da"]);
+    run.expect_code(0);
+    assert_run_snapshot!("validate_clean_da", repo, run);
+}
+
+/// The example specialist with a reworded prompt, a new temperature and a sign-off: something for diff and log.
+fn changed() -> TestRepo {
+    let repo = TestRepo::init();
+    repo.run(&[
+        "approve",
+        "specialist",
+        "korrekturlaeser",
+        "--role",
+        "faglig-systemejer",
+        "--by",
+        "Bo",
+    ])
+    .expect_code(0);
+    let path = "specialists/korrekturlaeser/specialist.toml";
+    repo.write(path, repo.read(path).replace("temperature = 0.2", "temperature = 0.4"));
+    let prompt = "specialists/korrekturlaeser/system-prompt.md";
+    repo.write(prompt, repo.read(prompt).replacen("Du", "Du er venlig, og du", 1));
+    repo
+}
+
+#[test]
+fn diff_log_and_bump_in_both_languages() {
+    let repo = changed();
+    for lang in ["da", "en"] {
+        let run = repo.run_with(&["diff", "--check-versions"], &[("AISPEC_LANG", lang)]);
+        assert_run_snapshot!(format!("diff_{lang}"), repo, without_commit_ids(run));
+        let run = repo.run_with(&["log", "korrekturlaeser"], &[("AISPEC_LANG", lang)]);
+        run.expect_code(0);
+        assert_run_snapshot!(format!("log_{lang}"), repo, without_commit_ids(run));
+    }
+    let run = repo.run_with(&["bump", "korrekturlaeser", "minor"], &[("AISPEC_LANG", "da")]);
+    run.expect_code(0);
+    assert_run_snapshot!("bump_da", repo, run);
+}
+
+#[test]
+fn init_speaks_danish() {
+    let repo = TestRepo::empty();
+    let run = repo.run_with(&["init", "--name", "Testkommune"], &[("AISPEC_LANG", "da")]);
+    run.expect_code(0);
+    assert_run_snapshot!("init_da", repo, without_commit_ids(run));
+}
+
+/// The run with commit ids (7 to 40 hex digits) replaced, so snapshots do not depend on them.
+fn without_commit_ids(run: Run) -> Run {
+    let ids = regex::Regex::new(r"\b[0-9a-f]{7,40}\b").expect("regex");
+    Run {
+        stdout: ids.replace_all(&run.stdout, "[COMMIT]").into_owned(),
+        stderr: ids.replace_all(&run.stderr, "[COMMIT]").into_owned(),
+        ..run
+    }
+}

@@ -1,0 +1,206 @@
+//! Every table at 60, 80 and 120 columns, with and without colour, in English and Danish: ids stay whole, no
+//! line is wider than the terminal, and colour codes never count as width.
+
+use crate::diff::render;
+use crate::support::{Run, TestRepo};
+
+/// The widths a table is checked at.
+pub const WIDTHS: [u16; 3] = [60, 80, 120];
+
+/// Runs `args` at `width` columns in `lang`, coloured or not.
+pub fn run_at(repo: &TestRepo, args: &[&str], width: u16, color: bool, lang: &str) -> Run {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--color", if color { "always" } else { "never" }]);
+    let width = width.to_string();
+    repo.run_with(&all, &[("COLUMNS", &width), ("AISPEC_LANG", lang)])
+}
+
+/// The text without ANSI colour codes.
+pub fn plain(text: &str) -> String {
+    let re = regex::Regex::new("\x1b\\[[0-9;]*m").expect("regex");
+    re.replace_all(text, "").into_owned()
+}
+
+/// Colour codes made visible for snapshots (`␛[31m`).
+pub fn visible(text: &str) -> String {
+    text.replace('\x1b', "␛")
+}
+
+/// Checks what a table must do at any width: every line fits, and every id shows whole on one line.
+#[track_caller]
+pub fn check_layout(out: &str, width: u16, ids: &[&str]) {
+    check_lines(out, width, ids, |_| true);
+}
+
+/// [`check_layout`] for the table and the lines `which` picks (a word diff below a table keeps its lines).
+#[track_caller]
+pub fn check_lines(out: &str, width: u16, ids: &[&str], which: impl Fn(&str) -> bool) {
+    let text = plain(out);
+    for line in text.lines().filter(|l| which(l)) {
+        assert!(
+            line.chars().count() <= usize::from(width),
+            "a line is wider than {width} columns:\n{line}\n---\n{text}"
+        );
+    }
+    for id in ids {
+        assert!(
+            text.lines().any(|l| l.contains(&format!(" {id} "))),
+            "the id {id} is broken or cut at {width} columns:\n{text}"
+        );
+    }
+}
+
+/// Snapshots a table command at every width, with and without colour, in both languages (short commit ids
+/// are replaced: use [`snapshot_everywhere_with`] where a table holds 7-digit numbers).
+pub fn snapshot_everywhere(repo: &TestRepo, name: &str, args: &[&str], ids: &[&str]) {
+    snapshot_everywhere_with(repo, name, args, ids, &render);
+}
+
+/// [`snapshot_everywhere`] with a chosen rendering of the run.
+pub fn snapshot_everywhere_with(
+    repo: &TestRepo,
+    name: &str,
+    args: &[&str],
+    ids: &[&str],
+    show: &dyn Fn(&TestRepo, &Run) -> String,
+) {
+    for lang in ["en", "da"] {
+        for width in WIDTHS {
+            for color in [false, true] {
+                let run = run_at(repo, args, width, color, lang);
+                run.expect_code(0);
+                check_layout(&run.stdout, width, ids);
+                if !color {
+                    assert!(!run.stdout.contains('\x1b'), "colour codes with --color never");
+                }
+                let suffix = if color { "color" } else { "plain" };
+                insta::assert_snapshot!(format!("{name}_{lang}_{width}_{suffix}"), visible(&show(repo, &run)));
+            }
+        }
+    }
+}
+
+fn portfolio() -> TestRepo {
+    let repo = crate::new::with_screenings();
+    for id in ["byggesag", "affaldsguide", "vejledning-om-byggetilladelser"] {
+        repo.run(&[
+            "new",
+            id,
+            "--from",
+            "byggesager",
+            "--contact",
+            "Anne Kristine Jensen-Østergaard",
+        ])
+        .expect_code(0);
+    }
+    repo.commit_all("specialists");
+    repo.run(&["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"])
+        .expect_code(0);
+    repo
+}
+
+#[test]
+fn status_fits_every_terminal() {
+    let repo = portfolio();
+    snapshot_everywhere(
+        &repo,
+        "status",
+        &["status"],
+        &["byggesag", "affaldsguide", "korrekturlaeser", "afvist"],
+    );
+    // Colour is on the cells, not in their text: the coloured table is the plain one plus codes.
+    let plain_run = run_at(&repo, &["status"], 80, false, "en");
+    let color_run = run_at(&repo, &["status"], 80, true, "en");
+    assert_eq!(plain(&color_run.stdout), plain_run.stdout);
+    assert!(color_run.stdout.contains('\x1b'));
+}
+
+#[test]
+fn status_speaks_the_workspace_language() {
+    let repo = portfolio();
+    // No AISPEC_LANG: `init` wrote `language = "da"`.
+    let mut cmd = repo.command(&["status"]);
+    cmd.env_remove("AISPEC_LANG");
+    let out = cmd.output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Godkendelse") && text.contains("blokeret"), "{text}");
+    // `--lang` wins over the environment and the workspace.
+    let en = repo.run_with(&["status", "--lang", "en"], &[("AISPEC_LANG", "da")]);
+    assert!(en.stdout.contains("Sign-off"), "{}", en.stdout);
+    // JSON stays English whatever the language.
+    let json = repo
+        .run_with(&["status", "--format", "json"], &[("AISPEC_LANG", "da")])
+        .json();
+    assert_eq!(json["rows"][0]["state"], "blocked");
+}
+
+#[test]
+fn models_fit_every_terminal() {
+    let repo = TestRepo::init();
+    snapshot_everywhere_with(
+        &repo,
+        "models",
+        &["models"],
+        &["mistral-small-3.2-24b", "gpt-oss-120b"],
+        &|repo, run| repo.render(run),
+    );
+}
+
+#[test]
+fn plan_fits_every_terminal() {
+    use crate::deploy_repo::{DeployRepo, Spec};
+    use crate::openwebui::server;
+
+    let r = DeployRepo::new("tables");
+    let updated = r.add_approved("vejledning-om-affaldssortering", &Spec::default());
+    r.deploy(&[]);
+    r.add_approved(
+        "vejledning-om-affaldssortering",
+        &Spec {
+            version: "1.1.0",
+            tags: &["test", "ny"],
+            prompt: "Du er en hjælpsom og venlig assistent for medarbejdere i Testkommune.\n",
+            ..Spec::default()
+        },
+    );
+    let created = r.add_approved("b", &Spec::default());
+    let url = server().url.clone();
+    for lang in ["en", "da"] {
+        for width in WIDTHS {
+            for color in [false, true] {
+                let run = r.run_env(
+                    &[
+                        "plan",
+                        "--target",
+                        "test",
+                        "--color",
+                        if color { "always" } else { "never" },
+                    ],
+                    &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)],
+                );
+                run.expect_code(0);
+                // The table, the title and the summary fit; the word diff of the prompt keeps its lines.
+                let table_or_prose = |l: &str| !l.starts_with("    ");
+                check_lines(&run.stdout, width, &[&updated, &created], table_or_prose);
+                let suffix = if color { "color" } else { "plain" };
+                insta::assert_snapshot!(
+                    format!("plan_{lang}_{width}_{suffix}"),
+                    visible(&run.stdout.replace(&url, "[URL]"))
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn import_fits_every_terminal() {
+    let repo = crate::import_files::repo_with("export-0.5.json");
+    // `--force` so that every run writes the same drafts again and shows the same table.
+    snapshot_everywhere_with(
+        &repo,
+        "import",
+        &["import", "export.json", "--force"],
+        &["referat-hjaelper", "lukket-hjaelper"],
+        &|repo, run| repo.render(run),
+    );
+}
