@@ -4,27 +4,8 @@
 
 use serde_json::Value;
 
+use crate::eval::TWO_CASES;
 use crate::eval_repo::EvalRepo;
-
-const CASES: &str = r#"
-[[cases]]
-id = "en"
-category = "a"
-prompt = "[en]"
-
-[[cases.assert]]
-type = "icontains"
-value = "godt"
-
-[[cases]]
-id = "to"
-category = "b"
-prompt = "[to]"
-
-[[cases.assert]]
-type = "icontains"
-value = "godt"
-"#;
 
 /// A long answer whose every part is different, so a cut, a swap or a mix-up of two answers shows.
 fn long(tag: &str) -> String {
@@ -37,7 +18,7 @@ fn json_junit_html_and_save_hold_every_long_answer_in_plan_order() {
     let answers = format!(
         "[[answers]]\ncontains = \"[en]\"\nanswer = '''{en}'''\n\n[[answers]]\ncontains = \"[to]\"\nanswer = '''{to}'''\n"
     );
-    let repo = EvalRepo::build(CASES).answers(&answers).start();
+    let repo = EvalRepo::build(TWO_CASES).answers(&answers).start();
     let providers = ["--providers", "model-a,model-b"];
 
     let run = repo.eval(&[&providers[..], &["--format", "json", "--save=lang"]].concat());
