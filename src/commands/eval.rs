@@ -166,7 +166,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let rendered = render(ctx, &ws, &report, args.format, &settings.currency)?;
     write_report(ctx, args.out.as_deref(), &rendered)?;
     if results.stats.answers > 0 && results.stats.errors == results.stats.answers {
-        let first = results.results.iter().find_map(|r| r.error.clone()).unwrap_or_default();
+        let first = results
+            .outcomes
+            .iter()
+            .find_map(|r| r.error.clone())
+            .unwrap_or_default();
         return Err(UserError::new(msg::f("eval.all_failed", &[("error", &first)]))
             .hint(msg::t("eval.all_failed_hint"))
             .into());
@@ -274,14 +278,16 @@ fn render(
             text.push('\n');
             text
         }
-        Format::Junit => report::junit(report.results),
+        Format::Junit => report::junit(report.results).map_err(read_back)?,
         Format::Human => report::human(report.results, report.comparison, &ctx.out.out, currency),
         Format::Html => {
             let (template, _) = ws
                 .resource("templates/eval-report.html.j2")
                 .ok_or_else(|| UserError::new(msg::t("eval.no_template")))?;
+            let records = report.results.records.to_vec().map_err(read_back)?;
             report::html(
                 report.results,
+                &records,
                 report.comparison,
                 &template.text,
                 ws.config.workspace.language.code(),
@@ -293,4 +299,9 @@ fn render(
             })?
         }
     })
+}
+
+/// The error when the run's records cannot be read back from their temporary file.
+fn read_back(e: std::io::Error) -> UserError {
+    UserError::new(msg::f("eval.read_back", &[("error", &e)]))
 }

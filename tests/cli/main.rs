@@ -13,6 +13,7 @@ mod eval_parity;
 mod eval_platform;
 mod eval_promptfoo;
 mod eval_repo;
+mod eval_stream;
 mod eval_tables;
 mod generation;
 mod git_edges;
