@@ -111,3 +111,40 @@ fn without_commit_ids(run: Run) -> Run {
         ..run
     }
 }
+
+/// Danish from a named command, with temp paths, hashes and commit ids replaced.
+fn da(repo: &TestRepo, args: &[&str]) -> Run {
+    without_commit_ids(repo.run_with(args, &[("AISPEC_LANG", "da")]))
+}
+
+#[test]
+fn new_and_approve_speak_danish() {
+    let repo = crate::new::with_screenings();
+    let run = da(&repo, &["new", "byggesag", "--from", "byggesager", "--contact", "Anne Jensen"]);
+    run.expect_code(0);
+    assert_run_snapshot!("new_da", repo, run);
+    let run = da(&repo, &["new", "automatisk", "--from", "afvist"]);
+    run.expect_code(1);
+    assert_run_snapshot!("new_refused_da", repo, run);
+    let run = da(&repo, &["new", "byggesag", "--from", "byggesager"]);
+    run.expect_code(2);
+    assert_run_snapshot!("new_exists_da", repo, run);
+    repo.commit_all("byggesag");
+    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
+    run.expect_code(0);
+    assert_run_snapshot!("approve_blocked_da", repo, run);
+    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
+    run.expect_code(0);
+    assert_run_snapshot!("approve_again_da", repo, run);
+    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "jurist", "--by", "Bo"]);
+    run.expect_code(2);
+    assert_run_snapshot!("approve_unknown_role_da", repo, run);
+    let run = da(&repo, &["approve", "screening", "byggesagr", "--role", "legal", "--by", "Bo"]);
+    run.expect_code(2);
+    assert_run_snapshot!("approve_unknown_id_da", repo, run);
+    let path = "specialists/byggesag/specialist.toml";
+    repo.write(path, repo.read(path).replacen("temperature", "tempreature", 1));
+    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
+    run.expect_code(1);
+    assert_run_snapshot!("approve_invalid_da", repo, run);
+}
