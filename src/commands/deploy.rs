@@ -218,7 +218,8 @@ fn render_results(report: &Report, style: &crate::output::Style) -> String {
             Outcome::Applied => crate::output::colored(msg::t("deploy.applied"), crate::output::Color::Green),
             Outcome::Failed => crate::output::colored(msg::t("deploy.failed"), crate::output::Color::Red),
         };
-        let mut done = r.steps.join(", ");
+        let steps: Vec<String> = r.steps.iter().map(|s| msg::translate("step", s)).collect();
+        let mut done = steps.join(", ");
         if let Some(e) = &r.error {
             if !done.is_empty() {
                 done.push_str(msg::t("deploy.then"));

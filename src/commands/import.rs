@@ -168,7 +168,7 @@ fn render(rows: &[Row], style: &crate::output::Style) -> String {
             .iter()
             .map(|l| msg::f("import.not_exact", &[("what", l)]))
             .collect();
-        notes.extend(r.notes.iter().cloned());
+        notes.extend(r.notes.iter().map(|n| msg::translate("import", n)));
         // Notes can be long: they follow under the table, whole, instead of stretching a row over many lines.
         let name = if r.id.is_empty() { &r.source_id } else { &r.id };
         below.extend(notes.into_iter().map(|n| format!("{name}: {n}")));

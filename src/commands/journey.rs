@@ -72,11 +72,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let screening = match ws.screening(&args.id) {
         Ok(d) => Some(d.value),
         Err(e @ LoadError::Missing { .. }) => {
-            return Err(
-                UserError::new(format!("{e}; a user journey belongs to a screened use case"))
-                    .hint(e.hint())
-                    .into(),
-            );
+            let error = crate::msg::translate("load", &e.to_string());
+            return Err(UserError::new(crate::msg::f("journey.no_screening", &[("error", &error)]))
+                .hint(e.hint())
+                .into());
         }
         // A broken screening is validate's to report; the journey can still be captured beside it.
         Err(LoadError::Invalid { .. }) => None,
@@ -108,7 +107,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         let (commit, why) = store::commit_files(&ws, &paths, &format!("Capture the user journey of {}", j.id))?;
         if let Some(why) = why {
-            ctx.out.warn(&format!("not committed: {why}"));
+            ctx.out.warn(&crate::msg::f("screen.not_committed", &[("why", &crate::msg::translate("error", &why))]));
         }
         commit
     };
@@ -144,11 +143,9 @@ fn ask(
     texts: &Texts,
 ) -> anyhow::Result<(Journey, Finish)> {
     if !ctx.out.interactive() {
-        return Err(UserError::new(
-            "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
-        )
-        .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
-        .into());
+        return Err(UserError::new(crate::msg::t("journey.no_terminal"))
+            .hint(crate::msg::t("journey.no_terminal_hint"))
+            .into());
     }
     let mut j = match ws.journey(id) {
         Ok(d) => d.value,
@@ -191,8 +188,8 @@ fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> any
             diagnostic::sort(&mut diags);
             let text = diagnostic::render_human(&diags, &ctx.out.err, &|_, _| None);
             Err(
-                UserError::new(format!("the journey file has problems:\n{}", text.trim_end()))
-                    .hint("the file uses the journey format: title, department, [[personas]], trigger, steps_today, …")
+                UserError::new(format!("{}\n{}", crate::msg::t("journey.file_invalid"), text.trim_end()))
+                    .hint(crate::msg::t("journey.file_invalid_hint"))
                     .into(),
             )
         }

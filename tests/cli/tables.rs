@@ -204,3 +204,84 @@ fn import_fits_every_terminal() {
         &|repo, run| repo.render(run),
     );
 }
+
+#[test]
+fn screening_results_fit_every_terminal() {
+    let repo = TestRepo::init();
+    repo.write("a.answers.toml", crate::screen::answers("clean"));
+    snapshot_everywhere_with(
+        &repo,
+        "screen_results",
+        &["screen", "--answers", "a.answers.toml"],
+        &[],
+        &|repo, run| repo.render(run),
+    );
+}
+
+#[test]
+fn question_listing_fits_every_terminal() {
+    let repo = TestRepo::init();
+    // Ids from the listing itself, so a question added to the questionnaire needs no change here.
+    let json = repo.run(&["screen", "--list-questions", "--format", "json"]).json();
+    let ids: Vec<String> = json
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(ids.len() > 10, "{ids:?}");
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    snapshot_everywhere_with(
+        &repo,
+        "screen_listing",
+        &["screen", "--list-questions"],
+        &ids,
+        &|repo, run| repo.render(run),
+    );
+}
+
+#[test]
+fn deploy_results_fit_every_terminal() {
+    use crate::deploy_repo::{DeployRepo, Spec};
+    use crate::openwebui::server;
+
+    let r = DeployRepo::new("deploywidth");
+    let id = r.add_approved("vejledning-om-affaldssortering", &Spec::default());
+    r.deploy(&[]);
+    let url = server().url.clone();
+    let mut round = 0;
+    for lang in ["en", "da"] {
+        for width in WIDTHS {
+            for color in [false, true] {
+                // A new prompt each round, so every deploy has one update to report.
+                round += 1;
+                let prompt = format!("Du er en hjælpsom assistent for medarbejdere i Testkommune (runde {round}).\n");
+                r.add_approved(
+                    "vejledning-om-affaldssortering",
+                    &Spec {
+                        prompt: &prompt,
+                        ..Spec::default()
+                    },
+                );
+                let run = r.run_env(
+                    &[
+                        "deploy",
+                        "--target",
+                        "test",
+                        "--yes",
+                        "--color",
+                        if color { "always" } else { "never" },
+                    ],
+                    &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)],
+                );
+                run.expect_code(0);
+                // The plan's word diff keeps its lines; the results table and the summaries fit.
+                check_lines(&run.stdout, width, &[&id], |l: &str| !l.starts_with("    "));
+                let suffix = if color { "color" } else { "plain" };
+                let rounds = regex::Regex::new(r"runde \d+").expect("regex");
+                let shown = rounds.replace_all(&run.stdout.replace(&url, "[URL]"), "runde [N]").into_owned();
+                insta::assert_snapshot!(format!("deploy_{lang}_{width}_{suffix}"), visible(&shown));
+            }
+        }
+    }
+}
