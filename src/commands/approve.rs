@@ -105,7 +105,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Err(ApproveError::Unfinished { path, blocks }) => {
             for b in &blocks {
                 let what = crate::msg::translate("placeholder", &b.message);
-                ctx.out.refuse(&crate::msg::f("approve.unfinished", &[("path", &path), ("what", &what)]));
+                ctx.out.refuse(&crate::msg::f(
+                    "approve.unfinished",
+                    &[("path", &path), ("what", &what)],
+                ));
                 ctx.out.hint(&crate::msg::translate("placeholder", &b.hint));
             }
             return Ok(ExitStatus::Failure);
@@ -149,10 +152,20 @@ fn human(a: &Approval, style: &crate::output::Style) -> String {
     let s = &a.signoff;
     let hash: String = s.content_hash.chars().take(19).collect();
     let role = msg::label("role_word", &s.role);
-    let key = if a.already_signed { "approve.already" } else { "approve.signed" };
+    let key = if a.already_signed {
+        "approve.already"
+    } else {
+        "approve.signed"
+    };
     let line = msg::f(
         key,
-        &[("file", &a.file), ("by", &s.by), ("role", &role), ("at", &s.at), ("hash", &hash)],
+        &[
+            ("file", &a.file),
+            ("by", &s.by),
+            ("role", &role),
+            ("at", &s.at),
+            ("hash", &hash),
+        ],
     );
     let mut out = format!("{} {line}\n", style.green("✓"));
     let word = msg::label("state", a.state.as_str());

@@ -235,7 +235,8 @@ fn render_results(report: &Report, style: &crate::output::Style) -> String {
             comfy_table::Cell::new(done),
         ]);
     }
-    let hidden = crate::output::fit(&mut t, &[0], &[3, 1]);
+    // What was done is the answer to "did it work", so it stays whole like the id; the action goes first.
+    let hidden = crate::output::fit(&mut t, &[0, 3], &[1]);
     let mut out = format!("\n{t}\n");
     out.push_str(&crate::output::notes_below(style, notes, &hidden));
     if report.failed == 0 {

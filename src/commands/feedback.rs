@@ -130,7 +130,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 fn report(ctx: &Ctx, ws: &Workspace, args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let period = feedback::period(ws, args.since.as_deref())?;
     let ids = crate::id::strings(&args.ids);
-    ctx.out.status(&crate::msg::f("feedback.reading", &[("since", &period.text)]));
+    ctx.out
+        .status(&crate::msg::f("feedback.reading", &[("since", &period.text)]));
     let summary = feedback::summary_for_target(ws, args.target.as_deref(), &ids, &period)?;
     match args.format {
         Format::Json => ctx.out.json(&summary)?,
@@ -244,11 +245,12 @@ fn accept(ctx: &Ctx, ws: &Workspace, args: AcceptArgs) -> anyhow::Result<ExitSta
     let drafts_name = crate::diagnostic::display_path(&drafts_rel);
     let tests_name = crate::diagnostic::display_path(&tests_rel);
     let Some(drafts_text) = read(&drafts_rel)? else {
-        return Err(
-            UserError::new(crate::msg::f("feedback.no_drafts", &[("id", &id), ("file", &drafts_name)]))
-                .hint(crate::msg::f("feedback.no_drafts_hint", &[("id", &id)]))
-                .into(),
-        );
+        return Err(UserError::new(crate::msg::f(
+            "feedback.no_drafts",
+            &[("id", &id), ("file", &drafts_name)],
+        ))
+        .hint(crate::msg::f("feedback.no_drafts_hint", &[("id", &id)]))
+        .into());
     };
     let tests_text = read(&tests_rel)?;
     let moved = feedback::accept::move_cases(

@@ -73,9 +73,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Ok(d) => Some(d.value),
         Err(e @ LoadError::Missing { .. }) => {
             let error = crate::msg::translate("load", &e.to_string());
-            return Err(UserError::new(crate::msg::f("journey.no_screening", &[("error", &error)]))
-                .hint(e.hint())
-                .into());
+            return Err(
+                UserError::new(crate::msg::f("journey.no_screening", &[("error", &error)]))
+                    .hint(e.hint())
+                    .into(),
+            );
         }
         // A broken screening is validate's to report; the journey can still be captured beside it.
         Err(LoadError::Invalid { .. }) => None,
@@ -107,7 +109,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         let (commit, why) = store::commit_files(&ws, &paths, &format!("Capture the user journey of {}", j.id))?;
         if let Some(why) = why {
-            ctx.out.warn(&crate::msg::f("screen.not_committed", &[("why", &crate::msg::translate("error", &why))]));
+            ctx.out.warn(&crate::msg::f(
+                "screen.not_committed",
+                &[("why", &crate::msg::translate("error", &why))],
+            ));
         }
         commit
     };
@@ -187,11 +192,13 @@ fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> any
         _ => {
             diagnostic::sort(&mut diags);
             let text = diagnostic::render_human(&diags, &ctx.out.err, &|_, _| None);
-            Err(
-                UserError::new(format!("{}\n{}", crate::msg::t("journey.file_invalid"), text.trim_end()))
-                    .hint(crate::msg::t("journey.file_invalid_hint"))
-                    .into(),
-            )
+            Err(UserError::new(format!(
+                "{}\n{}",
+                crate::msg::t("journey.file_invalid"),
+                text.trim_end()
+            ))
+            .hint(crate::msg::t("journey.file_invalid_hint"))
+            .into())
         }
     }
 }

@@ -142,7 +142,8 @@ fn refused(ctx: &Ctx, e: NewError) -> anyhow::Result<ExitStatus> {
         NewError::Refused { id, reasons } => {
             let stop = msg::t("new.stop");
             let stops: String = reasons.iter().map(|r| format!("\n  {stop} {r}")).collect();
-            ctx.out.refuse(&format!("{}{stops}", msg::f("new.refused", &[("id", &id)])));
+            ctx.out
+                .refuse(&format!("{}{stops}", msg::f("new.refused", &[("id", &id)])));
             Ok(ExitStatus::Failure)
         }
         NewError::NoModel { class, hosting } => {
@@ -153,7 +154,8 @@ fn refused(ctx: &Ctx, e: NewError) -> anyhow::Result<ExitStatus> {
                 each.join(msg::t("new.or"))
             };
             let class = msg::label("data_class_word", class);
-            ctx.out.refuse(&msg::f("new.no_model", &[("class", &class), ("hosting", &hosting)]));
+            ctx.out
+                .refuse(&msg::f("new.no_model", &[("class", &class), ("hosting", &hosting)]));
             ctx.out.hint(msg::t("new.no_model_hint"));
             Ok(ExitStatus::Failure)
         }

@@ -300,7 +300,11 @@ fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitSt
     if open > 0 {
         ctx.out.warn(&crate::msg::f(
             "screen.need_answers",
-            &[("count", &open), ("questions", &eval.result.unanswered.join(", ")), ("id", &id)],
+            &[
+                ("count", &open),
+                ("questions", &eval.result.unanswered.join(", ")),
+                ("id", &id),
+            ],
         ));
     }
     let published = publish(
@@ -316,11 +320,9 @@ fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitSt
 fn interactive(session: &Session<'_>, id: Option<&str>) -> anyhow::Result<ExitStatus> {
     let Session { ctx, ws, loaded, args } = *session;
     if !ctx.out.interactive() {
-        return Err(
-            UserError::new(crate::msg::t("screen.no_terminal"))
-                .hint(crate::msg::t("screen.no_terminal_hint"))
-                .into(),
-        );
+        return Err(UserError::new(crate::msg::t("screen.no_terminal"))
+            .hint(crate::msg::t("screen.no_terminal_hint"))
+            .into());
     }
     if let Some(from) = args
         .from
@@ -460,7 +462,10 @@ fn publish(session: &Session<'_>, s: &Screening, texts: &Texts, message: &str) -
             .status(&texts.fill("status.committed", &[("commit", &commit[..commit.len().min(12)])]));
     }
     if let Some(why) = &published.not_committed {
-        ctx.out.warn(&crate::msg::f("screen.not_committed", &[("why", &crate::msg::translate("error", why))]));
+        ctx.out.warn(&crate::msg::f(
+            "screen.not_committed",
+            &[("why", &crate::msg::translate("error", why))],
+        ));
     }
     Ok(published)
 }

@@ -107,8 +107,10 @@ fn add_usage(ctx: &Ctx, ws: &Workspace, targets: &[String], rows: &mut [Row]) ->
                     .map(|h| format!(" ({})", msg::translate("hint", h)))
                     .unwrap_or_default();
                 let why = format!("{}{hint}", msg::error_chain(&e));
-                ctx.out
-                    .warn(&msg::f("feedback.usage_not_shown", &[("target", target), ("why", &why)]));
+                ctx.out.warn(&msg::f(
+                    "feedback.usage_not_shown",
+                    &[("target", target), ("why", &why)],
+                ));
             }
         }
     }
@@ -121,7 +123,10 @@ fn usage_cells(u: Option<&Usage>, thumbs: Thumbs, style: &crate::output::Style) 
         return [Cell::new("—"), Cell::new("—")];
     };
     let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
-    let used = msg::f("feedback.used", &[("messages", &known(u.messages)), ("chats", &known(u.chats))]);
+    let used = msg::f(
+        "feedback.used",
+        &[("messages", &known(u.messages)), ("chats", &known(u.chats))],
+    );
     let share = crate::feedback::render::share_cell(u.negative_share, u.flagged, style);
     let rating = format!("{} {} {} {}, {}", thumbs.up, u.up, thumbs.down, u.down, share.content());
     let rating = if u.flagged && style.enabled() {

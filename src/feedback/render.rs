@@ -23,7 +23,7 @@ pub fn human(s: &FeedbackSummary, style: &Style) -> String {
             ("count", &s.thresholds.min_ratings),
         ],
     );
-    let mut out = format!("{}\n", crate::output::wrap(&title, width, "  "));
+    let mut out = format!("{}\n", wrap_wide(&title, width, "  "));
     if s.specialists.is_empty() {
         out.push_str(msg::t("feedback.none_deployed"));
         out.push('\n');
@@ -52,7 +52,7 @@ pub fn human(s: &FeedbackSummary, style: &Style) -> String {
         ]);
     }
     // The share says whether to act, so it stays longest; the counts of use go first.
-    let hidden = crate::output::fit(&mut table, &[0], &[2, 1, 3, 4]);
+    let hidden = crate::output::fit(&mut table, &[0, 5], &[2, 1, 3, 4]);
     out.push_str(&format!("{table}\n"));
     out.push_str(&crate::output::notes_below(style, Vec::new(), &hidden));
     for f in s
@@ -82,7 +82,7 @@ fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style, width: usize) 
             .map(|r| format!("{} ({} {})", shown_reason(&r.reason), thumb(r.rating), r.count))
             .collect();
         let line = msg::f("feedback.reasons", &[("reasons", &reasons.join(", "))]);
-        out.push_str(&format!("  {}\n", crate::output::wrap(&line, width.saturating_sub(2), "    ")));
+        out.push_str(&format!("  {}\n", wrap_wide(&line, width.saturating_sub(2), "    ")));
     }
     if !f.comments.is_empty() {
         out.push_str(&format!("  {}\n", msg::t("feedback.comments")));
@@ -94,10 +94,20 @@ fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style, width: usize) 
                 .unwrap_or_default();
             let text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
             let line = format!("{} {}{reason}: \"{text}\"", c.date, thumb(c.rating));
-            out.push_str(&format!("    {}\n", crate::output::wrap(&line, width.saturating_sub(4), "      ")));
+            out.push_str(&format!(
+                "    {}\n",
+                wrap_wide(&line, width.saturating_sub(4), "      ")
+            ));
         }
     }
     out
+}
+
+/// [`crate::output::wrap`] for a text with emoji, which take two columns: one less per emoji in the text, so
+/// every line fits whichever line they land on.
+fn wrap_wide(text: &str, width: usize, indent: &str) -> String {
+    let wide = text.chars().filter(|c| ('\u{1F300}'..='\u{1FAFF}').contains(c)).count();
+    crate::output::wrap(text, width.saturating_sub(wide), indent)
 }
 
 /// A reason of the rating form in the current language (its English words when the catalogue has none).
@@ -111,7 +121,10 @@ pub fn drafted(id: &str, file: &str, new: &[crate::model::cases::Case], without_
     let mut out = if new.is_empty() {
         format!("{}\n", msg::f("feedback.no_new", &[("id", &id)]))
     } else {
-        let mut s = format!("{}\n", msg::f("feedback.drafted", &[("count", &new.len()), ("file", &file)]));
+        let mut s = format!(
+            "{}\n",
+            msg::f("feedback.drafted", &[("count", &new.len()), ("file", &file)])
+        );
         for c in new {
             s.push_str(&format!(
                 "  {}  {}\n",
@@ -136,7 +149,11 @@ pub fn accepted(tests_file: &str, cases: &[String]) -> String {
         "{}\n{}\n",
         msg::f(
             "feedback.accepted",
-            &[("count", &cases.len()), ("file", &tests_file), ("cases", &cases.join(", "))]
+            &[
+                ("count", &cases.len()),
+                ("file", &tests_file),
+                ("cases", &cases.join(", "))
+            ]
         ),
         msg::t("feedback.commit_it")
     )

@@ -63,7 +63,7 @@ pub fn table(rows: &[QuestionRow]) -> String {
         };
         t.add_row([
             r.id.clone(),
-            r.track.to_owned(),
+            msg::label("track_word", r.track),
             msg::label("question_kind", r.kind),
             values,
             r.when.clone().unwrap_or_default(),
@@ -71,6 +71,7 @@ pub fn table(rows: &[QuestionRow]) -> String {
     }
     let hidden = crate::output::fit(&mut t, &[0], &[4, 2, 1]);
     let mut out = format!("{t}\n");
-    out.extend(crate::output::hidden_note(&hidden).map(|n| format!("{n}\n")));
+    let width = crate::output::term_width();
+    out.extend(crate::output::hidden_note(&hidden).map(|n| format!("{}\n", crate::output::wrap(&n, width, "  "))));
     out
 }

@@ -120,7 +120,10 @@ fn da(repo: &TestRepo, args: &[&str]) -> Run {
 #[test]
 fn new_and_approve_speak_danish() {
     let repo = crate::new::with_screenings();
-    let run = da(&repo, &["new", "byggesag", "--from", "byggesager", "--contact", "Anne Jensen"]);
+    let run = da(
+        &repo,
+        &["new", "byggesag", "--from", "byggesager", "--contact", "Anne Jensen"],
+    );
     run.expect_code(0);
     assert_run_snapshot!("new_da", repo, run);
     let run = da(&repo, &["new", "automatisk", "--from", "afvist"]);
@@ -130,21 +133,80 @@ fn new_and_approve_speak_danish() {
     run.expect_code(2);
     assert_run_snapshot!("new_exists_da", repo, run);
     repo.commit_all("byggesag");
-    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
+    let run = da(
+        &repo,
+        &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+    );
     run.expect_code(0);
     assert_run_snapshot!("approve_blocked_da", repo, run);
-    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
+    let run = da(
+        &repo,
+        &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+    );
     run.expect_code(0);
     assert_run_snapshot!("approve_again_da", repo, run);
-    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "jurist", "--by", "Bo"]);
+    let run = da(
+        &repo,
+        &["approve", "specialist", "byggesag", "--role", "jurist", "--by", "Bo"],
+    );
     run.expect_code(2);
     assert_run_snapshot!("approve_unknown_role_da", repo, run);
-    let run = da(&repo, &["approve", "screening", "byggesagr", "--role", "legal", "--by", "Bo"]);
+    let run = da(
+        &repo,
+        &["approve", "screening", "byggesagr", "--role", "legal", "--by", "Bo"],
+    );
     run.expect_code(2);
     assert_run_snapshot!("approve_unknown_id_da", repo, run);
     let path = "specialists/byggesag/specialist.toml";
     repo.write(path, repo.read(path).replacen("temperature", "tempreature", 1));
-    let run = da(&repo, &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"]);
+    let run = da(
+        &repo,
+        &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+    );
     run.expect_code(1);
     assert_run_snapshot!("approve_invalid_da", repo, run);
+}
+
+#[test]
+fn screen_and_journey_speak_danish() {
+    let repo = TestRepo::init();
+    let fixture = |rel: &str| std::fs::read_to_string(crate::support::fixtures().join(rel)).expect("fixture");
+    repo.write("a.answers.toml", fixture("answers/klarsprog.answers.toml"));
+    let run = da(
+        &repo,
+        &["screen", "--answers", "a.answers.toml", "--id", "demo", "--no-commit"],
+    );
+    run.expect_code(0);
+    assert_run_snapshot!("screen_da", repo, run);
+    let run = da(&repo, &["screen", "--rescreen", "dmo"]);
+    run.expect_code(2);
+    assert_run_snapshot!("screen_unknown_da", repo, run);
+    let run = da(&repo, &["screen", "demo"]);
+    run.expect_code(2);
+    assert_run_snapshot!("screen_no_terminal_da", repo, run);
+    repo.write("bad.answers.toml", "[answers]\nnot_a_question = \"yes\"\n");
+    let run = da(&repo, &["screen", "--answers", "bad.answers.toml"]);
+    run.expect_code(2);
+    assert_run_snapshot!("screen_bad_answers_da", repo, run);
+    repo.write("j.toml", "title = \"Kun en titel\"\n");
+    let run = da(&repo, &["journey", "demo", "--answers", "j.toml", "--no-commit"]);
+    run.expect_code(0);
+    assert_run_snapshot!("journey_draft_da", repo, run);
+    let run = da(&repo, &["journey", "ukendt", "--answers", "j.toml"]);
+    run.expect_code(2);
+    assert_run_snapshot!("journey_unknown_da", repo, run);
+    let run = da(&repo, &["journey", "demo"]);
+    run.expect_code(2);
+    assert_run_snapshot!("journey_no_terminal_da", repo, run);
+}
+
+#[test]
+fn feedback_refusals_speak_danish() {
+    let repo = TestRepo::init();
+    let run = da(&repo, &["feedback", "accept", "korrekturlaesr", "c1"]);
+    run.expect_code(2);
+    assert_run_snapshot!("feedback_unknown_da", repo, run);
+    let run = da(&repo, &["feedback", "accept", "korrekturlaeser", "c1"]);
+    run.expect_code(2);
+    assert_run_snapshot!("feedback_no_drafts_da", repo, run);
 }

@@ -607,7 +607,9 @@ fn feedback_tables_fit_every_terminal() {
                         assert!(width_of(line) <= usize::from(width), "{line}\n---\n{text}");
                     }
                     let suffix = if color { "color" } else { "plain" };
-                    let shown = dates.replace_all(&crate::diff::render(&w.r.repo, &run), "[DATE]").into_owned();
+                    let shown = dates
+                        .replace_all(&crate::diff::render(&w.r.repo, &run), "[DATE]")
+                        .into_owned();
                     insta::assert_snapshot!(format!("{name}_{lang}_{width}_{suffix}"), visible(&shown));
                 }
             }
