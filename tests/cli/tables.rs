@@ -251,6 +251,7 @@ fn deploy_results_fit_every_terminal() {
     r.deploy(&[]);
     let url = server().url.clone();
     let mut round = 0;
+    let rounds = regex::Regex::new(r"runde \d+").expect("regex");
     for lang in ["en", "da"] {
         for width in WIDTHS {
             for color in [false, true] {
@@ -279,7 +280,6 @@ fn deploy_results_fit_every_terminal() {
                 // The plan's word diff keeps its lines; the results table and the summaries fit.
                 check_lines(&run.stdout, width, &[&id], |l: &str| !l.starts_with("    "));
                 let suffix = if color { "color" } else { "plain" };
-                let rounds = regex::Regex::new(r"runde \d+").expect("regex");
                 let shown = rounds
                     .replace_all(&run.stdout.replace(&url, "[URL]"), "runde [N]")
                     .into_owned();
