@@ -112,59 +112,57 @@ fn without_commit_ids(run: Run) -> Run {
     }
 }
 
-/// Danish from a named command, with temp paths, hashes and commit ids replaced.
-fn da(repo: &TestRepo, args: &[&str]) -> Run {
-    without_commit_ids(repo.run_with(args, &[("AISPEC_LANG", "da")]))
+/// Runs `args` in Danish, checks the exit code and snapshots the run as `name` (commit ids replaced).
+fn snap_da(repo: &TestRepo, name: &str, args: &[&str], code: i32) {
+    let run = without_commit_ids(repo.run_with(args, &[("AISPEC_LANG", "da")]));
+    run.expect_code(code);
+    assert_run_snapshot!(name, repo, run);
 }
 
 #[test]
 fn new_and_approve_speak_danish() {
     let repo = crate::new::with_screenings();
-    let run = da(
+    snap_da(
         &repo,
+        "new_da",
         &["new", "byggesag", "--from", "byggesager", "--contact", "Anne Jensen"],
+        0,
     );
-    run.expect_code(0);
-    assert_run_snapshot!("new_da", repo, run);
-    let run = da(&repo, &["new", "automatisk", "--from", "afvist"]);
-    run.expect_code(1);
-    assert_run_snapshot!("new_refused_da", repo, run);
-    let run = da(&repo, &["new", "byggesag", "--from", "byggesager"]);
-    run.expect_code(2);
-    assert_run_snapshot!("new_exists_da", repo, run);
+    snap_da(&repo, "new_refused_da", &["new", "automatisk", "--from", "afvist"], 1);
+    snap_da(&repo, "new_exists_da", &["new", "byggesag", "--from", "byggesager"], 2);
     repo.commit_all("byggesag");
-    let run = da(
+    snap_da(
         &repo,
+        "approve_blocked_da",
         &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+        0,
     );
-    run.expect_code(0);
-    assert_run_snapshot!("approve_blocked_da", repo, run);
-    let run = da(
+    snap_da(
         &repo,
+        "approve_again_da",
         &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+        0,
     );
-    run.expect_code(0);
-    assert_run_snapshot!("approve_again_da", repo, run);
-    let run = da(
+    snap_da(
         &repo,
+        "approve_unknown_role_da",
         &["approve", "specialist", "byggesag", "--role", "jurist", "--by", "Bo"],
+        2,
     );
-    run.expect_code(2);
-    assert_run_snapshot!("approve_unknown_role_da", repo, run);
-    let run = da(
+    snap_da(
         &repo,
+        "approve_unknown_id_da",
         &["approve", "screening", "byggesagr", "--role", "legal", "--by", "Bo"],
+        2,
     );
-    run.expect_code(2);
-    assert_run_snapshot!("approve_unknown_id_da", repo, run);
     let path = "specialists/byggesag/specialist.toml";
     repo.write(path, repo.read(path).replacen("temperature", "tempreature", 1));
-    let run = da(
+    snap_da(
         &repo,
+        "approve_invalid_da",
         &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+        1,
     );
-    run.expect_code(1);
-    assert_run_snapshot!("approve_invalid_da", repo, run);
 }
 
 #[test]
@@ -172,41 +170,50 @@ fn screen_and_journey_speak_danish() {
     let repo = TestRepo::init();
     let fixture = |rel: &str| std::fs::read_to_string(crate::support::fixtures().join(rel)).expect("fixture");
     repo.write("a.answers.toml", fixture("answers/klarsprog.answers.toml"));
-    let run = da(
+    snap_da(
         &repo,
+        "screen_da",
         &["screen", "--answers", "a.answers.toml", "--id", "demo", "--no-commit"],
+        0,
     );
-    run.expect_code(0);
-    assert_run_snapshot!("screen_da", repo, run);
-    let run = da(&repo, &["screen", "--rescreen", "dmo"]);
-    run.expect_code(2);
-    assert_run_snapshot!("screen_unknown_da", repo, run);
-    let run = da(&repo, &["screen", "demo"]);
-    run.expect_code(2);
-    assert_run_snapshot!("screen_no_terminal_da", repo, run);
+    snap_da(&repo, "screen_unknown_da", &["screen", "--rescreen", "dmo"], 2);
+    snap_da(&repo, "screen_no_terminal_da", &["screen", "demo"], 2);
     repo.write("bad.answers.toml", "[answers]\nnot_a_question = \"yes\"\n");
-    let run = da(&repo, &["screen", "--answers", "bad.answers.toml"]);
-    run.expect_code(2);
-    assert_run_snapshot!("screen_bad_answers_da", repo, run);
+    snap_da(
+        &repo,
+        "screen_bad_answers_da",
+        &["screen", "--answers", "bad.answers.toml"],
+        2,
+    );
     repo.write("j.toml", "title = \"Kun en titel\"\n");
-    let run = da(&repo, &["journey", "demo", "--answers", "j.toml", "--no-commit"]);
-    run.expect_code(0);
-    assert_run_snapshot!("journey_draft_da", repo, run);
-    let run = da(&repo, &["journey", "ukendt", "--answers", "j.toml"]);
-    run.expect_code(2);
-    assert_run_snapshot!("journey_unknown_da", repo, run);
-    let run = da(&repo, &["journey", "demo"]);
-    run.expect_code(2);
-    assert_run_snapshot!("journey_no_terminal_da", repo, run);
+    snap_da(
+        &repo,
+        "journey_draft_da",
+        &["journey", "demo", "--answers", "j.toml", "--no-commit"],
+        0,
+    );
+    snap_da(
+        &repo,
+        "journey_unknown_da",
+        &["journey", "ukendt", "--answers", "j.toml"],
+        2,
+    );
+    snap_da(&repo, "journey_no_terminal_da", &["journey", "demo"], 2);
 }
 
 #[test]
 fn feedback_refusals_speak_danish() {
     let repo = TestRepo::init();
-    let run = da(&repo, &["feedback", "accept", "korrekturlaesr", "c1"]);
-    run.expect_code(2);
-    assert_run_snapshot!("feedback_unknown_da", repo, run);
-    let run = da(&repo, &["feedback", "accept", "korrekturlaeser", "c1"]);
-    run.expect_code(2);
-    assert_run_snapshot!("feedback_no_drafts_da", repo, run);
+    snap_da(
+        &repo,
+        "feedback_unknown_da",
+        &["feedback", "accept", "korrekturlaesr", "c1"],
+        2,
+    );
+    snap_da(
+        &repo,
+        "feedback_no_drafts_da",
+        &["feedback", "accept", "korrekturlaeser", "c1"],
+        2,
+    );
 }

@@ -585,7 +585,7 @@ fn ratings_are_read_across_pages_and_usage_follows_since() {
 /// languages, against one server setup: every line fits (emoji counted as two columns) and the ids stay whole.
 #[test]
 fn feedback_tables_fit_every_terminal() {
-    use crate::tables::{WIDTHS, check_layout, plain, visible};
+    use crate::tables::{check_layout, each_terminal, plain, snapshot_name, visible};
     let width_of = width;
     let w = World::new("fbwidth");
     let dates = regex::Regex::new(r"\d{4}-\d{2}-\d{2}").expect("regex");
@@ -594,26 +594,21 @@ fn feedback_tables_fit_every_terminal() {
         ("feedback_status", vec!["status", "--target", "test"]),
     ];
     for (name, args) in &reports {
-        for lang in ["en", "da"] {
-            for width in WIDTHS {
-                for color in [false, true] {
-                    let mut all = args.clone();
-                    all.extend(["--color", if color { "always" } else { "never" }]);
-                    let run = w.run_env(&all, &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)]);
-                    run.expect_code(if *name == "feedback" { 1 } else { 0 });
-                    check_layout(&run.stdout, width, &[&w.a, &w.b]);
-                    let text = plain(&run.stdout);
-                    for line in text.lines() {
-                        assert!(width_of(line) <= usize::from(width), "{line}\n---\n{text}");
-                    }
-                    let suffix = if color { "color" } else { "plain" };
-                    let shown = dates
-                        .replace_all(&crate::diff::render(&w.r.repo, &run), "[DATE]")
-                        .into_owned();
-                    insta::assert_snapshot!(format!("{name}_{lang}_{width}_{suffix}"), visible(&shown));
-                }
+        each_terminal(|lang, width, color| {
+            let mut all = args.clone();
+            all.extend(["--color", if color { "always" } else { "never" }]);
+            let run = w.run_env(&all, &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)]);
+            run.expect_code(if *name == "feedback" { 1 } else { 0 });
+            check_layout(&run.stdout, width, &[&w.a, &w.b]);
+            let text = plain(&run.stdout);
+            for line in text.lines() {
+                assert!(width_of(line) <= usize::from(width), "{line}\n---\n{text}");
             }
-        }
+            let shown = dates
+                .replace_all(&crate::diff::render(&w.r.repo, &run), "[DATE]")
+                .into_owned();
+            insta::assert_snapshot!(snapshot_name(name, lang, width, color), visible(&shown));
+        });
     }
     w.assert_nothing_private();
 }
