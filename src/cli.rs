@@ -157,6 +157,10 @@ pub enum Command {
     Approve(commands::approve::Args),
     /// One row per use case and specialist: screening, version, sign-off state, last change.
     Status(commands::status::Args),
+    /// Public AI register records (Algorithm Register Metadata Standard) for the use cases.
+    Register(commands::register::Args),
+    /// Build a static portfolio site (Danish) for GitHub Pages or the intranet.
+    Site(commands::site::Args),
     /// The history of one specialist: versions, commits and sign-offs.
     Log(commands::log::Args),
     /// Show what deploy would change on an Open WebUI target.

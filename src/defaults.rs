@@ -26,6 +26,22 @@ const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("templates/ui.toml", include_str!("../templates/ui.toml")),
     (
+        "templates/site/base.html.j2",
+        include_str!("../templates/site/base.html.j2"),
+    ),
+    (
+        "templates/site/portfolio.html.j2",
+        include_str!("../templates/site/portfolio.html.j2"),
+    ),
+    (
+        "templates/site/specialist.html.j2",
+        include_str!("../templates/site/specialist.html.j2"),
+    ),
+    (
+        "templates/site/register.html.j2",
+        include_str!("../templates/site/register.html.j2"),
+    ),
+    (
         "templates/specialist/da/specialist.toml.j2",
         include_str!("../templates/specialist/da/specialist.toml.j2"),
     ),

@@ -34,10 +34,12 @@ pub mod platform;
 pub mod profile_image;
 pub mod prompt;
 pub mod questionnaire;
+pub mod register;
 pub mod scaffold;
 pub mod schema;
 pub mod secrets;
 pub mod signoff;
+pub mod site;
 pub mod source;
 pub mod status;
 pub mod suggest;
@@ -91,6 +93,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Bump(args) => commands::bump::run(&ctx, args),
         Command::Approve(args) => commands::approve::run(&ctx, args),
         Command::Status(args) => commands::status::run(&ctx, args),
+        Command::Register(args) => commands::register::run(&ctx, args),
+        Command::Site(args) => commands::site::run(&ctx, args),
         Command::Log(args) => commands::log::run(&ctx, args),
         Command::Completions(args) => commands::completions::run(&ctx, args, cli::command()),
     }

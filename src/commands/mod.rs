@@ -17,8 +17,10 @@ pub mod log;
 pub mod models;
 pub mod new;
 pub mod plan;
+pub mod register;
 pub mod schemas;
 pub mod screen;
+pub mod site;
 pub mod status;
 pub mod validate;
 

@@ -22,6 +22,7 @@ Examples:
   aispec status
   aispec status --format json | jq '.rows[] | select(.state != \"approved\")'
   aispec status --target production          # plus the deployed version; \"1.2.0 (drift)\" after hand edits
+  aispec status --target production --save   # and write it to deployed/production.json for the site
 
 With --target, two more columns per target show use and users' ratings over [feedback] since (default 30
 days): answers and distinct chats, thumbs up and down and the share of thumbs down (\"flagged\" above
@@ -32,7 +33,7 @@ Sign-off states are derived from the content hash: draft (no valid sign-off), in
 required role signed the current content), blocked (the linked screening is missing, not approved or not signed
 by the roles it requires; the notes say why). `*` after the last change: the folder has uncommitted edits.
 
-Exit codes: 0 shown, 2 not a workspace or unreadable settings.")]
+Exit codes: 0 shown; 2 not a workspace, unreadable settings, --save without --target, or a target\nthat cannot be read.")]
 pub struct Args {
     /// Also show the version deployed on this target, with drift (repeatable; needs the target's API key).
     #[arg(long, value_name = "TARGET")]
@@ -40,6 +41,9 @@ pub struct Args {
     /// Also show the deployed version on every target whose API key is set.
     #[arg(long, conflicts_with = "target")]
     pub all_targets: bool,
+    /// Write each target's deployed state to `deployed/<target>.json` (commit it; `aispec site` reads it).
+    #[arg(long)]
+    pub save: bool,
     /// How to print the overview.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -60,28 +64,64 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             &[("error", &e), ("hint", &e.hint_or(""))],
         ));
     }
-    let (mut rows, targets) = if args.all_targets {
-        let deployed = crate::platform::Deployed::read(&ws);
+    if args.save && args.target.is_empty() && !args.all_targets {
+        return Err(crate::error::UserError::new(msg::t("status.save.needs_target"))
+            .hint(msg::t("status.save.needs_target_hint"))
+            .into());
+    }
+    let (mut rows, deployed, targets) = if args.all_targets || !args.target.is_empty() {
+        let deployed = if args.all_targets {
+            crate::platform::Deployed::read(&ws)
+        } else {
+            crate::platform::Deployed::read_targets(&ws, &args.target)?
+        };
         for (target, why) in &deployed.unavailable {
             ctx.out.warn(&msg::f(
                 "status.target_unavailable",
                 &[("target", target), ("why", why)],
             ));
         }
-        let names = deployed.targets.iter().map(|t| t.target.clone()).collect();
-        (crate::status::rows(&ws, &deployed), names)
-    } else if !args.target.is_empty() {
-        let deployed = crate::platform::Deployed::read_targets(&ws, &args.target)?;
-        (crate::status::rows(&ws, &deployed), args.target.clone())
+        let names = if args.all_targets {
+            deployed.targets.iter().map(|t| t.target.clone()).collect()
+        } else {
+            args.target.clone()
+        };
+        (crate::status::rows(&ws, &deployed), Some(deployed), names)
     } else {
-        (crate::status::rows(&ws, &NotDeployed), Vec::new())
+        (crate::status::rows(&ws, &NotDeployed), None, Vec::new())
     };
     add_usage(ctx, &ws, &targets, &mut rows)?;
+    if let (true, Some(deployed)) = (args.save, &deployed) {
+        save(ctx, &ws, deployed, &rows)?;
+    }
     match args.format {
         Format::Json => ctx.out.json(&Report { rows })?,
         Format::Human => ctx.out.print(&human(&rows, &ctx.out.out))?,
     }
     Ok(ExitStatus::Success)
+}
+
+/// Writes each target's state, with the use and ratings read, to `deployed/<target>.json`, under the workspace
+/// lock.
+fn save(ctx: &Ctx, ws: &Workspace, deployed: &crate::platform::Deployed, rows: &[Row]) -> anyhow::Result<()> {
+    let _lock = super::lock_workspace(ctx, ws)?;
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for state in &deployed.targets {
+        let mut snapshot = crate::platform::snapshot::Snapshot::of(state, now.clone());
+        snapshot.usage = rows
+            .iter()
+            .filter_map(|r| Some((r.id.clone(), r.usage.get(&state.target)?.clone())))
+            .collect();
+        let rel = crate::platform::snapshot::save(ws, &snapshot)?;
+        ctx.out.status(&msg::f(
+            "status.save.saved",
+            &[
+                ("target", &state.target),
+                ("path", &crate::diagnostic::display_path(&rel)),
+            ],
+        ));
+    }
+    Ok(())
 }
 
 /// Fills in use and satisfaction per target; a target whose key may not read them (an admin's key is needed)

@@ -205,8 +205,8 @@ impl SpecialistFeedback {
     }
 }
 
-/// Use and satisfaction in one line of numbers, for `aispec status`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Use and satisfaction in one line of numbers, for `aispec status` (and its saved snapshot).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Usage {
     /// The period (`30d`).
     pub since: String,

@@ -37,6 +37,44 @@ pub struct Config {
     /// specialist); a specialist's own `[privacy] allow` adds to it.
     #[serde(default, skip_serializing_if = "crate::model::specialist::Privacy::is_empty")]
     pub privacy: crate::model::specialist::Privacy,
+    /// Organisation-wide fields of the public AI register (`aispec register`, `aispec site`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterSettings>,
+}
+
+/// `[register]`: what every public register record shares, and what may be published.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterSettings {
+    /// Official name of the responsible organisation (default: `[workspace] name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub organisation: Option<String>,
+    /// Official name of the geographical area the use cases serve (for example `Aarhus Kommune`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub area: Option<String>,
+    /// A functional mailbox for questions about the register (never a person's own address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 3))]
+    pub contact: Option<String>,
+    /// Base URL the site is published under; each record's `website` is `<base>/<id>.html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^https://"))]
+    pub website_base: Option<String>,
+    /// The standard's domain for every use case, unless `domains` names another (for example `government`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Domain per use case id, where it differs from `domain`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub domains: BTreeMap<String, String>,
+    /// Hosts whose URLs may be published (a knowledge source on another host is treated as internal and left
+    /// out). Subdomains count: `aarhus.dk` allows `www.aarhus.dk`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_hosts: Vec<String>,
+    /// Publish signers' names beside their roles and dates (default false: roles and dates only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_names: bool,
 }
 
 /// The workspace's identity.

@@ -16,6 +16,7 @@ pub mod local;
 pub mod mapping;
 pub mod plan;
 pub mod render;
+pub mod snapshot;
 pub mod state;
 pub mod types;
 

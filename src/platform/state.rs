@@ -1,7 +1,7 @@
 //! What a target runs, per specialist: the deployed version, content hash and commit, and whether someone
 //! changed it by hand. `aispec status` shows this per target.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::mapping::{self, Marker};
 use super::types::LiveModel;
@@ -26,7 +26,7 @@ impl TargetState {
 }
 
 /// One deployed specialist.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeployedModel {
     /// Model id (= specialist id).
     pub id: String,
@@ -35,7 +35,7 @@ pub struct DeployedModel {
     /// The content hash deployed; equal to the current content hash when git and platform agree.
     pub content_hash: String,
     /// The commit it was deployed from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_commit: Option<String>,
     /// The specialist's folder when deployed.
     pub source_path: String,
@@ -44,7 +44,7 @@ pub struct DeployedModel {
     /// Whether users can select it.
     pub is_active: bool,
     /// Last change on the platform, seconds since the epoch.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 

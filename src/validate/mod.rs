@@ -10,6 +10,7 @@ mod knowledge_sources;
 pub mod limits;
 pub mod personal_data;
 pub mod placeholders;
+mod register;
 mod screening;
 mod signoffs;
 mod specialist;
@@ -83,6 +84,7 @@ pub fn validate(ws: &Workspace, paths: &[PathBuf]) -> Validated {
     signoffs::check(ws, &specialists, &mut diags);
     let suites = cases::check_suites(ws, &mut diags);
     let screenings = screening::check(ws, catalog.as_ref(), &specialists, &mut diags);
+    register::check(ws, catalog.as_ref(), &mut diags);
 
     if !paths.is_empty() {
         diags.retain(|d| in_scope(&d.file, paths));

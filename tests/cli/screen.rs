@@ -429,13 +429,7 @@ fn rescreening_the_shipped_v1_screenings_asks_only_what_changed() {
         "ethics_climate",
     ];
     let repo = TestRepo::init();
-    for id in [
-        "aarhusai-start",
-        "klarsprog",
-        "korrekturlaeser",
-        "opsummering",
-        "stillingsopslag",
-    ] {
+    for id in crate::support::SHIPPED {
         let old = std::fs::read_to_string(fixtures().join(format!("screenings-v1/{id}/screening.toml"))).expect("v1");
         assert!(old.contains("version = \"1.0.0\""));
         repo.write(&format!("screenings/{id}/screening.toml"), &old);

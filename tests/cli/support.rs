@@ -6,6 +6,15 @@ use std::process::Command;
 
 pub mod stub;
 
+/// The specialists (and their screenings) shipped in the repository.
+pub const SHIPPED: [&str; 5] = [
+    "aarhusai-start",
+    "klarsprog",
+    "korrekturlaeser",
+    "opsummering",
+    "stillingsopslag",
+];
+
 /// Fixed author and date so commits and snapshots are reproducible.
 pub const AUTHOR_DATE: &str = "1767225600 +0100";
 
@@ -108,6 +117,20 @@ impl TestRepo {
             std::fs::remove_file(p).expect("rm");
         }
         self
+    }
+
+    /// The shipped workspace (settings, catalogue, every specialist and screening), committed in a new git repo.
+    pub fn shipped() -> Self {
+        let repo = Self::empty();
+        for file in ["aispec.toml", "models.toml"] {
+            std::fs::copy(repo_root().join(file), repo.path().join(file)).expect("copy");
+        }
+        for dir in ["specialists", "screenings"] {
+            copy_dir(&repo_root().join(dir), &repo.path().join(dir));
+        }
+        git2::Repository::init(repo.path()).expect("git init");
+        repo.commit_all("the shipped workspace");
+        repo
     }
 
     /// Copies `specialists/<id>` from the repository's shipped specialists.
