@@ -102,7 +102,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Err(e) => return refused(ctx, e),
     };
     for w in &scaffold.warnings {
-        ctx.out.warn(w);
+        ctx.out.warn(&msg::translate("new", w));
     }
     let mut files = Vec::new();
     for (rel, text) in &scaffold.files {

@@ -155,10 +155,15 @@ fn paren(s: Option<&str>) -> String {
 fn wrap_lines(text: &str, width: usize) -> String {
     let mut out = String::new();
     for line in text.lines() {
-        let lead = line.len() - line.trim_start().len();
-        let indent = " ".repeat(lead + 2);
-        out.push_str(&crate::output::wrap(line, width, &indent));
-        out.push('\n');
+        let text = line.trim_start();
+        let lead = &line[..line.len() - text.len()];
+        let wrapped = crate::output::wrap(text, width.saturating_sub(lead.chars().count()), "  ");
+        for part in wrapped.lines() {
+            out.push_str(&format!("{lead}{part}\n"));
+        }
+        if wrapped.is_empty() {
+            out.push('\n');
+        }
     }
     out
 }

@@ -199,6 +199,13 @@ fn screen_and_journey_speak_danish() {
         2,
     );
     snap_da(&repo, "journey_no_terminal_da", &["journey", "demo"], 2);
+    // The journey is a draft, so `new` warns that parts are left to fill in.
+    snap_da(
+        &repo,
+        "new_warnings_da",
+        &["new", "demo-hjaelper", "--from", "demo", "--contact", "A"],
+        0,
+    );
 }
 
 #[test]
