@@ -130,7 +130,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             let mut text = format!("{}: {}\n", j.id, texts.get(&key));
             if !report.missing.is_empty() {
                 let label = texts.get("label.unanswered");
-                text.push_str(&format!("{label}: {}\n", report.missing.join(", ")));
+                let sections: Vec<&str> = report.missing.iter().map(|m| section_heading(&texts, m)).collect();
+                text.push_str(&format!("{label}: {}\n", sections.join(", ")));
             }
             ctx.out.print(&text)?;
         }
@@ -201,4 +202,18 @@ fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> any
             .into())
         }
     }
+}
+
+/// The heading a journey section has in the report, for a section named by its key in the file.
+fn section_heading<'t>(texts: &'t Texts, key: &'t str) -> &'t str {
+    let text_key = match key {
+        "department" => "journey.department_heading",
+        "personas" => "journey.personas",
+        "trigger" => "journey.trigger_heading",
+        "steps_with_specialist" => "journey.steps_with",
+        "examples" => "journey.examples",
+        "success_criteria" => "journey.success",
+        _ => return key,
+    };
+    texts.get(text_key)
 }
