@@ -223,4 +223,7 @@ fn feedback_refusals_speak_danish() {
         &["feedback", "accept", "korrekturlaeser", "c1"],
         2,
     );
+    snap_da(&repo, "import_nothing_named_da", &["import"], 2);
+    repo.write("models.json", "{\"not\": \"a list\"}");
+    snap_da(&repo, "import_not_export_da", &["import", "models.json"], 2);
 }
