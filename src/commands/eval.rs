@@ -167,7 +167,11 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let rendered = render(ctx, &ws, &report, args.format, &settings.currency)?;
     write_report(ctx, args.out.as_deref(), &rendered)?;
     if results.stats.answers > 0 && results.stats.errors == results.stats.answers {
-        let first = results.results.iter().find_map(|r| r.error.clone()).unwrap_or_default();
+        let first = results
+            .outcomes
+            .iter()
+            .find_map(|r| r.error.clone())
+            .unwrap_or_default();
         return Err(UserError::new(format!("every request failed; first error: {first}"))
             .hint("check the providers' base_url, model and API key environment variables")
             .into());
@@ -271,14 +275,16 @@ fn render(
             text.push('\n');
             text
         }
-        Format::Junit => report::junit(report.results),
+        Format::Junit => report::junit(report.results).map_err(read_back)?,
         Format::Human => report::human(report.results, report.comparison, &ctx.out.out, currency),
         Format::Html => {
             let (template, _) = ws
                 .resource("templates/eval-report.html.j2")
                 .ok_or_else(|| UserError::new("the HTML report template is missing"))?;
+            let records = report.results.records.to_vec().map_err(read_back)?;
             report::html(
                 report.results,
+                &records,
                 report.comparison,
                 &template.text,
                 ws.config.workspace.language.code(),
@@ -290,4 +296,11 @@ fn render(
             })?
         }
     })
+}
+
+/// The error when the run's records cannot be read back from their temporary file.
+fn read_back(e: std::io::Error) -> UserError {
+    UserError::new(format!(
+        "cannot read the run's results back from their temporary file: {e}"
+    ))
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::results::{CaseResult, EvalResults};
+use super::results::{EvalResults, Outcome};
 
 /// What happened to one case on one provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -116,20 +116,20 @@ pub fn pair_providers(head: &EvalResults, base: &EvalResults) -> Vec<(String, St
         .collect()
 }
 
-fn group<'a>(r: &'a EvalResults, provider: &str) -> BTreeMap<String, Vec<&'a CaseResult>> {
-    let mut m: BTreeMap<String, Vec<&CaseResult>> = BTreeMap::new();
-    for x in r.results.iter().filter(|x| x.provider == provider) {
+fn group<'a>(r: &'a EvalResults, provider: &str) -> BTreeMap<String, Vec<&'a Outcome>> {
+    let mut m: BTreeMap<String, Vec<&Outcome>> = BTreeMap::new();
+    for x in r.outcomes.iter().filter(|x| x.provider == provider) {
         m.entry(x.key()).or_default().push(x);
     }
     m
 }
 
-fn side(results: &[&CaseResult]) -> Option<Side> {
+fn side(results: &[&Outcome]) -> Option<Side> {
     if results.is_empty() {
         return None;
     }
     let n = results.len() as f64;
-    let answered: Vec<&&CaseResult> = results.iter().filter(|r| r.answer.is_some()).collect();
+    let answered: Vec<&&Outcome> = results.iter().filter(|r| r.answered).collect();
     Some(Side {
         pass_rate: results.iter().filter(|r| r.pass).count() as f64 / n,
         runs: results.len(),

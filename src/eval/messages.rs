@@ -18,10 +18,34 @@ pub fn text(lang: Language, key: &str, args: &[(&str, String)]) -> String {
         .get(lang.code())
         .and_then(|t| t.get(key))
         .map_or(key, String::as_str);
-    let mut out = template.to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    fill(template, args)
+}
+
+/// `template` with each `{name}` of `args` replaced, in one pass (a reason is written for every assertion of a
+/// run); other braces stay as they are.
+fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + args.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            args.iter()
+                .find(|(n, _)| *n == &after[..close])
+                .map(|(_, v)| (close, v))
+        });
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -46,6 +70,11 @@ mod tests {
             &[("count", "12".into()), ("max", "10".into())],
         );
         assert_eq!(s, "12 tegn (højst 10)");
+        assert_eq!(
+            fill("{a} og {b} {ukendt} {a}{", &[("a", "x".into()), ("b", "{a}".into())]),
+            "x og {a} {ukendt} x{",
+            "a value is not filled again; unknown names and lone braces stay"
+        );
         assert_eq!(text(Language::En, "lang-da", &[]), "Danish");
     }
 }

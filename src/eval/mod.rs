@@ -13,6 +13,7 @@ pub mod results;
 pub mod rubric;
 pub mod runner;
 pub mod settings;
+pub mod spool;
 pub mod text;
 pub mod variables;
 
@@ -135,7 +136,16 @@ pub fn execute(
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let clock = Instant::now();
     let cache = cache::Cache::open(&ws.root, opts.cache.reads());
-    let (results, stats) = runner::run(plan, opts, &cache, on_done)?;
+    let mut spool = spool::SpoolWriter::create(&ws.root, plan.jobs.len()).map_err(|e| {
+        UserError::new(format!("cannot create a temporary file for the run's results: {e}")).hint(format!(
+            "aispec writes it in {} (or the system's temporary folder)",
+            spool::SPOOL_DIR
+        ))
+    })?;
+    let (outcomes, stats) = runner::run(plan, opts, &cache, &mut spool, on_done)?;
+    let records = spool
+        .finish()
+        .map_err(|e| UserError::new(format!("cannot write the run's results to a temporary file: {e}")))?;
     let providers: Vec<provider::ProviderInfo> = plan.providers.iter().map(|p| p.info()).collect();
     let cases: Vec<results::CaseInfo> = plan
         .cases
@@ -150,7 +160,7 @@ pub fn execute(
             threshold: c.threshold,
         })
         .collect();
-    let summary = results::summarize(&providers, &cases, &results);
+    let summary = results::summarize(&providers, &cases, &outcomes);
     Ok(EvalResults {
         format: results::RESULTS_FORMAT,
         started_at,
@@ -163,9 +173,10 @@ pub fn execute(
         repeat: plan.repeat,
         providers,
         cases,
-        results,
+        records: results::Records::Spool(records),
         stats,
         summary,
+        outcomes,
     })
 }
 

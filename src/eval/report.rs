@@ -6,7 +6,7 @@ use comfy_table::{Cell, CellAlignment};
 use serde::Serialize;
 
 use super::compare::{Comparison, Status, status_name};
-use super::results::{CaseResult, EvalResults, ProviderSummary};
+use super::results::{CaseResult, EvalResults, Outcome, ProviderSummary};
 use crate::output::{Style, table};
 
 /// Failures listed in the human report before the rest is summed up.
@@ -139,7 +139,7 @@ fn providers(r: &EvalResults, currency: &str) -> comfy_table::Table {
 }
 
 fn failures(out: &mut String, r: &EvalResults, style: &Style) {
-    let failed: Vec<&CaseResult> = r.results.iter().filter(|x| !x.pass).collect();
+    let failed: Vec<&Outcome> = r.outcomes.iter().filter(|x| !x.pass).collect();
     if failed.is_empty() {
         return;
     }
@@ -154,8 +154,8 @@ fn failures(out: &mut String, r: &EvalResults, style: &Style) {
         if let Some(e) = &x.error {
             let _ = writeln!(out, "    error: {e}");
         }
-        for a in x.assertions.iter().filter(|a| !a.pass) {
-            let _ = writeln!(out, "    {}: {}", a.kind, a.reason);
+        for (kind, reason) in &x.failed {
+            let _ = writeln!(out, "    {kind}: {reason}");
         }
     }
     if failed.len() > MAX_LISTED_FAILURES {
@@ -270,22 +270,26 @@ fn xml(s: &str) -> String {
     out
 }
 
-/// JUnit XML: one test suite per provider, one test case per case and repeat.
-pub fn junit(r: &EvalResults) -> String {
+/// JUnit XML: one test suite per provider, one test case per case and repeat. The answers are read back from the
+/// run's records one at a time.
+pub fn junit(r: &EvalResults) -> std::io::Result<String> {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let failures = r.results.iter().filter(|x| !x.pass && x.error.is_none()).count();
-    let errors = r.results.iter().filter(|x| x.error.is_some()).count();
+    let failures = r.outcomes.iter().filter(|x| !x.pass && x.error.is_none()).count();
+    let errors = r.outcomes.iter().filter(|x| x.error.is_some()).count();
     let _ = writeln!(
         out,
         "<testsuites name=\"aispec eval\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">",
-        r.results.len(),
+        r.outcomes.len(),
         r.duration_ms as f64 / 1000.0
     );
     for p in &r.providers {
-        let mine: Vec<&CaseResult> = r.results.iter().filter(|x| x.provider == p.name).collect();
-        let f = mine.iter().filter(|x| !x.pass && x.error.is_none()).count();
-        let e = mine.iter().filter(|x| x.error.is_some()).count();
-        let time: u64 = mine.iter().map(|x| x.latency_ms).sum();
+        let mine: Vec<usize> = (0..r.outcomes.len())
+            .filter(|&i| r.outcomes[i].provider == p.name)
+            .collect();
+        let of = |i: &usize| &r.outcomes[*i];
+        let f = mine.iter().map(of).filter(|x| !x.pass && x.error.is_none()).count();
+        let e = mine.iter().map(of).filter(|x| x.error.is_some()).count();
+        let time: u64 = mine.iter().map(of).map(|x| x.latency_ms).sum();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"{e}\" time=\"{:.3}\">",
@@ -293,49 +297,55 @@ pub fn junit(r: &EvalResults) -> String {
             mine.len(),
             time as f64 / 1000.0
         );
-        for x in mine {
-            let name = if r.repeat > 1 {
-                format!("{} #{}", x.case, x.repeat + 1)
-            } else {
-                x.case.clone()
-            };
-            let _ = write!(
-                out,
-                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
-                xml(&x.source),
-                xml(&name),
-                x.latency_ms as f64 / 1000.0
-            );
-            if x.pass {
-                out.push_str("/>\n");
-                continue;
-            }
-            out.push_str(">\n");
-            if let Some(err) = &x.error {
-                let _ = writeln!(out, "      <error message=\"{}\"/>", xml(err));
-            } else {
-                let failed: Vec<String> = x
-                    .assertions
-                    .iter()
-                    .filter(|a| !a.pass)
-                    .map(|a| format!("{}: {}", a.kind, a.reason))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "      <failure message=\"{}\" type=\"assertion\">{}</failure>",
-                    xml(failed.first().map_or("failed", String::as_str)),
-                    xml(&failed.join("\n"))
-                );
-            }
-            if let Some(answer) = &x.answer {
-                let _ = writeln!(out, "      <system-out>{}</system-out>", xml(answer));
-            }
-            out.push_str("    </testcase>\n");
-        }
+        r.records.visit(mine, |x| {
+            junit_case(&mut out, x, r.repeat);
+            Ok(())
+        })?;
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    Ok(out)
+}
+
+/// One `<testcase>` of the JUnit report.
+fn junit_case(out: &mut String, x: &CaseResult, repeat: u32) {
+    let name = if repeat > 1 {
+        format!("{} #{}", x.case, x.repeat + 1)
+    } else {
+        x.case.clone()
+    };
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
+        xml(&x.source),
+        xml(&name),
+        x.latency_ms as f64 / 1000.0
+    );
+    if x.pass {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push_str(">\n");
+    if let Some(err) = &x.error {
+        let _ = writeln!(out, "      <error message=\"{}\"/>", xml(err));
+    } else {
+        let failed: Vec<String> = x
+            .assertions
+            .iter()
+            .filter(|a| !a.pass)
+            .map(|a| format!("{}: {}", a.kind, a.reason))
+            .collect();
+        let _ = writeln!(
+            out,
+            "      <failure message=\"{}\" type=\"assertion\">{}</failure>",
+            xml(failed.first().map_or("failed", String::as_str)),
+            xml(&failed.join("\n"))
+        );
+    }
+    if let Some(answer) = &x.answer {
+        let _ = writeln!(out, "      <system-out>{}</system-out>", xml(answer));
+    }
+    out.push_str("    </testcase>\n");
 }
 
 /// What the HTML template receives.
@@ -357,16 +367,17 @@ struct HtmlCase<'a> {
     cells: Vec<Vec<&'a CaseResult>>,
 }
 
-/// The HTML report from `template` (minijinja, auto-escaped).
+/// The HTML report from `template` (minijinja, auto-escaped); `records` are the run's records, read back.
 pub fn html(
     r: &EvalResults,
+    records: &[CaseResult],
     comparison: Option<&Comparison>,
     template: &str,
     lang: &str,
     currency: &str,
 ) -> Result<String, minijinja::Error> {
     let mut by_cell: std::collections::HashMap<(String, &str), Vec<&CaseResult>> = std::collections::HashMap::new();
-    for x in &r.results {
+    for x in records {
         by_cell.entry((x.key(), x.provider.as_str())).or_default().push(x);
     }
     let cases = r

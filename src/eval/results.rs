@@ -2,15 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::provider::ProviderInfo;
+use super::spool::Spool;
 
 /// Version of the results file format.
 pub const RESULTS_FORMAT: u32 = 1;
 
 /// Everything one `aispec eval` run produced.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EvalResults {
     /// Results file format version.
     pub format: u32,
@@ -30,12 +31,159 @@ pub struct EvalResults {
     pub providers: Vec<ProviderInfo>,
     /// The cases, in order.
     pub cases: Vec<CaseInfo>,
-    /// One entry per case × provider × repeat.
-    pub results: Vec<CaseResult>,
+    /// One entry per case × provider × repeat, answers included: on disk for a run that just finished.
+    #[serde(rename = "results")]
+    pub records: Records,
     /// Where the answers came from.
     pub stats: RunStats,
     /// Per-provider numbers (recomputed from `results` when read).
     pub summary: Vec<ProviderSummary>,
+    /// What the summary, the gate and the comparison need of each record, in the same order; no answers.
+    #[serde(skip)]
+    pub outcomes: Vec<Outcome>,
+}
+
+/// The full results of a run: held in memory (a file that was read) or in the run's spool.
+#[derive(Debug, Clone)]
+pub enum Records {
+    /// Read from a results file.
+    Memory(Vec<CaseResult>),
+    /// Written by the runner as results finished.
+    Spool(Spool),
+}
+
+impl Records {
+    /// Calls `each` with the records at `positions` (plan order), one at a time.
+    pub fn visit(
+        &self,
+        positions: impl IntoIterator<Item = usize>,
+        mut each: impl FnMut(&CaseResult) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match self {
+            Records::Memory(all) => positions.into_iter().filter_map(|i| all.get(i)).try_for_each(each),
+            Records::Spool(spool) => spool.visit(positions, |r| each(&r)),
+        }
+    }
+
+    /// Every record, in memory (for the reports that need them all at once).
+    pub fn to_vec(&self) -> std::io::Result<Vec<CaseResult>> {
+        match self {
+            Records::Memory(all) => Ok(all.clone()),
+            Records::Spool(spool) => spool.read_all(),
+        }
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        match self {
+            Records::Memory(all) => all.len(),
+            Records::Spool(spool) => spool.len(),
+        }
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Serialize for Records {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        // The records are read back one at a time; an error of the serializer stops the walk and is returned.
+        let mut failed: Option<S::Error> = None;
+        let walked = self.visit(0..self.len(), |r| {
+            seq.serialize_element(r).map_err(|e| {
+                failed = Some(e);
+                std::io::Error::other("serialization failed")
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        walked.map_err(|e| S::Error::custom(format!("cannot read the run's results back: {e}")))?;
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Records {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<CaseResult>::deserialize(deserializer).map(Records::Memory)
+    }
+}
+
+/// What the summary, the gate, the comparison and the human report need of one result: no answer text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Specialist id or `suite:<name>`.
+    pub source: String,
+    /// Case id.
+    pub case: String,
+    /// Provider name.
+    pub provider: String,
+    /// 0-based repeat index.
+    pub repeat: u32,
+    /// Whether there was an answer.
+    pub answered: bool,
+    /// Why there is no answer.
+    pub error: Option<String>,
+    /// Milliseconds to the full answer.
+    pub latency_ms: u64,
+    /// Prompt tokens reported by the endpoint.
+    pub prompt_tokens: Option<u64>,
+    /// Completion tokens reported by the endpoint.
+    pub completion_tokens: Option<u64>,
+    /// Cost of the answer.
+    pub cost: Option<f64>,
+    /// Words in the answer.
+    pub words: usize,
+    /// Whether the case passed.
+    pub pass: bool,
+    /// Weighted mean assertion score, 0–1.
+    pub score: f64,
+    /// The assertions that failed: (type as written, reason).
+    pub failed: Vec<(String, String)>,
+    /// Scores of the assertions that count towards a named metric: (metric, score).
+    pub metrics: Vec<(String, f64)>,
+}
+
+impl Outcome {
+    /// The outcome of a result (which it consumes, so its strings move instead of being copied).
+    pub fn of(r: CaseResult) -> Self {
+        let mut failed = Vec::new();
+        let mut metrics = Vec::new();
+        for a in r.assertions {
+            if let Some(m) = a.metric {
+                metrics.push((m, a.score));
+            }
+            if !a.pass {
+                failed.push((a.kind, a.reason));
+            }
+        }
+        Outcome {
+            source: r.source,
+            case: r.case,
+            provider: r.provider,
+            repeat: r.repeat,
+            answered: r.answer.is_some(),
+            error: r.error,
+            latency_ms: r.latency_ms,
+            prompt_tokens: r.prompt_tokens,
+            completion_tokens: r.completion_tokens,
+            cost: r.cost,
+            words: r.words,
+            pass: r.pass,
+            score: r.score,
+            failed,
+            metrics,
+        }
+    }
+
+    /// `source/case`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.source, self.case)
+    }
 }
 
 /// A case as it ran.
@@ -231,12 +379,12 @@ impl Rate {
 }
 
 /// Per-provider summaries of `results`, in the order of `providers`.
-pub fn summarize(providers: &[ProviderInfo], cases: &[CaseInfo], results: &[CaseResult]) -> Vec<ProviderSummary> {
+pub fn summarize(providers: &[ProviderInfo], cases: &[CaseInfo], results: &[Outcome]) -> Vec<ProviderSummary> {
     let case_by_key: BTreeMap<String, &CaseInfo> = cases.iter().map(|c| (c.key(), c)).collect();
     providers
         .iter()
         .map(|p| {
-            let mine: Vec<&CaseResult> = results.iter().filter(|r| r.provider == p.name).collect();
+            let mine: Vec<&Outcome> = results.iter().filter(|r| r.provider == p.name).collect();
             let mut overall = Rate::default();
             let mut by_category: BTreeMap<String, Rate> = BTreeMap::new();
             let mut by_source: BTreeMap<String, Rate> = BTreeMap::new();
@@ -260,14 +408,12 @@ pub fn summarize(providers: &[ProviderInfo], cases: &[CaseInfo], results: &[Case
                 by_source.entry(r.source.clone()).or_default().add(r.pass, weight);
                 score_sum += r.score;
                 s.passed += usize::from(r.pass);
-                for a in &r.assertions {
-                    if let Some(m) = &a.metric {
-                        let e = metrics.entry(m.clone()).or_default();
-                        e.0 += a.score;
-                        e.1 += 1.0;
-                    }
+                for (m, score) in &r.metrics {
+                    let e = metrics.entry(m.clone()).or_default();
+                    e.0 += score;
+                    e.1 += 1.0;
                 }
-                if r.answer.is_some() {
+                if r.answered {
                     answered += 1;
                     words += r.words;
                     latencies.push(r.latency_ms);
@@ -323,7 +469,10 @@ impl EvalResults {
             value = inner.take();
         }
         let mut r: EvalResults = serde_json::from_value(value)?;
-        r.summary = summarize(&r.providers, &r.cases, &r.results);
+        if let Records::Memory(all) = &r.records {
+            r.outcomes = all.iter().cloned().map(Outcome::of).collect();
+        }
+        r.summary = summarize(&r.providers, &r.cases, &r.outcomes);
         Ok(r)
     }
 
@@ -342,7 +491,7 @@ impl EvalResults {
     pub fn overall_pass_rate(&self) -> f64 {
         let mut rate = Rate::default();
         let weights: BTreeMap<String, f64> = self.cases.iter().map(|c| (c.key(), c.weight)).collect();
-        for r in &self.results {
+        for r in &self.outcomes {
             rate.add(r.pass, weights.get(&r.key()).copied().unwrap_or(1.0));
         }
         rate.value()
@@ -409,6 +558,7 @@ mod tests {
             failed,
             result("a", "other", false, 1, 1),
         ];
+        let results: Vec<Outcome> = results.into_iter().map(Outcome::of).collect();
         let s = &summarize(&providers, &cases, &results)[0];
         assert_eq!((s.results, s.passed, s.errors), (2, 1, 1));
         assert_eq!(s.pass_rate, 0.75, "weight 3 passed of 4");

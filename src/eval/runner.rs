@@ -13,8 +13,9 @@ use super::cache::{self, Cache, CacheMode};
 use super::messages::text;
 use super::plan::{Job, Plan};
 use super::provider::{self, CallError, ChatAnswer, ChatRequest, ResolvedProvider};
-use super::results::{AssertionResult, CaseResult, RunStats};
+use super::results::{AssertionResult, CaseResult, Outcome, RunStats};
 use super::rubric;
+use super::spool::{self, SpoolWriter};
 use super::text as measure;
 use crate::error::UserError;
 use crate::http::{self, Transport};
@@ -81,18 +82,20 @@ struct Shared {
     embeddings: Flights<Result<Vec<f32>, String>>,
 }
 
-/// Runs every job of the plan; `on_done` is called once per finished job (for a progress bar).
+/// Runs every job of the plan, appending each finished result to `spool` and returning what the summary needs
+/// of each, in plan order; `on_done` is called once per finished job (for a progress bar).
 pub fn run(
     plan: &Plan,
     opts: &RunOptions,
     cache: &Cache,
+    spool: &mut SpoolWriter,
     on_done: &dyn Fn(),
-) -> Result<(Vec<CaseResult>, RunStats), UserError> {
+) -> Result<(Vec<Outcome>, RunStats), UserError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| UserError::new(format!("cannot start the async runtime: {e}")))?;
-    let outcome = runtime.block_on(run_async(plan, opts, cache, on_done));
+    let outcome = runtime.block_on(run_async(plan, opts, cache, spool, on_done));
     let unwritten = cache.flush();
     outcome.map(|(results, mut stats)| {
         stats.cache_write_errors += unwritten as u64;
@@ -104,8 +107,9 @@ async fn run_async(
     plan: &Plan,
     opts: &RunOptions,
     cache: &Cache,
+    spool: &mut SpoolWriter,
     on_done: &dyn Fn(),
-) -> Result<(Vec<CaseResult>, RunStats), UserError> {
+) -> Result<(Vec<Outcome>, RunStats), UserError> {
     let options = http::Options {
         timeout: Duration::from_secs(provider::DEFAULT_TIMEOUT_SECS),
         retry: http::RetryPolicy {
@@ -140,11 +144,18 @@ async fn run_async(
     for next in waiting.by_ref().take(window) {
         start(&mut set, next);
     }
-    let mut results: Vec<Option<CaseResult>> = vec![None; plan.jobs.len()];
+    let mut results: Vec<Option<Outcome>> = vec![None; plan.jobs.len()];
     let mut unwritten = 0;
     while let Some(joined) = set.join_next().await {
         let (i, result) = joined.map_err(|e| UserError::new(format!("an evaluation task failed: {e}")))?;
-        results[i] = Some(result);
+        // The answer goes to disk; only what the summary needs stays in memory.
+        spool.append(i, &result).map_err(|e| {
+            UserError::new(format!("cannot write the run's results to a temporary file: {e}")).hint(format!(
+                "aispec keeps them in {} while it runs; check that the disk has room",
+                spool::SPOOL_DIR
+            ))
+        })?;
+        results[i] = Some(Outcome::of(result));
         if let Some(next) = waiting.next() {
             start(&mut set, next);
         }
@@ -154,7 +165,7 @@ async fn run_async(
             unwritten += cache.flush();
         }
     }
-    let results: Vec<CaseResult> = results.into_iter().flatten().collect();
+    let results: Vec<Outcome> = results.into_iter().flatten().collect();
     let c = &shared.counters;
     let (requests, retries) = c.http.get();
     let stats = RunStats {
@@ -162,7 +173,7 @@ async fn run_async(
         from_cache: c.from_cache.load(Ordering::Relaxed),
         requests,
         retries,
-        errors: results.iter().filter(|r| r.answer.is_none()).count() as u64,
+        errors: results.iter().filter(|r| !r.answered).count() as u64,
         judge_calls: c.judge_calls.load(Ordering::Relaxed),
         judge_from_cache: c.judge_from_cache.load(Ordering::Relaxed),
         embedding_calls: c.embedding_calls.load(Ordering::Relaxed),

@@ -177,7 +177,7 @@ fn signoff_status(
 fn eval_points(runs: &[(std::path::PathBuf, crate::eval::EvalResults)], id: &str) -> Vec<EvalPoint> {
     runs.iter()
         .filter_map(|(path, r)| {
-            let mine: Vec<bool> = r.results.iter().filter(|c| c.source == id).map(|c| c.pass).collect();
+            let mine: Vec<bool> = r.outcomes.iter().filter(|c| c.source == id).map(|c| c.pass).collect();
             if mine.is_empty() {
                 return None;
             }

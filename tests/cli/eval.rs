@@ -437,7 +437,7 @@ fn min_pass_rate_sets_the_exit_code() {
     assert!(bad.stderr.contains("between 0 and 1"), "{}", bad.stderr);
 }
 
-const TWO_CASES: &str = r#"
+pub(crate) const TWO_CASES: &str = r#"
 [[cases]]
 id = "en"
 category = "a"

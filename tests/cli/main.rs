@@ -12,6 +12,7 @@ mod eval_parity;
 mod eval_platform;
 mod eval_promptfoo;
 mod eval_repo;
+mod eval_stream;
 mod generation;
 mod git_edges;
 mod help;
