@@ -96,43 +96,44 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Err(ApproveError::Invalid { path, diagnostics }) => {
             let text = crate::diagnostic::render_human(&diagnostics, &ctx.out.out, &|_, _| None);
             ctx.out.print(&text)?;
-            ctx.out.refuse(&format!(
-                "not signed: {path} has {} error(s); fix them (see `aispec validate`) and approve again",
-                diagnostics.len()
+            ctx.out.refuse(&crate::msg::f(
+                "approve.invalid",
+                &[("path", &path), ("count", &diagnostics.len())],
             ));
             return Ok(ExitStatus::Failure);
         }
         Err(ApproveError::Unfinished { path, blocks }) => {
             for b in &blocks {
-                ctx.out.refuse(&format!("not signed: {path} has {}", b.message));
-                ctx.out.hint(&b.hint);
+                let what = crate::msg::translate("placeholder", &b.message);
+                ctx.out.refuse(&crate::msg::f(
+                    "approve.unfinished",
+                    &[("path", &path), ("what", &what)],
+                ));
+                ctx.out.hint(&crate::msg::translate("placeholder", &b.hint));
             }
             return Ok(ExitStatus::Failure);
         }
         Err(ApproveError::UnknownRole { role, id, required }) => {
-            let message = format!(
-                "role `{role}` is not required for {id}; required: {}",
-                required.join(", ")
+            let message = crate::msg::f(
+                "approve.unknown_role",
+                &[("role", &role), ("id", &id), ("required", &required.join(", "))],
             );
-            let hint = crate::suggest::hint(
-                &role,
-                &required,
-                "sign as one of the required roles, or add the role to signoff.required_roles in aispec.toml",
-            );
+            let hint = crate::suggest::hint(&role, &required, crate::msg::t("approve.unknown_role_hint"));
             return Err(UserError::new(message).hint(hint).into());
         }
-        Err(ApproveError::Git(e @ crate::git::GitError::NotARepo { .. })) => {
-            return Err(UserError::new(format!("{e}; a sign-off is bound to a commit, so nothing was signed"))
-                .hint("put the workspace under git (git init, then commit it), or pass --no-commit to only write the file")
+        Err(ApproveError::Git(crate::git::GitError::NotARepo { path })) => {
+            return Err(UserError::new(crate::msg::f("approve.not_a_repo", &[("path", &path)]))
+                .hint(crate::msg::t("approve.not_a_repo_hint"))
                 .into());
         }
-        Err(e @ ApproveError::NotFound { .. }) => {
+        Err(ApproveError::NotFound { kind, id, path }) => {
             let known = match args.what {
                 What::Specialist => ws.specialist_dirs(),
                 What::Screening => ws.screening_ids(),
             };
-            let hint = crate::suggest::hint(&args.id, &known, "give the folder name; `aispec status` lists them");
-            return Err(UserError::new(e.to_string()).hint(hint).into());
+            let hint = crate::suggest::hint(&args.id, &known, crate::msg::t("approve.not_found_hint"));
+            let message = crate::msg::f("approve.not_found", &[("kind", &kind), ("id", &id), ("path", &path)]);
+            return Err(UserError::new(message).hint(hint).into());
         }
         Err(e) => return Err(e.into()),
     };
@@ -147,44 +148,54 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 }
 
 fn human(a: &Approval, style: &crate::output::Style) -> String {
+    use crate::msg;
     let s = &a.signoff;
     let hash: String = s.content_hash.chars().take(19).collect();
-    let mut out = if a.already_signed {
-        format!(
-            "{} {} was already signed by {} as {} ({}) for this content ({hash}…)\n",
-            style.green("✓"),
-            a.file,
-            s.by,
-            s.role,
-            s.at
-        )
+    let role = msg::label("role_word", &s.role);
+    let key = if a.already_signed {
+        "approve.already"
     } else {
-        format!(
-            "{} signed {} as {} by {} ({hash}…)\n",
-            style.green("✓"),
-            a.file,
-            s.role,
-            s.by
-        )
+        "approve.signed"
     };
+    let line = msg::f(
+        key,
+        &[
+            ("file", &a.file),
+            ("by", &s.by),
+            ("role", &role),
+            ("at", &s.at),
+            ("hash", &hash),
+        ],
+    );
+    let mut out = format!("{} {line}\n", style.green("✓"));
+    let word = msg::label("state", a.state.as_str());
     let state = match a.state {
-        crate::signoff::State::Approved => style.green(a.state.as_str()),
-        crate::signoff::State::Blocked => style.red(a.state.as_str()),
-        _ => style.yellow(a.state.as_str()),
+        crate::signoff::State::Approved => style.green(&word),
+        crate::signoff::State::Blocked => style.red(&word),
+        _ => style.yellow(&word),
     };
-    out.push_str(&format!("state: {state}"));
-    if !a.missing.is_empty() {
-        out.push_str(&format!("; still missing: {}", a.missing.join(", ")));
+    if a.missing.is_empty() {
+        out.push_str(&msg::f("approve.state", &[("state", &state)]));
+    } else {
+        let missing: Vec<String> = a.missing.iter().map(|r| msg::label("role_word", r)).collect();
+        out.push_str(&msg::f(
+            "approve.state_missing",
+            &[("state", &state), ("roles", &missing.join(", "))],
+        ));
     }
     out.push('\n');
     if !a.blocked.is_empty() {
-        out.push_str("blocked until the screening allows it; the sign-off is recorded:\n");
+        out.push_str(msg::t("approve.blocked"));
+        out.push('\n');
         for b in &a.blocked {
-            out.push_str(&format!("  {} {}\n    → {}\n", style.red("✗"), b.message, b.hint));
+            let message = msg::translate("gate", &b.message);
+            let hint = msg::translate("gate-hint", &b.hint);
+            out.push_str(&format!("  {} {message}\n    → {hint}\n", style.red("✗")));
         }
     }
     if let Some(c) = &a.commit {
-        out.push_str(&format!("committed {}\n", c.get(..7).unwrap_or(c)));
+        out.push_str(&msg::f("approve.committed", &[("commit", &c.get(..7).unwrap_or(c))]));
+        out.push('\n');
     }
     out
 }

@@ -218,7 +218,8 @@ fn render_results(report: &Report, style: &crate::output::Style) -> String {
             Outcome::Applied => crate::output::colored(msg::t("deploy.applied"), crate::output::Color::Green),
             Outcome::Failed => crate::output::colored(msg::t("deploy.failed"), crate::output::Color::Red),
         };
-        let mut done = r.steps.join(", ");
+        let steps: Vec<String> = r.steps.iter().map(|s| msg::translate("step", s)).collect();
+        let mut done = steps.join(", ");
         if let Some(e) = &r.error {
             if !done.is_empty() {
                 done.push_str(msg::t("deploy.then"));
@@ -234,7 +235,8 @@ fn render_results(report: &Report, style: &crate::output::Style) -> String {
             comfy_table::Cell::new(done),
         ]);
     }
-    let hidden = crate::output::fit(&mut t, &[0], &[3, 1]);
+    // What was done is the answer to "did it work", so it stays whole like the id; the action goes first.
+    let hidden = crate::output::fit(&mut t, &[0, 3], &[1]);
     let mut out = format!("\n{t}\n");
     out.push_str(&crate::output::notes_below(style, notes, &hidden));
     if report.failed == 0 {

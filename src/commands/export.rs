@@ -96,7 +96,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
                 ));
             }
             for n in &report.notes {
-                out.push_str(&format!("  {}\n", crate::msg::f("export.note", &[("note", n)])));
+                out.push_str(&format!(
+                    "  {}\n",
+                    crate::msg::f("export.note", &[("note", &crate::msg::translate("export", n))])
+                ));
             }
             ctx.out.print(&out)?;
         }

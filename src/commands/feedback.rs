@@ -130,16 +130,15 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 fn report(ctx: &Ctx, ws: &Workspace, args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let period = feedback::period(ws, args.since.as_deref())?;
     let ids = crate::id::strings(&args.ids);
-    ctx.out.status(&format!("Reading feedback since {} …", period.text));
+    ctx.out
+        .status(&crate::msg::f("feedback.reading", &[("since", &period.text)]));
     let summary = feedback::summary_for_target(ws, args.target.as_deref(), &ids, &period)?;
     match args.format {
         Format::Json => ctx.out.json(&summary)?,
         Format::Human => ctx.out.print(&feedback::render::human(&summary, &ctx.out.out))?,
     }
     if !summary.usage_available {
-        ctx.out.warn(
-            "the platform's usage analytics are turned off (ENABLE_ADMIN_ANALYTICS), so messages and chats are unknown",
-        );
+        ctx.out.warn(crate::msg::t("feedback.analytics_off"));
     }
     Ok(if summary.flagged.is_empty() {
         ExitStatus::Success
@@ -246,11 +245,12 @@ fn accept(ctx: &Ctx, ws: &Workspace, args: AcceptArgs) -> anyhow::Result<ExitSta
     let drafts_name = crate::diagnostic::display_path(&drafts_rel);
     let tests_name = crate::diagnostic::display_path(&tests_rel);
     let Some(drafts_text) = read(&drafts_rel)? else {
-        return Err(
-            UserError::new(format!("there are no drafts for {id} ({drafts_name} does not exist)"))
-                .hint(format!("draft cases first: aispec feedback cases {id} --target TARGET"))
-                .into(),
-        );
+        return Err(UserError::new(crate::msg::f(
+            "feedback.no_drafts",
+            &[("id", &id), ("file", &drafts_name)],
+        ))
+        .hint(crate::msg::f("feedback.no_drafts_hint", &[("id", &id)]))
+        .into());
     };
     let tests_text = read(&tests_rel)?;
     let moved = feedback::accept::move_cases(
@@ -279,9 +279,9 @@ fn tests_file(ws: &Workspace, id: &str) -> Result<PathBuf, UserError> {
         let known = ws.specialist_dirs();
         let hint = match crate::edit_distance::closest(id, &known) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => "the id is the specialist's folder name under specialists/".to_owned(),
+            None => crate::msg::t("feedback.id_hint").to_owned(),
         };
-        return Err(UserError::new(format!("no specialist `{id}` in specialists/")).hint(hint));
+        return Err(UserError::new(crate::msg::f("feedback.no_specialist", &[("id", &id)])).hint(hint));
     }
     Ok(dir.join("tests.toml"))
 }

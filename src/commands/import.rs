@@ -168,7 +168,7 @@ fn render(rows: &[Row], style: &crate::output::Style) -> String {
             .iter()
             .map(|l| msg::f("import.not_exact", &[("what", l)]))
             .collect();
-        notes.extend(r.notes.iter().cloned());
+        notes.extend(r.notes.iter().map(|n| msg::translate("import", n)));
         // Notes can be long: they follow under the table, whole, instead of stretching a row over many lines.
         let name = if r.id.is_empty() { &r.source_id } else { &r.id };
         below.extend(notes.into_iter().map(|n| format!("{name}: {n}")));
@@ -200,11 +200,9 @@ type Imported = (Vec<Draft>, Vec<Skipped>, String);
 
 fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::Result<Imported> {
     let Some((file, ids)) = args.args.split_first() else {
-        return Err(
-            UserError::new("say what to import: an export file, or --from-target TARGET")
-                .hint("aispec import models.json   or   aispec import --from-target staging ID")
-                .into(),
-        );
+        return Err(UserError::new(msg::t("import_error.what"))
+            .hint(msg::t("import_error.what_hint"))
+            .into());
     };
     if args.all {
         ctx.out.warn(msg::t("import.all_ignored"));
@@ -214,10 +212,12 @@ fn from_file(ctx: &Ctx, ws: &Workspace, args: &Args, texts: &Texts) -> anyhow::R
     // workspace; it is still read only as a regular file, with a limit.
     let text = crate::fsread::read_file(&path, crate::fsread::Limit::RESULTS)
         .and_then(crate::fsread::text)
-        .map_err(|e| UserError::new(format!("cannot read {file}: {e}")).hint(e.hint()))?;
+        .map_err(|e| {
+            UserError::new(msg::f("import_error.unreadable", &[("file", file), ("error", &e)])).hint(e.hint())
+        })?;
     let found = import::parse_export(&text).map_err(|e| {
-        UserError::new(format!("{file} is not an Open WebUI model export: {e}"))
-            .hint("export from Open WebUI (Workspace → Models → Export) or with `aispec export`")
+        UserError::new(msg::f("import_error.not_export", &[("file", file), ("error", &e)]))
+            .hint(msg::t("import_error.not_export_hint"))
     })?;
     let found = select(found, ids, file, Found::id)?;
     let (models, skipped) = split(found);
@@ -273,7 +273,7 @@ fn select<T>(items: Vec<T>, ids: &[String], source: &str, id_of: impl Fn(&T) -> 
     }
     for id in ids {
         if !items.iter().any(|m| id_of(m) == id) {
-            return Err(UserError::new(format!("no model `{id}` in {source}")).into());
+            return Err(UserError::new(msg::f("import_error.no_model", &[("id", id), ("source", &source)])).into());
         }
     }
     Ok(items
@@ -284,8 +284,8 @@ fn select<T>(items: Vec<T>, ids: &[String], source: &str, id_of: impl Fn(&T) -> 
 
 fn from_target(ctx: &Ctx, ws: &Workspace, target: &str, args: &Args, texts: &Texts) -> anyhow::Result<Imported> {
     if args.args.is_empty() && !args.all {
-        return Err(UserError::new("say which models to import")
-            .hint("name the model ids, or pass --all for every model the key can change")
+        return Err(UserError::new(msg::t("import_error.which"))
+            .hint(msg::t("import_error.which_hint"))
             .into());
     }
     let conn = platform::connect(ws, Some(target))?;

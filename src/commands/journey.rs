@@ -72,8 +72,9 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     let screening = match ws.screening(&args.id) {
         Ok(d) => Some(d.value),
         Err(e @ LoadError::Missing { .. }) => {
+            let error = crate::msg::translate("load", &e.to_string());
             return Err(
-                UserError::new(format!("{e}; a user journey belongs to a screened use case"))
+                UserError::new(crate::msg::f("journey.no_screening", &[("error", &error)]))
                     .hint(e.hint())
                     .into(),
             );
@@ -108,7 +109,10 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     } else {
         let (commit, why) = store::commit_files(&ws, &paths, &format!("Capture the user journey of {}", j.id))?;
         if let Some(why) = why {
-            ctx.out.warn(&format!("not committed: {why}"));
+            ctx.out.warn(&crate::msg::f(
+                "screen.not_committed",
+                &[("why", &crate::msg::translate("error", &why))],
+            ));
         }
         commit
     };
@@ -126,7 +130,8 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
             let mut text = format!("{}: {}\n", j.id, texts.get(&key));
             if !report.missing.is_empty() {
                 let label = texts.get("label.unanswered");
-                text.push_str(&format!("{label}: {}\n", report.missing.join(", ")));
+                let sections: Vec<&str> = report.missing.iter().map(|m| section_heading(&texts, m)).collect();
+                text.push_str(&format!("{label}: {}\n", sections.join(", ")));
             }
             ctx.out.print(&text)?;
         }
@@ -144,11 +149,9 @@ fn ask(
     texts: &Texts,
 ) -> anyhow::Result<(Journey, Finish)> {
     if !ctx.out.interactive() {
-        return Err(UserError::new(
-            "`aispec journey` asks its questions in a terminal, but stdin or stderr is not one",
-        )
-        .hint("pass --answers FILE with the journey in TOML to capture it without prompts")
-        .into());
+        return Err(UserError::new(crate::msg::t("journey.no_terminal"))
+            .hint(crate::msg::t("journey.no_terminal_hint"))
+            .into());
     }
     let mut j = match ws.journey(id) {
         Ok(d) => d.value,
@@ -190,11 +193,27 @@ fn from_file(ctx: &Ctx, ws: &Workspace, file: &std::path::Path, id: &str) -> any
         _ => {
             diagnostic::sort(&mut diags);
             let text = diagnostic::render_human(&diags, &ctx.out.err, &|_, _| None);
-            Err(
-                UserError::new(format!("the journey file has problems:\n{}", text.trim_end()))
-                    .hint("the file uses the journey format: title, department, [[personas]], trigger, steps_today, …")
-                    .into(),
-            )
+            Err(UserError::new(format!(
+                "{}\n{}",
+                crate::msg::t("journey.file_invalid"),
+                text.trim_end()
+            ))
+            .hint(crate::msg::t("journey.file_invalid_hint"))
+            .into())
         }
     }
+}
+
+/// The heading a journey section has in the report, for a section named by its key in the file.
+fn section_heading<'t>(texts: &'t Texts, key: &'t str) -> &'t str {
+    let text_key = match key {
+        "department" => "journey.department_heading",
+        "personas" => "journey.personas",
+        "trigger" => "journey.trigger_heading",
+        "steps_with_specialist" => "journey.steps_with",
+        "examples" => "journey.examples",
+        "success_criteria" => "journey.success",
+        _ => return key,
+    };
+    texts.get(text_key)
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::Ctx;
 use crate::error::{ExitStatus, UserError};
 use crate::model::specialist::Kind;
+use crate::msg;
 use crate::output::Format;
 use crate::scaffold::{NewError, Request};
 use crate::workspace::Workspace;
@@ -101,7 +102,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
         Err(e) => return refused(ctx, e),
     };
     for w in &scaffold.warnings {
-        ctx.out.warn(w);
+        ctx.out.warn(&msg::translate("new", w));
     }
     let mut files = Vec::new();
     for (rel, text) in &scaffold.files {
@@ -128,9 +129,7 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
     }
     if !validated.report.ok {
         let text = crate::diagnostic::render_human(&validated.report.diagnostics, &ctx.out.err, &|_, _| None);
-        ctx.out.refuse(&format!(
-            "the generated files do not validate; check the templates:\n{text}"
-        ));
+        ctx.out.refuse(&format!("{}\n{text}", msg::t("new.invalid")));
         return Ok(ExitStatus::Failure);
     }
     Ok(ExitStatus::Success)
@@ -141,68 +140,70 @@ pub fn run(ctx: &Ctx, args: Args) -> anyhow::Result<ExitStatus> {
 fn refused(ctx: &Ctx, e: NewError) -> anyhow::Result<ExitStatus> {
     match e {
         NewError::Refused { id, reasons } => {
-            let stops: String = reasons.iter().map(|r| format!("\n  stop: {r}")).collect();
-            ctx.out.refuse(&format!(
-                "screening `{id}` refused the use case; no specialist was created{stops}"
-            ));
+            let stop = msg::t("new.stop");
+            let stops: String = reasons.iter().map(|r| format!("\n  {stop} {r}")).collect();
+            ctx.out
+                .refuse(&format!("{}{stops}", msg::f("new.refused", &[("id", &id)])));
             Ok(ExitStatus::Failure)
         }
-        e @ NewError::NoModel { .. } => {
-            ctx.out.refuse(&format!("{e}; no specialist was created"));
+        NewError::NoModel { class, hosting } => {
+            let hosting = if hosting == "any hosting" {
+                msg::t("new.any_hosting").to_owned()
+            } else {
+                let each: Vec<String> = hosting.split(" or ").map(|h| msg::label("hosting_word", h)).collect();
+                each.join(msg::t("new.or"))
+            };
+            let class = msg::label("data_class_word", class);
             ctx.out
-                .hint("add or approve a suitable model in models.toml, or revisit the screening's data class");
+                .refuse(&msg::f("new.no_model", &[("class", &class), ("hosting", &hosting)]));
+            ctx.out.hint(msg::t("new.no_model_hint"));
             Ok(ExitStatus::Failure)
         }
         NewError::Screening(e) => {
             let hint = e.hint();
             Err(UserError::new(e.to_string()).hint(hint).into())
         }
-        e @ (NewError::Exists(_) | NewError::BadId(_)) => Err(UserError::new(e.to_string())
-            .hint("pick another id, or edit the existing specialist")
+        NewError::Exists(id) => Err(UserError::new(msg::f("new.exists", &[("id", &id)]))
+            .hint(msg::t("new.exists_hint"))
             .into()),
+        e @ NewError::BadId(_) => Err(UserError::new(e.to_string()).hint(msg::t("new.exists_hint")).into()),
         e => Err(e.into()),
     }
 }
 
 fn human(created: &Created, from: &str, style: &crate::output::Style) -> String {
-    let mut text = format!(
-        "{} created specialists/{} from screening `{from}` with base model `{}`\n",
-        style.green("✓"),
-        created.id,
-        created.model
+    let created_line = msg::f(
+        "new.created",
+        &[("id", &created.id), ("from", &from), ("model", &created.model)],
     );
+    let mut text = format!("{} {created_line}\n", style.green("✓"));
     for f in &created.files {
         text.push_str(&format!("  {f}\n"));
     }
     if created.placeholders > 0 {
-        text.push_str(&format!(
-            "{} place(s) are left to fill in (marked {} or {}); `aispec validate` lists them, and approve and deploy \
-             refuse until none is left\n",
-            created.placeholders,
-            crate::placeholder::MARKERS[0],
-            crate::placeholder::MARKERS[1]
+        text.push_str(&msg::f(
+            "new.placeholders",
+            &[
+                ("count", &created.placeholders),
+                ("first", &crate::placeholder::MARKERS[0]),
+                ("second", &crate::placeholder::MARKERS[1]),
+            ],
         ));
+        text.push('\n');
     }
     if !created.knowledge.is_empty() {
-        text.push_str(&format!(
-            "the journey's sources are commented out at the end of specialist.toml: remove the comment signs, then \
-             `aispec knowledge fetch {}`\n",
-            created.id
-        ));
+        text.push_str(&msg::f("new.sources", &[("id", &created.id)]));
+        text.push('\n');
         for k in &created.knowledge {
             if k.copy_first {
-                text.push_str(&format!(
-                    "  {} ← {} (first save a copy of {} there)\n",
-                    k.file, k.source, k.location
-                ));
+                let copy = msg::f("new.copy_first", &[("location", &k.location)]);
+                text.push_str(&format!("  {} ← {} ({copy})\n", k.file, k.source));
             } else {
                 text.push_str(&format!("  {} ← {}\n", k.file, k.source));
             }
         }
     }
-    text.push_str(&format!(
-        "next: review the files, then `aispec validate`, `aispec diff` and `aispec approve specialist {}`\n",
-        created.id
-    ));
+    text.push_str(&msg::f("new.next", &[("id", &created.id)]));
+    text.push('\n');
     text
 }

@@ -270,10 +270,11 @@ fn answers_error(ctx: &Ctx, ws: &Workspace, diags: &[Diagnostic]) -> anyhow::Err
     let text = diagnostic::render_human(&diags, &ctx.out.err, &line_of);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     UserError::new(format!(
-        "the answers file has {errors} problem(s):\n{}",
+        "{}\n{}",
+        crate::msg::f("screen.answers_invalid", &[("count", &errors)]),
         text.trim_end()
     ))
-    .hint("fix the answers file; `aispec screen --list-questions` shows every question id and its allowed answers")
+    .hint(crate::msg::t("screen.answers_invalid_hint"))
     .into()
 }
 
@@ -281,9 +282,9 @@ fn missing(ws: &Workspace, id: &str) -> UserError {
     let hint = crate::suggest::hint(
         id,
         &ws.screening_ids(),
-        format!("run `aispec screen {id}` to screen it first"),
+        crate::msg::f("screen.no_screening_hint", &[("id", &id)]),
     );
-    UserError::new(format!("there is no screening `{id}` to re-screen")).hint(hint)
+    UserError::new(crate::msg::f("screen.no_screening", &[("id", &id)])).hint(hint)
 }
 
 fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitStatus> {
@@ -297,9 +298,13 @@ fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitSt
     let texts = Texts::load(Some(ws), s.language);
     let open = eval.result.unanswered.len();
     if open > 0 {
-        ctx.out.warn(&format!(
-            "{open} question(s) need an answer ({}); run `aispec screen --rescreen {id}` in a terminal or pass --answers FILE",
-            eval.result.unanswered.join(", ")
+        ctx.out.warn(&crate::msg::f(
+            "screen.need_answers",
+            &[
+                ("count", &open),
+                ("questions", &eval.result.unanswered.join(", ")),
+                ("id", &id),
+            ],
         ));
     }
     let published = publish(
@@ -315,19 +320,17 @@ fn rescreen_unattended(session: &Session<'_>, id: &str) -> anyhow::Result<ExitSt
 fn interactive(session: &Session<'_>, id: Option<&str>) -> anyhow::Result<ExitStatus> {
     let Session { ctx, ws, loaded, args } = *session;
     if !ctx.out.interactive() {
-        return Err(
-            UserError::new("`aispec screen` asks its questions in a terminal, but stdin or stderr is not one")
-                .hint("pass --answers FILE (with --id ID to store the screening) to screen without prompts")
-                .into(),
-        );
+        return Err(UserError::new(crate::msg::t("screen.no_terminal"))
+            .hint(crate::msg::t("screen.no_terminal_hint"))
+            .into());
     }
     if let Some(from) = args
         .from
         .as_deref()
         .filter(|f| loaded.questionnaire().question(f).is_none())
     {
-        return Err(UserError::new(format!("there is no question `{from}`"))
-            .hint("`aispec screen --list-questions` lists the question ids")
+        return Err(UserError::new(crate::msg::f("screen.no_question", &[("id", &from)]))
+            .hint(crate::msg::t("screen.no_question_hint"))
             .into());
     }
     let engine = Engine::new(loaded.questionnaire());
@@ -459,7 +462,10 @@ fn publish(session: &Session<'_>, s: &Screening, texts: &Texts, message: &str) -
             .status(&texts.fill("status.committed", &[("commit", &commit[..commit.len().min(12)])]));
     }
     if let Some(why) = &published.not_committed {
-        ctx.out.warn(&format!("not committed: {why}"));
+        ctx.out.warn(&crate::msg::f(
+            "screen.not_committed",
+            &[("why", &crate::msg::translate("error", why))],
+        ));
     }
     Ok(published)
 }

@@ -144,10 +144,13 @@ fn add_usage(ctx: &Ctx, ws: &Workspace, targets: &[String], rows: &mut [Row]) ->
                 let hint = e
                     .downcast_ref::<crate::error::UserError>()
                     .and_then(|u| u.hint.as_deref())
-                    .map(|h| format!(" ({h})"))
+                    .map(|h| format!(" ({})", msg::translate("hint", h)))
                     .unwrap_or_default();
-                ctx.out
-                    .warn(&format!("usage and ratings on target {target} not shown: {e:#}{hint}"));
+                let why = format!("{}{hint}", msg::error_chain(&e));
+                ctx.out.warn(&msg::f(
+                    "feedback.usage_not_shown",
+                    &[("target", target), ("why", &why)],
+                ));
             }
         }
     }
@@ -160,7 +163,10 @@ fn usage_cells(u: Option<&Usage>, thumbs: Thumbs, style: &crate::output::Style) 
         return [Cell::new("—"), Cell::new("—")];
     };
     let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
-    let used = format!("{} msgs, {} chats", known(u.messages), known(u.chats));
+    let used = msg::f(
+        "feedback.used",
+        &[("messages", &known(u.messages)), ("chats", &known(u.chats))],
+    );
     let share = crate::feedback::render::share_cell(u.negative_share, u.flagged, style);
     let rating = format!("{} {} {} {}, {}", thumbs.up, u.up, thumbs.down, u.down, share.content());
     let rating = if u.flagged && style.enabled() {
@@ -191,8 +197,8 @@ fn human(rows: &[Row], style: &crate::output::Style) -> String {
     header.extend(targets.iter().map(|t| msg::f("status.deployed", &[("target", t)])));
     let usage_targets: std::collections::BTreeSet<&String> = rows.iter().flat_map(|r| r.usage.keys()).collect();
     for t in &usage_targets {
-        header.push(format!("Use {t}"));
-        header.push(format!("Rating {t}"));
+        header.push(msg::f("feedback.use_column", &[("target", t)]));
+        header.push(msg::f("feedback.rating_column", &[("target", t)]));
     }
     let thumbs = Thumbs::for_output(style.enabled());
     let mut table = crate::output::styled_table(style, header);

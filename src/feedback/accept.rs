@@ -1,6 +1,7 @@
 //! `aispec feedback accept`: reviewed drafts move from `.aispec/drafts/<id>.toml` into the specialist's
 //! `tests.toml`, as the reviewer left them; `tests.toml` keeps its comments and layout (`toml_edit`).
 
+use crate::msg;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::error::UserError;
@@ -25,25 +26,32 @@ pub fn move_cases(
     tests_name: &str,
 ) -> Result<Moved, UserError> {
     let mut draft_doc: DocumentMut = drafts.parse().map_err(|e: toml_edit::TomlError| {
-        UserError::new(format!("{drafts_name} is not valid TOML: {}", e.message()))
-            .hint("fix the drafts file, or delete it and draft again with `aispec feedback cases`")
+        UserError::new(msg::f(
+            "feedback.drafts_invalid",
+            &[("file", &drafts_name), ("problem", &e.message())],
+        ))
+        .hint(msg::t("feedback.drafts_invalid_hint"))
     })?;
     let Some(Item::ArrayOfTables(list)) = draft_doc.get_mut("cases") else {
-        return Err(UserError::new(format!("{drafts_name} holds no [[cases]]"))
-            .hint("draft cases first with `aispec feedback cases`"));
+        return Err(
+            UserError::new(msg::f("feedback.drafts_empty", &[("file", &drafts_name)]))
+                .hint(msg::t("feedback.drafts_empty_hint")),
+        );
     };
     let id_of = |t: &Table| t.get("id").and_then(Item::as_str).map(str::to_owned);
     let available: Vec<String> = list.iter().filter_map(id_of).collect();
     let missing: Vec<&String> = ids.iter().filter(|id| !available.contains(id)).collect();
     if !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-        return Err(
-            UserError::new(format!("no draft {} in {drafts_name}", names.join(", "))).hint(if available.is_empty() {
-                "the drafts file is empty; draft cases with `aispec feedback cases`".to_owned()
-            } else {
-                format!("drafts: {}", available.join(", "))
-            }),
-        );
+        return Err(UserError::new(msg::f(
+            "feedback.no_draft",
+            &[("cases", &names.join(", ")), ("file", &drafts_name)],
+        ))
+        .hint(if available.is_empty() {
+            msg::t("feedback.drafts_empty_hint").to_owned()
+        } else {
+            msg::f("feedback.drafts_are", &[("cases", &available.join(", "))])
+        }));
     }
     let chosen: Vec<Table> = list
         .iter()

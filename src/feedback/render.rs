@@ -5,32 +5,41 @@ use comfy_table::{Cell, Color};
 
 use super::summary::{FeedbackSummary, SpecialistFeedback, Thumb};
 use super::texts::{Thumbs, reason_label};
+use crate::msg;
 use crate::output::Style;
 
 /// The summary as text for a terminal; emoji only when `style` is on (see [`Thumbs::for_output`]).
 pub fn human(s: &FeedbackSummary, style: &Style) -> String {
     let thumbs = Thumbs::for_output(style.enabled());
-    let mut out = format!(
-        "Feedback on target `{}` since {} ({}); flagged above {} {} with at least {} rating(s)\n",
-        s.target,
-        s.from.get(..10).unwrap_or(&s.from),
-        s.since,
-        percent(s.thresholds.max_negative_share),
-        thumbs.down,
-        s.thresholds.min_ratings
+    let width = crate::output::term_width();
+    let title = msg::f(
+        "feedback.title",
+        &[
+            ("target", &s.target),
+            ("from", &s.from.get(..10).unwrap_or(&s.from)),
+            ("since", &s.since),
+            ("share", &percent(s.thresholds.max_negative_share)),
+            ("down", &thumbs.down),
+            ("count", &s.thresholds.min_ratings),
+        ],
     );
+    let mut out = format!("{}\n", wrap_wide(&title, width, "  "));
     if s.specialists.is_empty() {
-        out.push_str("No specialist of this workspace is deployed on the target.\n");
+        out.push_str(msg::t("feedback.none_deployed"));
+        out.push('\n');
         return out;
     }
-    let mut table = crate::output::table([
-        "Specialist".to_owned(),
-        "Messages".to_owned(),
-        "Chats".to_owned(),
-        thumbs.up.to_owned(),
-        thumbs.down.to_owned(),
-        format!("{} share", thumbs.down),
-    ]);
+    let mut table = crate::output::styled_table(
+        style,
+        [
+            msg::t("plan.specialist").to_owned(),
+            msg::t("feedback.messages").to_owned(),
+            msg::t("feedback.chats").to_owned(),
+            thumbs.up.to_owned(),
+            thumbs.down.to_owned(),
+            msg::f("feedback.share", &[("down", &thumbs.down)]),
+        ],
+    );
     for f in &s.specialists {
         let known = |v: Option<u64>| v.map_or_else(|| "?".to_owned(), |n| n.to_string());
         table.add_row(vec![
@@ -42,24 +51,25 @@ pub fn human(s: &FeedbackSummary, style: &Style) -> String {
             share_cell(f.negative_share, f.flagged, style),
         ]);
     }
-    if style.enabled() {
-        table.enforce_styling();
-    }
+    // The share says whether to act, so it stays longest; the counts of use go first.
+    let hidden = crate::output::fit(&mut table, &[0, 5], &[2, 1, 3, 4]);
     out.push_str(&format!("{table}\n"));
+    out.push_str(&crate::output::notes_below(style, Vec::new(), &hidden));
     for f in s
         .specialists
         .iter()
         .filter(|f| !f.reasons.is_empty() || !f.comments.is_empty())
     {
-        out.push_str(&details(f, thumbs, style));
+        out.push_str(&details(f, thumbs, style, width));
     }
     if !s.usage_available {
-        out.push_str("? the platform's usage analytics could not be read, so messages and chats are unknown\n");
+        out.push_str(&crate::output::wrap(msg::t("feedback.usage_unknown"), width, "  "));
+        out.push('\n');
     }
     out
 }
 
-fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style) -> String {
+fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style, width: usize) -> String {
     let thumb = |t: Thumb| match t {
         Thumb::Up => thumbs.up,
         Thumb::Down => thumbs.down,
@@ -69,31 +79,52 @@ fn details(f: &SpecialistFeedback, thumbs: Thumbs, style: &Style) -> String {
         let reasons: Vec<String> = f
             .reasons
             .iter()
-            .map(|r| format!("{} ({} {})", reason_label(&r.reason), thumb(r.rating), r.count))
+            .map(|r| format!("{} ({} {})", shown_reason(&r.reason), thumb(r.rating), r.count))
             .collect();
-        out.push_str(&format!("  Reasons: {}\n", reasons.join(", ")));
+        let line = msg::f("feedback.reasons", &[("reasons", &reasons.join(", "))]);
+        out.push_str(&format!("  {}\n", wrap_wide(&line, width.saturating_sub(2), "    ")));
     }
     if !f.comments.is_empty() {
-        out.push_str("  Latest comments:\n");
+        out.push_str(&format!("  {}\n", msg::t("feedback.comments")));
         for c in &f.comments {
             let reason = c
                 .reason
                 .as_deref()
-                .map(|r| format!(" {}", reason_label(r)))
+                .map(|r| format!(" {}", shown_reason(r)))
                 .unwrap_or_default();
             let text = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            out.push_str(&format!("    {} {}{reason}: \"{text}\"\n", c.date, thumb(c.rating)));
+            let line = format!("{} {}{reason}: \"{text}\"", c.date, thumb(c.rating));
+            out.push_str(&format!(
+                "    {}\n",
+                wrap_wide(&line, width.saturating_sub(4), "      ")
+            ));
         }
     }
     out
 }
 
+/// [`crate::output::wrap`] for a text with emoji, which take two columns: one less per emoji in the text, so
+/// every line fits whichever line they land on.
+fn wrap_wide(text: &str, width: usize, indent: &str) -> String {
+    let wide = text.chars().filter(|c| ('\u{1F300}'..='\u{1FAFF}').contains(c)).count();
+    crate::output::wrap(text, width.saturating_sub(wide), indent)
+}
+
+/// A reason of the rating form in the current language (its English words when the catalogue has none).
+fn shown_reason(key: &str) -> String {
+    let label = msg::label("feedback_reason", key);
+    if label == key { reason_label(key) } else { label }
+}
+
 /// What `feedback cases` says it drafted.
 pub fn drafted(id: &str, file: &str, new: &[crate::model::cases::Case], without_question: usize) -> String {
     let mut out = if new.is_empty() {
-        format!("No new thumbs down to draft from for {id}.\n")
+        format!("{}\n", msg::f("feedback.no_new", &[("id", &id)]))
     } else {
-        let mut s = format!("Drafted {} case(s) into {file}:\n", new.len());
+        let mut s = format!(
+            "{}\n",
+            msg::f("feedback.drafted", &[("count", &new.len()), ("file", &file)])
+        );
         for c in new {
             s.push_str(&format!(
                 "  {}  {}\n",
@@ -101,16 +132,13 @@ pub fn drafted(id: &str, file: &str, new: &[crate::model::cases::Case], without_
                 c.description.as_deref().unwrap_or_default()
             ));
         }
-        s.push_str(&format!(
-            "Review them (the file is not in git), run `aispec eval {id} --drafts`, then \
-             `aispec feedback accept {id} CASE…`.\n"
-        ));
+        s.push_str(&msg::f("feedback.review_drafts", &[("id", &id)]));
+        s.push('\n');
         s
     };
     if without_question > 0 {
-        out.push_str(&format!(
-            "{without_question} thumbs down had no question in their chat snapshot and were left out.\n"
-        ));
+        out.push_str(&msg::f("feedback.without_question", &[("count", &without_question)]));
+        out.push('\n');
     }
     out
 }
@@ -118,9 +146,16 @@ pub fn drafted(id: &str, file: &str, new: &[crate::model::cases::Case], without_
 /// What `feedback accept` says it moved.
 pub fn accepted(tests_file: &str, cases: &[String]) -> String {
     format!(
-        "Moved {} case(s) into {tests_file}: {}\nReview the diff and commit it with the prompt change it tests.\n",
-        cases.len(),
-        cases.join(", ")
+        "{}\n{}\n",
+        msg::f(
+            "feedback.accepted",
+            &[
+                ("count", &cases.len()),
+                ("file", &tests_file),
+                ("cases", &cases.join(", "))
+            ]
+        ),
+        msg::t("feedback.commit_it")
     )
 }
 
@@ -132,7 +167,7 @@ pub fn share_cell(share: Option<f64>, flagged: bool, style: &Style) -> Cell {
     if !flagged {
         return Cell::new(text);
     }
-    let cell = Cell::new(format!("{text} flagged"));
+    let cell = Cell::new(msg::f("feedback.flagged", &[("share", &text)]));
     if style.enabled() { cell.fg(Color::Red) } else { cell }
 }
 

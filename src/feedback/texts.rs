@@ -127,7 +127,10 @@ impl Thumbs {
                 up: "👍", down: "👎"
             }
         } else {
-            Thumbs { up: "up", down: "down" }
+            Thumbs {
+                up: crate::msg::t("feedback.up"),
+                down: crate::msg::t("feedback.down"),
+            }
         }
     }
 }

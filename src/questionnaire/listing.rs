@@ -44,22 +44,34 @@ pub fn rows(q: &Questionnaire, lang: Language) -> Vec<QuestionRow> {
         .collect()
 }
 
-/// The questions as a table: id, track, kind, answers and when each is asked.
+/// The questions as a table: id, track, kind, answers and when each is asked, fitted to the terminal (ids
+/// whole; the condition, then the kind and the track are left out first when it is narrow).
 pub fn table(rows: &[QuestionRow]) -> String {
-    let mut t = crate::output::table(["id", "track", "kind", "answers", "asked when"]);
+    use crate::msg;
+    let mut t = crate::output::table([
+        msg::t("screen.col_id"),
+        msg::t("screen.col_track"),
+        msg::t("screen.col_kind"),
+        msg::t("screen.col_answers"),
+        msg::t("screen.col_when"),
+    ]);
     for r in rows {
         let values = if r.values.is_empty() {
-            "text".to_owned()
+            msg::t("screen.free_text").to_owned()
         } else {
             r.values.join(" | ")
         };
         t.add_row([
             r.id.clone(),
-            r.track.to_owned(),
-            r.kind.to_owned(),
+            msg::label("track_word", r.track),
+            msg::label("question_kind", r.kind),
             values,
             r.when.clone().unwrap_or_default(),
         ]);
     }
-    t.to_string()
+    let hidden = crate::output::fit(&mut t, &[0], &[4, 2, 1]);
+    let mut out = format!("{t}\n");
+    let width = crate::output::term_width();
+    out.extend(crate::output::hidden_note(&hidden).map(|n| format!("{}\n", crate::output::wrap(&n, width, "  "))));
+    out
 }

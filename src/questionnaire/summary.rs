@@ -19,9 +19,11 @@ pub struct Extra<'a> {
 /// The summary as text (no colour; the table adapts to `COLUMNS`).
 pub fn render(q: &Questionnaire, r: &ScreeningResult, t: &Texts, extra: &Extra<'_>) -> String {
     let mut out = format!("{}\n", results_table(q, r, t));
-    push_why(&mut out, q, r, t);
-    push_open(&mut out, r, t);
-    push_actions(&mut out, r, t, extra.today);
+    let mut below = String::new();
+    push_why(&mut below, q, r, t);
+    push_open(&mut below, r, t);
+    push_actions(&mut below, r, t, extra.today);
+    out.push_str(&wrap_lines(&below, crate::output::term_width()));
     if let Some(changes) = extra.changes {
         if changes.is_empty() {
             out.push_str(&format!("\n{}\n", t.get("label.no_changes")));
@@ -146,4 +148,22 @@ fn push_why(out: &mut String, q: &Questionnaire, r: &ScreeningResult, t: &Texts)
 
 fn paren(s: Option<&str>) -> String {
     s.map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+/// Each line wrapped to `width`, its continuation lines indented two more than the line itself (so a list
+/// item stays readable in a narrow terminal).
+fn wrap_lines(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let text = line.trim_start();
+        let lead = &line[..line.len() - text.len()];
+        let wrapped = crate::output::wrap(text, width.saturating_sub(lead.chars().count()), "  ");
+        for part in wrapped.lines() {
+            out.push_str(&format!("{lead}{part}\n"));
+        }
+        if wrapped.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
 }

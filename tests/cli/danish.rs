@@ -111,3 +111,119 @@ fn without_commit_ids(run: Run) -> Run {
         ..run
     }
 }
+
+/// Runs `args` in Danish, checks the exit code and snapshots the run as `name` (commit ids replaced).
+fn snap_da(repo: &TestRepo, name: &str, args: &[&str], code: i32) {
+    let run = without_commit_ids(repo.run_with(args, &[("AISPEC_LANG", "da")]));
+    run.expect_code(code);
+    assert_run_snapshot!(name, repo, run);
+}
+
+#[test]
+fn new_and_approve_speak_danish() {
+    let repo = crate::new::with_screenings();
+    snap_da(
+        &repo,
+        "new_da",
+        &["new", "byggesag", "--from", "byggesager", "--contact", "Anne Jensen"],
+        0,
+    );
+    snap_da(&repo, "new_refused_da", &["new", "automatisk", "--from", "afvist"], 1);
+    snap_da(&repo, "new_exists_da", &["new", "byggesag", "--from", "byggesager"], 2);
+    repo.commit_all("byggesag");
+    snap_da(
+        &repo,
+        "approve_blocked_da",
+        &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+        0,
+    );
+    snap_da(
+        &repo,
+        "approve_again_da",
+        &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+        0,
+    );
+    snap_da(
+        &repo,
+        "approve_unknown_role_da",
+        &["approve", "specialist", "byggesag", "--role", "jurist", "--by", "Bo"],
+        2,
+    );
+    snap_da(
+        &repo,
+        "approve_unknown_id_da",
+        &["approve", "screening", "byggesagr", "--role", "legal", "--by", "Bo"],
+        2,
+    );
+    let path = "specialists/byggesag/specialist.toml";
+    repo.write(path, repo.read(path).replacen("temperature", "tempreature", 1));
+    snap_da(
+        &repo,
+        "approve_invalid_da",
+        &["approve", "specialist", "byggesag", "--role", "legal", "--by", "Bo"],
+        1,
+    );
+}
+
+#[test]
+fn screen_and_journey_speak_danish() {
+    let repo = TestRepo::init();
+    let fixture = |rel: &str| std::fs::read_to_string(crate::support::fixtures().join(rel)).expect("fixture");
+    repo.write("a.answers.toml", fixture("answers/klarsprog.answers.toml"));
+    snap_da(
+        &repo,
+        "screen_da",
+        &["screen", "--answers", "a.answers.toml", "--id", "demo", "--no-commit"],
+        0,
+    );
+    snap_da(&repo, "screen_unknown_da", &["screen", "--rescreen", "dmo"], 2);
+    snap_da(&repo, "screen_no_terminal_da", &["screen", "demo"], 2);
+    repo.write("bad.answers.toml", "[answers]\nnot_a_question = \"yes\"\n");
+    snap_da(
+        &repo,
+        "screen_bad_answers_da",
+        &["screen", "--answers", "bad.answers.toml"],
+        2,
+    );
+    repo.write("j.toml", "title = \"Kun en titel\"\n");
+    snap_da(
+        &repo,
+        "journey_draft_da",
+        &["journey", "demo", "--answers", "j.toml", "--no-commit"],
+        0,
+    );
+    snap_da(
+        &repo,
+        "journey_unknown_da",
+        &["journey", "ukendt", "--answers", "j.toml"],
+        2,
+    );
+    snap_da(&repo, "journey_no_terminal_da", &["journey", "demo"], 2);
+    // The journey is a draft, so `new` warns that parts are left to fill in.
+    snap_da(
+        &repo,
+        "new_warnings_da",
+        &["new", "demo-hjaelper", "--from", "demo", "--contact", "A"],
+        0,
+    );
+}
+
+#[test]
+fn feedback_refusals_speak_danish() {
+    let repo = TestRepo::init();
+    snap_da(
+        &repo,
+        "feedback_unknown_da",
+        &["feedback", "accept", "korrekturlaesr", "c1"],
+        2,
+    );
+    snap_da(
+        &repo,
+        "feedback_no_drafts_da",
+        &["feedback", "accept", "korrekturlaeser", "c1"],
+        2,
+    );
+    snap_da(&repo, "import_nothing_named_da", &["import"], 2);
+    repo.write("models.json", "{\"not\": \"a list\"}");
+    snap_da(&repo, "import_not_export_da", &["import", "models.json"], 2);
+}

@@ -580,3 +580,35 @@ fn ratings_are_read_across_pages_and_usage_follows_since() {
     );
     assert_eq!(report["since"], "60d");
 }
+
+/// The report and status's usage columns at 60, 80 and 120 columns, with and without colour, in both
+/// languages, against one server setup: every line fits (emoji counted as two columns) and the ids stay whole.
+#[test]
+fn feedback_tables_fit_every_terminal() {
+    use crate::tables::{check_layout, each_terminal, plain, snapshot_name, visible};
+    let width_of = width;
+    let w = World::new("fbwidth");
+    let dates = regex::Regex::new(r"\d{4}-\d{2}-\d{2}").expect("regex");
+    let reports: [(&str, Vec<&str>); 2] = [
+        ("feedback", vec!["feedback", "--target", "test"]),
+        ("feedback_status", vec!["status", "--target", "test"]),
+    ];
+    for (name, args) in &reports {
+        each_terminal(|lang, width, color| {
+            let mut all = args.clone();
+            all.extend(["--color", if color { "always" } else { "never" }]);
+            let run = w.run_env(&all, &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)]);
+            run.expect_code(if *name == "feedback" { 1 } else { 0 });
+            check_layout(&run.stdout, width, &[&w.a, &w.b]);
+            let text = plain(&run.stdout);
+            for line in text.lines() {
+                assert!(width_of(line) <= usize::from(width), "{line}\n---\n{text}");
+            }
+            let shown = dates
+                .replace_all(&crate::diff::render(&w.r.repo, &run), "[DATE]")
+                .into_owned();
+            insta::assert_snapshot!(snapshot_name(name, lang, width, color), visible(&shown));
+        });
+    }
+    w.assert_nothing_private();
+}

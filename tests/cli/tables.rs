@@ -7,6 +7,22 @@ use crate::support::{Run, TestRepo};
 /// The widths a table is checked at.
 pub const WIDTHS: [u16; 3] = [60, 80, 120];
 
+/// Calls `check` for every language, width and colour a table is checked in.
+pub fn each_terminal(mut check: impl FnMut(&str, u16, bool)) {
+    for lang in ["en", "da"] {
+        for width in WIDTHS {
+            for color in [false, true] {
+                check(lang, width, color);
+            }
+        }
+    }
+}
+
+/// The snapshot name of a table run: `name_lang_width_plain|color`.
+pub fn snapshot_name(name: &str, lang: &str, width: u16, color: bool) -> String {
+    format!("{name}_{lang}_{width}_{}", if color { "color" } else { "plain" })
+}
+
 /// Runs `args` at `width` columns in `lang`, coloured or not.
 pub fn run_at(repo: &TestRepo, args: &[&str], width: u16, color: bool, lang: &str) -> Run {
     let mut all: Vec<&str> = args.to_vec();
@@ -64,20 +80,15 @@ pub fn snapshot_everywhere_with(
     ids: &[&str],
     show: &dyn Fn(&TestRepo, &Run) -> String,
 ) {
-    for lang in ["en", "da"] {
-        for width in WIDTHS {
-            for color in [false, true] {
-                let run = run_at(repo, args, width, color, lang);
-                run.expect_code(0);
-                check_layout(&run.stdout, width, ids);
-                if !color {
-                    assert!(!run.stdout.contains('\x1b'), "colour codes with --color never");
-                }
-                let suffix = if color { "color" } else { "plain" };
-                insta::assert_snapshot!(format!("{name}_{lang}_{width}_{suffix}"), visible(&show(repo, &run)));
-            }
+    each_terminal(|lang, width, color| {
+        let run = run_at(repo, args, width, color, lang);
+        run.expect_code(0);
+        check_layout(&run.stdout, width, ids);
+        if !color {
+            assert!(!run.stdout.contains('\x1b'), "colour codes with --color never");
         }
-    }
+        insta::assert_snapshot!(snapshot_name(name, lang, width, color), visible(&show(repo, &run)));
+    });
 }
 
 fn portfolio() -> TestRepo {
@@ -165,31 +176,28 @@ fn plan_fits_every_terminal() {
     );
     let created = r.add_approved("b", &Spec::default());
     let url = server().url.clone();
-    for lang in ["en", "da"] {
-        for width in WIDTHS {
-            for color in [false, true] {
-                let run = r.run_env(
-                    &[
-                        "plan",
-                        "--target",
-                        "test",
-                        "--color",
-                        if color { "always" } else { "never" },
-                    ],
-                    &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)],
-                );
-                run.expect_code(0);
-                // The table, the title and the summary fit; the word diff of the prompt keeps its lines.
-                let table_or_prose = |l: &str| !l.starts_with("    ");
-                check_lines(&run.stdout, width, &[&updated, &created], table_or_prose);
-                let suffix = if color { "color" } else { "plain" };
-                insta::assert_snapshot!(
-                    format!("plan_{lang}_{width}_{suffix}"),
-                    visible(&run.stdout.replace(&url, "[URL]"))
-                );
-            }
-        }
-    }
+    each_terminal(|lang, width, color| {
+        let run = on_target(&r, &["plan", "--target", "test"], lang, width, color);
+        run.expect_code(0);
+        // The table, the title and the summary fit; the word diff of the prompt keeps its lines.
+        check_lines(&run.stdout, width, &[&updated, &created], not_diff);
+        insta::assert_snapshot!(
+            snapshot_name("plan", lang, width, color),
+            visible(&run.stdout.replace(&url, "[URL]"))
+        );
+    });
+}
+
+/// A line that is not part of a word diff (those are indented four and keep their lines).
+fn not_diff(line: &str) -> bool {
+    !line.starts_with("    ")
+}
+
+/// Runs `args` against the test server at `width` columns in `lang`, coloured or not.
+fn on_target(r: &crate::deploy_repo::DeployRepo, args: &[&str], lang: &str, width: u16, color: bool) -> Run {
+    let mut all = args.to_vec();
+    all.extend(["--color", if color { "always" } else { "never" }]);
+    r.run_env(&all, &[("COLUMNS", &width.to_string()), ("AISPEC_LANG", lang)])
 }
 
 #[test]
@@ -203,4 +211,85 @@ fn import_fits_every_terminal() {
         &["referat-hjaelper", "lukket-hjaelper"],
         &|repo, run| repo.render(run),
     );
+}
+
+#[test]
+fn screening_results_fit_every_terminal() {
+    let repo = TestRepo::init();
+    repo.write("a.answers.toml", crate::screen::answers("clean"));
+    snapshot_everywhere_with(
+        &repo,
+        "screen_results",
+        &["screen", "--answers", "a.answers.toml"],
+        &[],
+        &|repo, run| repo.render(run),
+    );
+}
+
+#[test]
+fn question_listing_fits_every_terminal() {
+    let repo = TestRepo::init();
+    // Ids from the listing itself, so a question added to the questionnaire needs no change here.
+    let json = repo.run(&["screen", "--list-questions", "--format", "json"]).json();
+    let ids: Vec<String> = json
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(ids.len() > 10, "{ids:?}");
+    // An id wider than half of the narrowest terminal may wrap (that is the rule); the others must not.
+    let ids: Vec<&str> = ids.iter().map(String::as_str).filter(|id| id.len() <= 28).collect();
+    snapshot_everywhere_with(
+        &repo,
+        "screen_listing",
+        &["screen", "--list-questions"],
+        &ids,
+        &|repo, run| repo.render(run),
+    );
+}
+
+#[test]
+fn deploy_results_fit_every_terminal() {
+    use crate::deploy_repo::{DeployRepo, Spec};
+    use crate::openwebui::server;
+
+    let r = DeployRepo::new("deploywidth");
+    let id = r.add_approved("affald", &Spec::default());
+    r.deploy(&[]);
+    let url = server().url.clone();
+    let mut round = 0;
+    let rounds = regex::Regex::new(r"runde \d+").expect("regex");
+    each_terminal(|lang, width, color| {
+        // A new prompt each round, so every deploy has one update to report.
+        round += 1;
+        let prompt = format!("Du er en hjælpsom assistent for medarbejdere i Testkommune (runde {round}).\n");
+        r.add_approved(
+            "affald",
+            &Spec {
+                prompt: &prompt,
+                ..Spec::default()
+            },
+        );
+        let run = on_target(&r, &["deploy", "--target", "test", "--yes"], lang, width, color);
+        run.expect_code(0);
+        // The plan's word diff keeps its lines; the results table and the summaries fit.
+        check_lines(&run.stdout, width, &[&id], not_diff);
+        let shown = rounds
+            .replace_all(&run.stdout.replace(&url, "[URL]"), "runde [N]")
+            .into_owned();
+        insta::assert_snapshot!(snapshot_name("deploy", lang, width, color), visible(&shown));
+    });
+    // Export's notes (knowledge and access are not in the file) in Danish.
+    r.add_approved(
+        "med-viden",
+        &Spec {
+            groups: &["alle"],
+            knowledge: &[("regler.md", "Reglerne for affald.\n")],
+            ..Spec::default()
+        },
+    );
+    let run = r.run_env(&["export", "--out", "out"], &[("AISPEC_LANG", "da")]);
+    run.expect_code(0);
+    insta::assert_snapshot!("export_da", r.repo.render(&run));
 }
