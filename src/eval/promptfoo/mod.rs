@@ -337,25 +337,15 @@ fn prompt_texts(raw: &str, loader: &Loader<'_>, file: &str, line: usize, found: 
     let Some(reference) = raw.strip_prefix("file://") else {
         return vec![plain(raw)];
     };
-    let ext = Path::new(reference)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    if matches!(ext, "js" | "ts" | "mjs" | "cjs" | "py") || reference.contains('*') {
-        found.skip(
-            file,
-            line,
-            raw,
-            "prompt functions and globs cannot be converted; write the prompt text out",
-        );
+    let Some((ext, text)) = read_reference(
+        reference,
+        |ext| !matches!(ext, "js" | "ts" | "mjs" | "cjs" | "py"),
+        "prompt functions and globs cannot be converted; write the prompt text out",
+        loader,
+        (file, line, raw),
+        found,
+    ) else {
         return Vec::new();
-    }
-    let text = match loader.read(reference) {
-        Ok(t) => t,
-        Err(e) => {
-            found.skip(file, line, raw, e);
-            return Vec::new();
-        }
     };
     if matches!(ext, "json" | "yaml" | "yml") {
         return match chat(&text) {
@@ -370,6 +360,34 @@ fn prompt_texts(raw: &str, loader: &Loader<'_>, file: &str, line: usize, found: 
         .filter(|p| !p.trim().is_empty())
         .map(plain)
         .collect()
+}
+
+/// The extension and text of a `file://` reference, or `None` once the skip is noted: a glob or an extension
+/// `accepted` refuses is skipped with `why`, a file that cannot be read with the reason. `(file, line, raw)` is
+/// where the entry that named it stands, and its text.
+fn read_reference<'r>(
+    reference: &'r str,
+    accepted: fn(&str) -> bool,
+    why: &str,
+    loader: &Loader<'_>,
+    (file, line, raw): (&str, usize, &str),
+    found: &mut Found,
+) -> Option<(&'r str, String)> {
+    let ext = Path::new(reference)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    if !accepted(ext) || reference.contains('*') {
+        found.skip(file, line, raw, why);
+        return None;
+    }
+    match loader.read(reference) {
+        Ok(text) => Some((ext, text)),
+        Err(e) => {
+            found.skip(file, line, raw, e);
+            None
+        }
+    }
 }
 
 /// A chat prompt: at most one system and exactly one user message.
@@ -442,25 +460,15 @@ fn test_file(raw: &str, line: usize, loader: &Loader<'_>, file: &str, found: &mu
         found.skip(file, line, raw, "a test must be a mapping or a file://… reference");
         return Vec::new();
     };
-    let ext = Path::new(reference)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    if !matches!(ext, "yaml" | "yml" | "json" | "csv") || reference.contains('*') {
-        found.skip(
-            file,
-            line,
-            raw,
-            "aispec reads tests from one YAML, JSON or CSV file (no globs or generators)",
-        );
+    let Some((ext, text)) = read_reference(
+        reference,
+        |ext| matches!(ext, "yaml" | "yml" | "json" | "csv"),
+        "aispec reads tests from one YAML, JSON or CSV file (no globs or generators)",
+        loader,
+        (file, line, raw),
+        found,
+    ) else {
         return Vec::new();
-    }
-    let text = match loader.read(reference) {
-        Ok(t) => t,
-        Err(e) => {
-            found.skip(file, line, raw, e);
-            return Vec::new();
-        }
     };
     let shown = loader.shown(reference);
     if ext == "csv" {
